@@ -1,0 +1,30 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Complete Cinder v3 snapshot support for openstacksdk.
+
+Plug it into a connection with a clouds.yaml vendor hook
+(``vendor_hook: snapshot_ext:register``) or in code::
+
+    import openstack
+    import snapshot_ext
+
+    conn = openstack.connect(cloud='mycloud')
+    snapshot_ext.register(conn)
+    for snap in conn.block_storage.snapshots(status='available'):
+        print(snap.name, snap.created)
+"""
+
+from snapshot_ext.registration import is_registered
+from snapshot_ext.registration import register
+
+__all__ = ['register', 'is_registered']

@@ -1,0 +1,199 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Page-by-page listing of snapshots.
+
+The next page is always requested from the endpoint the first page came
+from: only the ``marker`` is taken from the server's ``snapshots_links``,
+so a link pointing at another host can never receive the token, and a
+marker that repeats stops the listing with an error instead of looping.
+"""
+
+from collections.abc import Callable, Iterator
+import dataclasses
+from typing import Any, Generic, TypeVar
+import urllib.parse
+
+from openstack import exceptions
+
+T = TypeVar('T')
+
+
+@dataclasses.dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a snapshot listing.
+
+    :param items: The snapshots on this page.
+    :param next_marker: The marker that fetches the next page, or ``None``
+        when this is the last page.
+    :param count: The total number of snapshots matching the filters
+        (only with ``with_count=True``, microversion 3.45+), else ``None``.
+    :param number: The page's position, starting at 1.
+    """
+
+    items: list[T]
+    next_marker: str | None
+    count: int | None
+    number: int
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+class ListingInterrupted(exceptions.SDKException):
+    """A listing failed part of the way through.
+
+    :param message: What went wrong.
+    :param pages: How many pages were fetched before the failure.
+    :param items: How many items those pages held.
+    :param cause: The exception that stopped the listing.
+    """
+
+    def __init__(
+        self, message: str, pages: int, items: int, cause: BaseException
+    ) -> None:
+        self.pages = pages
+        self.items = items
+        self.cause = cause
+        super().__init__(message)
+
+
+def _next_marker(links: Any, key: str) -> str | None:
+    if links is None:
+        return None
+    if not isinstance(links, list):
+        raise exceptions.InvalidResponse(
+            f"{key} in the listing is not a list: {type(links).__name__}"
+        )
+    for link in links:
+        if not isinstance(link, dict) or link.get('rel') != 'next':
+            continue
+        href = link.get('href')
+        if not isinstance(href, str):
+            raise exceptions.InvalidResponse(
+                f"the next link in {key} has no href"
+            )
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(href).query)
+        markers = query.get('marker')
+        if not markers or not markers[-1]:
+            raise exceptions.InvalidResponse(
+                f"the next link in {key} carries no marker: {href[:200]}"
+            )
+        return markers[-1]
+    return None
+
+
+def parse_page(
+    data: Any, resources_key: str
+) -> tuple[list[dict[str, Any]], str | None, int | None]:
+    """Check a listing body and split it into items, marker and count.
+
+    :param data: The decoded JSON body.
+    :param resources_key: The key holding the list, e.g. ``"snapshots"``.
+    :returns: The raw items, the next marker (or ``None``) and the count.
+    :raises: :class:`~openstack.exceptions.InvalidResponse` when the body
+        does not have the documented shape.
+    """
+    if not isinstance(data, dict):
+        raise exceptions.InvalidResponse(
+            f"the listing body is a {type(data).__name__}, not an object"
+        )
+    items = data.get(resources_key)
+    if not isinstance(items, list):
+        raise exceptions.InvalidResponse(
+            f"the listing body has no list under {resources_key!r}"
+        )
+    for item in items:
+        if not isinstance(item, dict) or not isinstance(item.get('id'), str):
+            raise exceptions.InvalidResponse(
+                f"an entry of {resources_key!r} is not an object with a "
+                f"string id: {str(item)[:200]}"
+            )
+    count = data.get('count')
+    if count is not None and (
+        isinstance(count, bool) or not isinstance(count, int)
+    ):
+        raise exceptions.InvalidResponse(f"count is not an integer: {count!r}")
+    marker = _next_marker(data.get(f'{resources_key}_links'), resources_key)
+    return items, marker, count
+
+
+def iterate(
+    fetch: Callable[[dict[str, str]], Any],
+    build: Callable[[dict[str, Any]], T],
+    params: dict[str, str],
+    resources_key: str,
+    max_items: int | None = None,
+) -> Iterator[Page[T]]:
+    """Yield pages until the listing ends or ``max_items`` is reached.
+
+    :param fetch: Sends one GET with the given query parameters and returns
+        the decoded JSON body.
+    :param build: Turns one raw item into the object to return.
+    :param params: The query parameters of the first page.
+    :param resources_key: The key holding the list.
+    :param max_items: Stop after this many items in all; ``None`` for all.
+    :returns: An iterator of :class:`Page`.
+    :raises: :class:`ListingInterrupted` when a page after the first fails;
+        the first page's error is raised as it is.
+    """
+    params = dict(params)
+    page_size = int(params['limit']) if 'limit' in params else None
+    seen: set[str] = set()
+    number = 0
+    total = 0
+    while True:
+        if max_items is not None:
+            remaining = max_items - total
+            if remaining <= 0:
+                return
+            if page_size is None or remaining < page_size:
+                params['limit'] = str(remaining)
+        try:
+            data = fetch(params)
+            raw, marker, count = parse_page(data, resources_key)
+        except Exception as exc:
+            if number == 0:
+                raise
+            raise ListingInterrupted(
+                f"listing {resources_key} failed after {number} page(s) "
+                f"and {total} item(s); the result is incomplete: {exc}",
+                pages=number,
+                items=total,
+                cause=exc,
+            ) from exc
+        number += 1
+        if max_items is not None and len(raw) > max_items - total:
+            raw = raw[: max_items - total]
+            marker = raw[-1]['id'] if raw else None
+        items = [build(item) for item in raw]
+        total += len(items)
+        if marker is not None and not items:
+            marker = None
+        if marker is not None and marker in seen:
+            raise ListingInterrupted(
+                f"listing {resources_key} stopped: the server sent "
+                f"marker {marker!r} twice (a pagination loop) after "
+                f"{number} page(s) and {total} item(s)",
+                pages=number,
+                items=total,
+                cause=exceptions.InvalidResponse('pagination loop'),
+            )
+        yield Page(items=items, next_marker=marker, count=count, number=number)
+        if marker is None or (max_items is not None and total >= max_items):
+            return
+        seen.add(marker)
+        params['marker'] = marker
+        params.pop('offset', None)

@@ -1,0 +1,466 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The Block Storage v3 proxy with complete snapshot support.
+
+A subclass of openstacksdk's own block-storage v3 proxy: every stock verb
+keeps working, and the snapshot verbs keep their names and signatures.
+Each verb is thin: it resolves the snapshot, checks the caller's input and
+calls the resource method with the proxy as the session.
+"""
+
+from collections.abc import Iterable, Iterator
+from typing import Any, Literal, overload
+
+from openstack.block_storage.v3 import _proxy as _stock_proxy
+from openstack.block_storage.v3 import (
+    manageable_snapshot as _manageable_snapshot,
+)
+from openstack.block_storage.v3 import snapshot as _stock_snapshot
+from openstack import exceptions as sdk_exceptions
+
+from snapshot_ext import exceptions
+from snapshot_ext.v3 import _microversion as mv
+from snapshot_ext.v3 import _pages
+from snapshot_ext.v3 import _validate
+from snapshot_ext.v3 import snapshot as _snapshot
+
+SnapshotRef = str | _stock_snapshot.Snapshot
+
+
+class Proxy(_stock_proxy.Proxy):
+    """Block Storage v3 proxy; see :mod:`snapshot_ext` for what it adds."""
+
+    _resource_registry = {
+        **_stock_proxy.Proxy._resource_registry,
+        'snapshot': _snapshot.Snapshot,
+    }
+
+    # ====== Helpers ======
+
+    @property
+    def snapshot_microversion(self) -> str | None:
+        """The microversion sent with every snapshot request.
+
+        Negotiated on first use as the highest version both the cloud and
+        snapshot_ext support (at most |max_mv|), or lower when clouds.yaml
+        sets ``block_storage_api_version``.  ``None`` when the cloud
+        announces no microversions.
+        """
+        return mv.for_session(self)
+
+    def _snapshot_resource(
+        self, value: SnapshotRef | None, **attrs: Any
+    ) -> _snapshot.Snapshot:
+        if isinstance(value, _stock_snapshot.Snapshot) and not isinstance(
+            value, _snapshot.Snapshot
+        ):
+            value = value.id
+        if value is None or (isinstance(value, str) and not value):
+            raise exceptions.InvalidSnapshotRequest(
+                f"a snapshot ID or Snapshot is required, got {value!r}"
+            )
+        return self._get_resource(_snapshot.Snapshot, value, **attrs)
+
+    # ====== Snapshots ======
+
+    def get_snapshot(self, snapshot: SnapshotRef) -> _snapshot.Snapshot:
+        """Get a single snapshot.
+
+        :param snapshot: The ID of a snapshot or a
+            :class:`~snapshot_ext.v3.snapshot.Snapshot`.
+        :returns: One :class:`~snapshot_ext.v3.snapshot.Snapshot`.
+        :raises: :class:`~openstack.exceptions.NotFoundException` when no
+            snapshot has that ID.
+        """
+        return self._snapshot_resource(snapshot).fetch(
+            self, error_message=f"No Snapshot found for {snapshot}"
+        )
+
+    @overload
+    def find_snapshot(
+        self,
+        name_or_id: str,
+        ignore_missing: Literal[False],
+        *,
+        details: bool = True,
+        all_projects: bool = False,
+    ) -> _snapshot.Snapshot: ...
+
+    @overload
+    def find_snapshot(
+        self,
+        name_or_id: str,
+        ignore_missing: bool = True,
+        *,
+        details: bool = True,
+        all_projects: bool = False,
+    ) -> _snapshot.Snapshot | None: ...
+
+    def find_snapshot(
+        self,
+        name_or_id: str,
+        ignore_missing: bool = True,
+        *,
+        details: bool = True,
+        all_projects: bool = False,
+    ) -> _snapshot.Snapshot | None:
+        """Find a single snapshot by name or ID.
+
+        :param name_or_id: The name or ID of a snapshot.
+        :param ignore_missing: ``False`` raises
+            :class:`~openstack.exceptions.NotFoundException` when nothing
+            matches; ``True`` returns ``None``.
+        :param details: Search the detailed listing.
+        :param all_projects: Search every project (admin only).
+        :returns: One :class:`~snapshot_ext.v3.snapshot.Snapshot` or None.
+        :raises: :class:`~openstack.exceptions.NotFoundException` when
+            nothing matches and ``ignore_missing`` is ``False``.
+        :raises: :class:`~openstack.exceptions.DuplicateResource` when more
+            than one snapshot matches.
+        """
+        _validate.path_segment(name_or_id, 'name_or_id')
+        query: dict[str, Any] = {}
+        if all_projects:
+            query['all_projects'] = True
+        return self._find(
+            _snapshot.Snapshot,
+            name_or_id,
+            ignore_missing=ignore_missing,
+            list_base_path='/snapshots/detail' if details else None,
+            **query,
+        )
+
+    def snapshots(
+        self,
+        *,
+        details: bool = True,
+        all_projects: bool = False,
+        **query: Any,
+    ) -> Iterator[_snapshot.Snapshot]:
+        """List snapshots, following pages as they are consumed.
+
+        Every filter is checked before the first request: an unknown one,
+        a wrong type, or one the negotiated microversion lacks raises.
+
+        :param details: ``True`` lists ``/snapshots/detail`` (all fields).
+        :param all_projects: List every project's snapshots (admin only).
+        :param query: Filters and options:
+
+            * ``name``, ``status``, ``volume_id``, ``project_id`` (strings;
+              ``project_id`` only applies with ``all_projects``);
+            * ``metadata`` (a dict, 3.22+), ``consumes_quota`` (bool,
+              3.65+), ``name~``/``name_like``, ``status~``/``status_like``,
+              ``volume_id~``/``volume_id_like`` (substring match, 3.34+);
+            * ``sort`` (``'key:dir,...'`` or a list of pairs) or
+              ``sort_key``/``sort_dir``;
+            * ``limit``: the **page size** (items per request), not a cap;
+              ``max_items``: the cap on the total returned;
+            * ``offset``, ``marker``; ``with_count`` (3.45+, see
+              :meth:`snapshot_pages` to read the count).
+        :returns: A generator of :class:`~snapshot_ext.v3.snapshot.Snapshot`.
+        :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotQuery`,
+            :class:`~snapshot_ext.exceptions.MicroversionUnavailable`.
+        """
+        pages = self.snapshot_pages(
+            details=details, all_projects=all_projects, **query
+        )
+        return (item for page in pages for item in page)
+
+    def snapshot_pages(
+        self,
+        *,
+        details: bool = True,
+        all_projects: bool = False,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        **query: Any,
+    ) -> Iterator[_pages.Page[_snapshot.Snapshot]]:
+        """List snapshots one page (one request) at a time.
+
+        Filters are checked when this is called, before any request.
+
+        :param details: ``True`` lists ``/snapshots/detail``.
+        :param all_projects: List every project's snapshots (admin only).
+        :param page_size: Items per request (sent as ``limit``); the
+            server caps it at its ``osapi_max_limit`` (1000 by default).
+        :param max_items: Stop after this many snapshots in all.
+        :param query: Filters, as for :meth:`snapshots`.
+        :returns: A generator of :class:`~snapshot_ext.v3._pages.Page`;
+            each has ``items``, ``next_marker`` and ``count``.
+        :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotQuery`,
+            :class:`~snapshot_ext.exceptions.MicroversionUnavailable`.
+        """
+        if page_size is not None:
+            if 'limit' in query and query['limit'] != page_size:
+                raise exceptions.InvalidSnapshotQuery(
+                    message="give page_size or limit (the same thing), not "
+                    "both"
+                )
+            query['limit'] = page_size
+        if all_projects:
+            query['all_projects'] = True
+        return _snapshot.Snapshot.pages(
+            self,
+            base_path='/snapshots/detail' if details else None,
+            max_items=max_items,
+            **query,
+        )
+
+    def create_snapshot(self, **attrs: Any) -> _snapshot.Snapshot:
+        """Create a snapshot of a volume.
+
+        :param attrs: ``volume_id`` (required), ``name``, ``description``,
+            ``metadata`` (str to str) and ``force`` (or ``is_forced``).
+            ``force`` matters only below microversion 3.66; from 3.66 on a
+            snapshot of an in-use volume needs no force and the flag is not
+            sent.
+        :returns: The new :class:`~snapshot_ext.v3.snapshot.Snapshot`, in
+            status ``creating``.
+        :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
+            before sending when ``volume_id`` is missing or an attribute is
+            unknown or malformed.
+        """
+        _validate.create_attrs(attrs)
+        return self._create(_snapshot.Snapshot, **attrs)
+
+    def update_snapshot(
+        self, snapshot: SnapshotRef, **attrs: Any
+    ) -> _snapshot.Snapshot:
+        """Change a snapshot's name and/or description.
+
+        :param snapshot: The ID of a snapshot or a Snapshot.
+        :param attrs: ``name`` and/or ``description``.
+        :returns: The updated snapshot as the server returns it.
+        :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
+            before sending when nothing is to change or another attribute
+            is given.
+        """
+        _validate.update_attrs(attrs)
+        res = self._snapshot_resource(snapshot)
+        res._update(**attrs)
+        # The server accepts only name and description: send exactly those.
+        res._body._dirty.intersection_update(_validate.UPDATE_ATTRS)
+        res._body._dirty.update(attrs)
+        return res.commit(self)
+
+    def delete_snapshot(
+        self,
+        snapshot: SnapshotRef,
+        ignore_missing: bool = True,
+        force: bool = False,
+    ) -> None:
+        """Delete a snapshot.
+
+        :param snapshot: The ID of a snapshot or a Snapshot.
+        :param ignore_missing: ``False`` raises
+            :class:`~openstack.exceptions.NotFoundException` when the
+            snapshot does not exist.
+        :param force: Use the admin force-delete action, which works from
+            any status (see :meth:`force_delete_snapshot`).
+        :returns: ``None``
+        """
+        if force:
+            self.force_delete_snapshot(snapshot, ignore_missing=ignore_missing)
+        else:
+            self._delete(
+                _snapshot.Snapshot,
+                self._snapshot_resource(snapshot),
+                ignore_missing=ignore_missing,
+            )
+
+    def force_delete_snapshot(
+        self, snapshot: SnapshotRef, ignore_missing: bool = False
+    ) -> None:
+        """Delete a snapshot whatever its status (admin only).
+
+        This is how a snapshot stuck in ``error_deleting`` is removed.
+
+        :param snapshot: The ID of a snapshot or a Snapshot.
+        :param ignore_missing: ``True`` ignores a snapshot that no longer
+            exists.
+        :returns: ``None``
+        :raises: :class:`~openstack.exceptions.ForbiddenException` for a
+            non-admin.
+        """
+        try:
+            self._snapshot_resource(snapshot).force_delete(self)
+        except sdk_exceptions.NotFoundException:
+            if not ignore_missing:
+                raise
+
+    # ====== Snapshot metadata ======
+
+    def fetch_snapshot_metadata(
+        self, snapshot: SnapshotRef
+    ) -> _snapshot.Snapshot:
+        """Read a snapshot's metadata.
+
+        :param snapshot: The ID of a snapshot or a Snapshot.
+        :returns: The :class:`~snapshot_ext.v3.snapshot.Snapshot`, its
+            ``metadata`` as the server has it.
+        """
+        return self._snapshot_resource(snapshot).fetch_metadata(self)
+
+    def get_snapshot_metadata_item(self, snapshot: SnapshotRef, key: str) -> str:
+        """Read one metadata value.
+
+        :param snapshot: The ID of a snapshot or a Snapshot.
+        :param key: The metadata key.
+        :returns: The value.
+        :raises: :class:`~openstack.exceptions.NotFoundException` when the
+            key does not exist.
+        """
+        res = self._snapshot_resource(snapshot).get_metadata_item(self, key)
+        return str(res.metadata[key])
+
+    def set_snapshot_metadata(
+        self, snapshot: SnapshotRef, **metadata: str
+    ) -> _snapshot.Snapshot:
+        """Add or change metadata keys, keeping the others (merge).
+
+        :param snapshot: The ID of a snapshot or a Snapshot.
+        :param metadata: Keys and values, all strings.
+        :returns: The Snapshot, ``metadata`` as the server now has it.
+        :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` for
+            a non-string value, before sending.
+        """
+        _validate.metadata(metadata)
+        return self._snapshot_resource(snapshot).set_metadata(self, metadata=metadata)
+
+    def replace_snapshot_metadata(
+        self, snapshot: SnapshotRef, **metadata: str
+    ) -> _snapshot.Snapshot:
+        """Replace all metadata; keys not given are removed.
+
+        This is gophercloud's ``UpdateMetadata``.
+
+        :param snapshot: The ID of a snapshot or a Snapshot.
+        :param metadata: The complete new metadata.
+        :returns: The Snapshot, ``metadata`` as the server now has it.
+        :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` for
+            a non-string value, before sending.
+        """
+        _validate.metadata(metadata)
+        return self._snapshot_resource(snapshot).replace_metadata(self, metadata)
+
+    def delete_snapshot_metadata(
+        self, snapshot: SnapshotRef, keys: Iterable[str] | None = None
+    ) -> None:
+        """Delete the given metadata keys, or all metadata.
+
+        :param snapshot: The ID of a snapshot or a Snapshot.
+        :param keys: The keys to delete (one request each); ``None``
+            deletes all metadata in one request.
+        :returns: ``None``
+        :raises: :class:`~openstack.exceptions.NotFoundException` when a
+            key does not exist.
+        """
+        res = self._snapshot_resource(snapshot)
+        if keys is None:
+            res.delete_metadata(self)
+            return
+        for key in _validate.metadata_keys(keys):
+            res.delete_metadata_item(self, key)
+
+    # ====== Snapshot actions ======
+
+    def reset_snapshot_status(self, snapshot: SnapshotRef, status: str) -> None:
+        """Set a snapshot's status without any check (admin only).
+
+        :param snapshot: The ID of a snapshot or a Snapshot.
+        :param status: One of creating, available, deleting, deleted,
+            updating, error, error_deleting, unmanaging, backing-up,
+            restoring.
+        :returns: ``None``
+        :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` for
+            an unknown status, before sending.
+        """
+        _validate.status(status, _validate.RESET_STATUSES, 'reset_status')
+        self._snapshot_resource(snapshot).reset_status(self, status)
+
+    def set_snapshot_status(
+        self,
+        snapshot: SnapshotRef,
+        status: str,
+        progress: str | int | None = None,
+    ) -> None:
+        """Update a snapshot's status and progress.
+
+        Allowed from ``creating`` (to creating, available, error) and from
+        ``deleting`` (to deleting, error_deleting).
+
+        :param snapshot: The ID of a snapshot or a Snapshot.
+        :param status: The new status.
+        :param progress: An int 0-100 or a string like ``"50%"``.
+        :returns: ``None``
+        :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` for
+            an unknown status or malformed progress, before sending.
+        """
+        _validate.status(
+            status, _validate.UPDATE_STATUSES, 'update_snapshot_status'
+        )
+        _validate.progress(progress)
+        self._snapshot_resource(snapshot).set_status(self, status, progress)
+
+    def manage_snapshot(self, **attrs: Any) -> _snapshot.Snapshot:
+        """Bring an existing backend snapshot under Cinder's management.
+
+        :param attrs: ``volume_id`` and ``ref`` (required), ``name``,
+            ``description``, ``metadata``.
+        :returns: The new :class:`~snapshot_ext.v3.snapshot.Snapshot`.
+        :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
+            before sending when an argument is missing or malformed.
+        """
+        allowed = {'volume_id', 'ref', 'name', 'description', 'metadata'}
+        unknown = sorted(set(attrs) - allowed)
+        if unknown or 'volume_id' not in attrs or 'ref' not in attrs:
+            raise exceptions.InvalidSnapshotRequest(
+                f"manage_snapshot takes volume_id and ref (required), name, "
+                f"description and metadata; got {', '.join(sorted(attrs))}"
+            )
+        return _snapshot.Snapshot.manage(self, **attrs)
+
+    def unmanage_snapshot(self, snapshot: SnapshotRef) -> None:
+        """Stop managing a snapshot, leaving it on the backend (admin).
+
+        :param snapshot: The ID of a snapshot or a Snapshot.
+        :returns: ``None``
+        """
+        self._snapshot_resource(snapshot).unmanage(self)
+
+    def manageable_snapshots(
+        self,
+        *,
+        details: bool = False,
+        **query: Any,
+    ) -> Iterator[_manageable_snapshot.ManageableSnapshot]:
+        """List backend snapshots that could be managed.
+
+        :param details: ``True`` lists the detailed form.
+        :param query: ``host`` or ``cluster`` (3.17+), ``marker``,
+            ``limit``, ``offset``, ``sort``.
+        :returns: A generator of manageable snapshots.
+        :raises: :class:`~snapshot_ext.exceptions.MicroversionUnavailable`
+            for ``cluster`` below 3.17.
+        """
+        if 'cluster' in query:
+            mv.require(
+                self, 'listing manageable snapshots by cluster',
+                mv.MANAGEABLE_BY_CLUSTER,
+            )
+        return self._list(
+            _manageable_snapshot.ManageableSnapshot,
+            base_path='/manageable_snapshots/detail' if details else None,
+            microversion=mv.for_session(self),
+            **query,
+        )

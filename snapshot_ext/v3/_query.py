@@ -1,0 +1,231 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Translation of snapshot list filters into Cinder's query string.
+
+Every filter is checked before a request is sent: an unknown name, a value
+of the wrong type, or a filter that needs a newer microversion than the
+connection uses raises an error naming the problem, instead of the server
+silently ignoring the filter and returning everything.
+"""
+
+from collections.abc import Mapping, Sequence
+import json
+from typing import Any
+import warnings
+
+from snapshot_ext import exceptions
+from snapshot_ext.v3 import _microversion as mv
+
+_STRING_FILTERS = ('name', 'status', 'volume_id', 'project_id')
+
+#: Like-filters (substring match, 3.34+) by the client-side name.
+LIKE_FILTERS = {
+    'name~': 'name~',
+    'name_like': 'name~',
+    'status~': 'status~',
+    'status_like': 'status~',
+    'volume_id~': 'volume_id~',
+    'volume_id_like': 'volume_id~',
+}
+
+#: Every query parameter a snapshot listing accepts, client-side names.
+KNOWN = frozenset(
+    _STRING_FILTERS
+    + (
+        'all_projects',
+        'all_tenants',
+        'sort',
+        'sort_key',
+        'sort_dir',
+        'limit',
+        'offset',
+        'marker',
+        'with_count',
+        'metadata',
+        'consumes_quota',
+    )
+    + tuple(LIKE_FILTERS)
+)
+
+_SORT_DIRS = ('asc', 'desc')
+
+
+class ProjectFilterWarning(UserWarning):
+    """``project_id`` was given without ``all_projects``.
+
+    Cinder only applies a ``project_id`` filter together with
+    ``all_tenants`` (as an admin); otherwise it lists the caller's own
+    project whatever the filter says.
+    """
+
+
+def _bad(message: str) -> exceptions.InvalidSnapshotQuery:
+    return exceptions.InvalidSnapshotQuery(message=message)
+
+
+def _flag(name: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _bad(f"{name} must be True or False, got {value!r}")
+    return value
+
+
+def _count(name: str, value: Any, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _bad(f"{name} must be an integer, got {value!r}")
+    if value < minimum:
+        raise _bad(f"{name} must be >= {minimum}, got {value}")
+    return value
+
+
+def _sort(value: Any, session: Any) -> str:
+    items: list[tuple[str, str | None]] = []
+    if isinstance(value, str):
+        for part in value.split(','):
+            key, _, direction = part.strip().partition(':')
+            items.append((key.strip(), direction.strip() or None))
+    elif isinstance(value, Sequence):
+        for part in value:
+            if isinstance(part, str):
+                items.append((part, None))
+            elif (
+                isinstance(part, Sequence)
+                and len(part) == 2
+                and all(isinstance(p, str) for p in part)
+            ):
+                items.append((part[0], part[1]))
+            else:
+                raise _bad(
+                    f"sort items must be 'key' or ('key', 'asc'|'desc'), "
+                    f"got {part!r}"
+                )
+    else:
+        raise _bad(
+            f"sort must be a string like 'created_at:desc,name' or a list "
+            f"of (key, direction) pairs, got {value!r}"
+        )
+    parts = []
+    for key, direction in items:
+        if not key:
+            raise _bad(f"sort has an empty key in {value!r}")
+        if direction is not None and direction not in _SORT_DIRS:
+            raise _bad(
+                f"sort direction for {key!r} must be 'asc' or 'desc', got "
+                f"{direction!r}"
+            )
+        if key == 'name':
+            mv.require(session, 'sorting snapshots by name', mv.SORT_BY_NAME)
+        parts.append(f'{key}:{direction}' if direction else key)
+    return ','.join(parts)
+
+
+def build(session: Any, query: Mapping[str, Any]) -> dict[str, str]:
+    """Check list filters and turn them into Cinder query parameters.
+
+    :param session: The proxy that will send the request; used to check
+        that the negotiated microversion supports each filter.
+    :param query: The filters, by their client-side names (see
+        :data:`KNOWN`).  ``None`` values are dropped.
+    :returns: The query string parameters, by their server-side names.
+    :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotQuery` for an
+        unknown filter or a bad value.
+    :raises: :class:`~snapshot_ext.exceptions.MicroversionUnavailable`
+        when a filter needs a newer microversion.
+    """
+    given = {k: v for k, v in query.items() if v is not None}
+    unknown = sorted(set(given) - KNOWN)
+    if unknown:
+        raise _bad(
+            f"unknown snapshot list filter(s): {', '.join(unknown)}; "
+            f"allowed: {', '.join(sorted(KNOWN))}"
+        )
+    if 'all_projects' in given and 'all_tenants' in given:
+        raise _bad("give all_projects or all_tenants, not both")
+    if 'sort' in given and ('sort_key' in given or 'sort_dir' in given):
+        raise _bad(
+            "sort cannot be combined with sort_key/sort_dir; use "
+            "sort='key:dir,...' alone"
+        )
+
+    params: dict[str, str] = {}
+    for name in _STRING_FILTERS:
+        if name in given:
+            if not isinstance(given[name], str):
+                raise _bad(f"{name} must be a string, got {given[name]!r}")
+            params[name] = given[name]
+
+    flag_name = 'all_tenants' if 'all_tenants' in given else 'all_projects'
+    all_projects = _flag(flag_name, given.get(flag_name, False))
+    if all_projects:
+        params['all_tenants'] = '1'
+    elif 'project_id' in params:
+        warnings.warn(
+            "project_id is ignored by Cinder unless all_projects=True is "
+            "also given (and the caller is an admin)",
+            ProjectFilterWarning,
+            stacklevel=4,
+        )
+
+    for client, server in LIKE_FILTERS.items():
+        if client in given:
+            if server in params:
+                raise _bad(f"{server} was given twice (as {client!r})")
+            if not isinstance(given[client], str):
+                raise _bad(f"{client} must be a string, got {given[client]!r}")
+            mv.require(session, f"like filter {server}", mv.LIKE_FILTERS)
+            params[server] = given[client]
+
+    if 'metadata' in given:
+        meta = given['metadata']
+        if not isinstance(meta, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in meta.items()
+        ):
+            raise _bad(
+                f"metadata filter must be a mapping of strings to strings, "
+                f"got {meta!r}"
+            )
+        mv.require(session, 'metadata filter', mv.METADATA_FILTER)
+        params['metadata'] = json.dumps(dict(meta), sort_keys=True)
+
+    if 'consumes_quota' in given:
+        flag = _flag('consumes_quota', given['consumes_quota'])
+        mv.require(session, 'consumes_quota filter', mv.CONSUMES_QUOTA)
+        params['consumes_quota'] = 'true' if flag else 'false'
+
+    if 'sort' in given:
+        params['sort'] = _sort(given['sort'], session)
+    if 'sort_key' in given:
+        if not isinstance(given['sort_key'], str) or not given['sort_key']:
+            raise _bad(f"sort_key must be a string, got {given['sort_key']!r}")
+        if given['sort_key'] == 'name':
+            mv.require(session, 'sorting snapshots by name', mv.SORT_BY_NAME)
+        params['sort_key'] = given['sort_key']
+    if 'sort_dir' in given:
+        if given['sort_dir'] not in _SORT_DIRS:
+            raise _bad(
+                f"sort_dir must be 'asc' or 'desc', got {given['sort_dir']!r}"
+            )
+        params['sort_dir'] = given['sort_dir']
+
+    if 'limit' in given:
+        params['limit'] = str(_count('limit', given['limit'], 1))
+    if 'offset' in given:
+        params['offset'] = str(_count('offset', given['offset'], 0))
+    if 'marker' in given:
+        if not isinstance(given['marker'], str) or not given['marker']:
+            raise _bad(f"marker must be a snapshot ID, got {given['marker']!r}")
+        params['marker'] = given['marker']
+
+    if 'with_count' in given and _flag('with_count', given['with_count']):
+        mv.require(session, 'with_count', mv.WITH_COUNT)
+        params['with_count'] = 'true'
+    return params

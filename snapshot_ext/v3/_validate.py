@@ -1,0 +1,268 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Checks of caller input, done before any request is sent."""
+
+from collections.abc import Mapping
+import re
+from typing import Any
+import urllib.parse
+
+from snapshot_ext import exceptions
+
+#: Every status ``os-reset_status`` accepts (Cinder's full set).
+RESET_STATUSES = frozenset(
+    {
+        'creating',
+        'available',
+        'deleting',
+        'deleted',
+        'updating',
+        'error',
+        'error_deleting',
+        'unmanaging',
+        'backing-up',
+        'restoring',
+    }
+)
+
+#: Target statuses ``os-update_snapshot_status`` accepts.  The server also
+#: checks the current status: from ``creating`` only creating, available
+#: or error; from ``deleting`` only deleting or error_deleting.
+UPDATE_STATUSES = frozenset(
+    {'creating', 'available', 'error', 'deleting', 'error_deleting'}
+)
+
+#: Longest name, description, metadata key or value Cinder stores.
+MAX_FIELD_LENGTH = 255
+
+_PERCENT = re.compile(r'^\s*(\d{1,3})\s*%?\s*$')
+
+InvalidSnapshotRequest = exceptions.InvalidSnapshotRequest
+_invalid = InvalidSnapshotRequest
+
+#: Attributes a snapshot can be created with (``force`` is ``is_forced``).
+CREATE_ATTRS = frozenset(
+    {'volume_id', 'name', 'description', 'metadata', 'force', 'is_forced'}
+)
+
+#: Attributes a snapshot update can change.
+UPDATE_ATTRS = frozenset({'name', 'description'})
+
+
+def path_segment(value: Any, what: str) -> str:
+    """Quote an ID or metadata key for use as one URL path segment.
+
+    Slashes, ``?``, ``#`` and the dot segments ``.`` and ``..`` are
+    escaped, so a value can never change which endpoint a request reaches.
+
+    :param value: The ID or key.
+    :param what: What the value is, for the error message.
+    :returns: The quoted segment.
+    :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` when
+        the value is empty or not a string.
+    """
+    if not isinstance(value, str) or not value:
+        raise _invalid(f"{what} must be a non-empty string, got {value!r}")
+    quoted = urllib.parse.quote(value, safe='')
+    if quoted in ('.', '..'):
+        quoted = quoted.replace('.', '%2E')
+    return quoted
+
+
+def status(value: Any, allowed: frozenset[str], action: str) -> str:
+    """Check a status against the set an action accepts.
+
+    :param value: The status the caller asked for.
+    :param allowed: The statuses the action accepts.
+    :param action: The action's name, for the error message.
+    :returns: The status.
+    :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`.
+    """
+    if not isinstance(value, str) or value not in allowed:
+        raise _invalid(
+            f"{action}: status {value!r} is not valid; valid statuses are "
+            f"{', '.join(sorted(allowed))}"
+        )
+    return value
+
+
+def progress(value: Any) -> str | None:
+    """Normalise a progress value to Cinder's ``"NN%"`` form.
+
+    :param value: ``None``, an int from 0 to 100, or a string such as
+        ``"50%"`` or ``"50"``.
+    :returns: ``None`` or a string like ``"50%"``.
+    :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` when
+        the value is not an integer percentage from 0 to 100.
+    """
+    if value is None:
+        return None
+    number: int | None = None
+    if isinstance(value, bool):
+        number = None
+    elif isinstance(value, int):
+        number = value
+    elif isinstance(value, str):
+        match = _PERCENT.match(value)
+        if match:
+            number = int(match.group(1))
+    if number is None or not 0 <= number <= 100:
+        raise _invalid(
+            f"progress must be an integer percentage from 0 to 100 such as "
+            f"50 or '50%', got {value!r}"
+        )
+    return f'{number}%'
+
+
+def text(value: Any, what: str, *, allow_none: bool = True) -> str | None:
+    """Check a name or description.
+
+    :param value: The value.
+    :param what: The field's name, for the error message.
+    :param allow_none: Whether ``None`` is accepted.
+    :returns: The value.
+    :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`.
+    """
+    if value is None and allow_none:
+        return None
+    if not isinstance(value, str):
+        raise _invalid(f"{what} must be a string, got {value!r}")
+    if len(value) > MAX_FIELD_LENGTH:
+        raise _invalid(
+            f"{what} is {len(value)} characters long; the limit is "
+            f"{MAX_FIELD_LENGTH}"
+        )
+    return value
+
+
+def metadata(value: Any) -> dict[str, str]:
+    """Check snapshot metadata: a mapping of strings to strings.
+
+    :param value: The metadata the caller gave.
+    :returns: A plain dict copy.
+    :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` naming
+        the first offending key.
+    """
+    if not isinstance(value, Mapping):
+        raise _invalid(
+            f"metadata must be a mapping of strings to strings, got "
+            f"{type(value).__name__}"
+        )
+    result: dict[str, str] = {}
+    for key, item in value.items():
+        if not isinstance(key, str) or not key:
+            raise _invalid(
+                f"metadata keys must be non-empty strings, got {key!r}"
+            )
+        if len(key) > MAX_FIELD_LENGTH:
+            raise _invalid(
+                f"metadata key {key[:40]!r}... is {len(key)} characters "
+                f"long; the limit is {MAX_FIELD_LENGTH}"
+            )
+        if not isinstance(item, str):
+            raise _invalid(
+                f"metadata value for key {key!r} must be a string, got "
+                f"{type(item).__name__} {item!r}"
+            )
+        if len(item) > MAX_FIELD_LENGTH:
+            raise _invalid(
+                f"metadata value for key {key!r} is {len(item)} characters "
+                f"long; the limit is {MAX_FIELD_LENGTH}"
+            )
+        result[key] = item
+    return result
+
+
+def metadata_keys(keys: Any) -> list[str]:
+    """Check a collection of metadata keys to delete.
+
+    :param keys: An iterable of keys (a single string is refused, since it
+        would be taken as its characters).
+    :returns: The keys as a list.
+    :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`.
+    """
+    if isinstance(keys, (str, bytes)):
+        raise _invalid(
+            f"keys must be a list of metadata keys, not the string {keys!r}"
+        )
+    try:
+        result = list(keys)
+    except TypeError:
+        raise _invalid(f"keys must be a list of metadata keys, got {keys!r}")
+    for key in result:
+        path_segment(key, 'metadata key')
+    return result
+
+
+def boolean(value: Any, what: str) -> bool:
+    """Check a flag is a real bool (``"false"`` would be truthy).
+
+    :param value: The value.
+    :param what: The flag's name, for the error message.
+    :returns: The value.
+    :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`.
+    """
+    if not isinstance(value, bool):
+        raise _invalid(f"{what} must be True or False, got {value!r}")
+    return value
+
+
+def create_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
+    """Check the attributes of a snapshot to create.
+
+    :param attrs: The attributes, by attribute name (``is_forced``) or
+        body name (``force``).
+    :returns: The attributes.
+    :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` when
+        ``volume_id`` is missing or an attribute is unknown or malformed.
+    """
+    unknown = sorted(set(attrs) - CREATE_ATTRS)
+    if unknown:
+        raise _invalid(
+            f"cannot create a snapshot with {', '.join(unknown)}; allowed: "
+            f"{', '.join(sorted(CREATE_ATTRS))}"
+        )
+    if not attrs.get('volume_id'):
+        raise _invalid("volume_id is required to create a snapshot")
+    path_segment(attrs['volume_id'], 'volume_id')
+    text(attrs.get('name'), 'name')
+    text(attrs.get('description'), 'description')
+    if attrs.get('metadata') is not None:
+        metadata(attrs['metadata'])
+    for flag in ('force', 'is_forced'):
+        if attrs.get(flag) is not None:
+            boolean(attrs[flag], flag)
+    return dict(attrs)
+
+
+def update_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
+    """Check the attributes of a snapshot update.
+
+    :param attrs: The attributes to change.
+    :returns: The attributes.
+    :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` when
+        nothing is to change or an attribute cannot be changed.
+    """
+    if not attrs:
+        raise _invalid(
+            "nothing to update: give name and/or description"
+        )
+    unknown = sorted(set(attrs) - UPDATE_ATTRS)
+    if unknown:
+        raise _invalid(
+            f"a snapshot update can change only name and description, not "
+            f"{', '.join(unknown)}"
+        )
+    for key, value in attrs.items():
+        text(value, key)
+    return dict(attrs)
