@@ -25,9 +25,9 @@ no request.
 import threading
 from typing import Any
 
+from openstack import connection as _connection
 from openstack.block_storage import block_storage_service
 from openstack.block_storage.v2 import _proxy as _v2_proxy
-from openstack import connection as _connection
 
 from snapshot_ext.v3 import _proxy as _v3_proxy
 

@@ -18,9 +18,12 @@ so a link pointing at another host can never receive the token, and a
 marker that repeats stops the listing with an error instead of looping.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 import dataclasses
-from typing import Any, Generic, TypeVar
+from typing import Any
+from typing import Generic
+from typing import TypeVar
 import urllib.parse
 
 from openstack import exceptions

@@ -18,15 +18,19 @@ Each verb is thin: it resolves the snapshot, checks the caller's input and
 calls the resource method with the proxy as the session.
 """
 
-from collections.abc import Iterable, Iterator
-from typing import Any, Literal, overload
+from collections.abc import Generator
+from collections.abc import Iterable
+from collections.abc import Iterator
+from typing import Any
+from typing import Literal
+from typing import overload
 
+from openstack import exceptions as sdk_exceptions
 from openstack.block_storage.v3 import _proxy as _stock_proxy
 from openstack.block_storage.v3 import (
     manageable_snapshot as _manageable_snapshot,
 )
 from openstack.block_storage.v3 import snapshot as _stock_snapshot
-from openstack import exceptions as sdk_exceptions
 
 from snapshot_ext import exceptions
 from snapshot_ext.v3 import _microversion as mv
@@ -146,7 +150,7 @@ class Proxy(_stock_proxy.Proxy):
         details: bool = True,
         all_projects: bool = False,
         **query: Any,
-    ) -> Iterator[_snapshot.Snapshot]:
+    ) -> Generator[_snapshot.Snapshot, None, None]:
         """List snapshots, following pages as they are consumed.
 
         Every filter is checked before the first request: an unknown one,
@@ -311,7 +315,9 @@ class Proxy(_stock_proxy.Proxy):
         """
         return self._snapshot_resource(snapshot).fetch_metadata(self)
 
-    def get_snapshot_metadata_item(self, snapshot: SnapshotRef, key: str) -> str:
+    def get_snapshot_metadata_item(
+        self, snapshot: SnapshotRef, key: str
+    ) -> str:
         """Read one metadata value.
 
         :param snapshot: The ID of a snapshot or a Snapshot.
@@ -335,7 +341,9 @@ class Proxy(_stock_proxy.Proxy):
             a non-string value, before sending.
         """
         _validate.metadata(metadata)
-        return self._snapshot_resource(snapshot).set_metadata(self, metadata=metadata)
+        return self._snapshot_resource(snapshot).set_metadata(
+            self, metadata=metadata
+        )
 
     def replace_snapshot_metadata(
         self, snapshot: SnapshotRef, **metadata: str
@@ -351,7 +359,9 @@ class Proxy(_stock_proxy.Proxy):
             a non-string value, before sending.
         """
         _validate.metadata(metadata)
-        return self._snapshot_resource(snapshot).replace_metadata(self, metadata)
+        return self._snapshot_resource(snapshot).replace_metadata(
+            self, metadata
+        )
 
     def delete_snapshot_metadata(
         self, snapshot: SnapshotRef, keys: Iterable[str] | None = None
@@ -374,7 +384,9 @@ class Proxy(_stock_proxy.Proxy):
 
     # ====== Snapshot actions ======
 
-    def reset_snapshot_status(self, snapshot: SnapshotRef, status: str) -> None:
+    def reset_snapshot_status(
+        self, snapshot: SnapshotRef, status: str
+    ) -> None:
         """Set a snapshot's status without any check (admin only).
 
         :param snapshot: The ID of a snapshot or a Snapshot.
@@ -443,7 +455,7 @@ class Proxy(_stock_proxy.Proxy):
         *,
         details: bool = False,
         **query: Any,
-    ) -> Iterator[_manageable_snapshot.ManageableSnapshot]:
+    ) -> Generator[_manageable_snapshot.ManageableSnapshot, None, None]:
         """List backend snapshots that could be managed.
 
         :param details: ``True`` lists the detailed form.
@@ -455,7 +467,8 @@ class Proxy(_stock_proxy.Proxy):
         """
         if 'cluster' in query:
             mv.require(
-                self, 'listing manageable snapshots by cluster',
+                self,
+                'listing manageable snapshots by cluster',
                 mv.MANAGEABLE_BY_CLUSTER,
             )
         return self._list(

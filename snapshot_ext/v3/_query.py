@@ -18,7 +18,8 @@ connection uses raises an error naming the problem, instead of the server
 silently ignoring the filter and returning everything.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from collections.abc import Sequence
 import json
 from typing import Any
 import warnings
@@ -91,8 +92,8 @@ def _sort(value: Any, session: Any) -> str:
     items: list[tuple[str, str | None]] = []
     if isinstance(value, str):
         for part in value.split(','):
-            key, _, direction = part.strip().partition(':')
-            items.append((key.strip(), direction.strip() or None))
+            key, _, given = part.strip().partition(':')
+            items.append((key.strip(), given.strip() or None))
     elif isinstance(value, Sequence):
         for part in value:
             if isinstance(part, str):
@@ -222,7 +223,9 @@ def build(session: Any, query: Mapping[str, Any]) -> dict[str, str]:
         params['offset'] = str(_count('offset', given['offset'], 0))
     if 'marker' in given:
         if not isinstance(given['marker'], str) or not given['marker']:
-            raise _bad(f"marker must be a snapshot ID, got {given['marker']!r}")
+            raise _bad(
+                f"marker must be a snapshot ID, got {given['marker']!r}"
+            )
         params['marker'] = given['marker']
 
     if 'with_count' in given and _flag('with_count', given['with_count']):

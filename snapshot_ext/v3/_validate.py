@@ -198,7 +198,9 @@ def metadata_keys(keys: Any) -> list[str]:
     try:
         result = list(keys)
     except TypeError:
-        raise _invalid(f"keys must be a list of metadata keys, got {keys!r}")
+        raise _invalid(
+            f"keys must be a list of metadata keys, got {keys!r}"
+        ) from None
     for key in result:
         path_segment(key, 'metadata key')
     return result
@@ -254,9 +256,7 @@ def update_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
         nothing is to change or an attribute cannot be changed.
     """
     if not attrs:
-        raise _invalid(
-            "nothing to update: give name and/or description"
-        )
+        raise _invalid("nothing to update: give name and/or description")
     unknown = sorted(set(attrs) - UPDATE_ATTRS)
     if unknown:
         raise _invalid(

@@ -12,23 +12,29 @@
 
 """The Cinder v3 snapshot resource."""
 
-from collections.abc import Iterator, Mapping
+from __future__ import annotations
+
+from collections.abc import Iterator
+from collections.abc import Mapping
 import datetime
 import itertools
-from typing import Any, Self
+from typing import TYPE_CHECKING
+from typing import Any
 
 from keystoneauth1 import adapter
-import requests
-
-from openstack.block_storage.v3 import snapshot as _stock
 from openstack import exceptions
 from openstack import format
 from openstack import resource
+from openstack.block_storage.v3 import snapshot as _stock
+import requests
 
 from snapshot_ext.v3 import _microversion as mv
 from snapshot_ext.v3 import _pages
 from snapshot_ext.v3 import _query
 from snapshot_ext.v3 import _validate
+
+if TYPE_CHECKING:
+    from typing import Self
 
 
 def _parse_time(value: Any) -> datetime.datetime | None:
@@ -199,12 +205,16 @@ class Snapshot(_stock.Snapshot):
         )
 
     def _action(
-        self, session: adapter.Adapter, body: dict[str, Any]
+        self,
+        session: adapter.Adapter,
+        body: dict[str, Any],
+        microversion: str | None = None,
     ) -> requests.Response:
         """Send one ``POST /snapshots/{id}/action``.
 
         :param session: The proxy to send it through.
         :param body: The action body, e.g. ``{"os-force_delete": {}}``.
+        :param microversion: Override the negotiated microversion.
         :returns: The response.
         :raises: :class:`~openstack.exceptions.HttpException` subclasses
             carrying the server's message and request id.
@@ -212,7 +222,7 @@ class Snapshot(_stock.Snapshot):
         response = session.post(
             self._path('action'),
             json=body,
-            microversion=mv.for_session(session),
+            microversion=microversion or mv.for_session(session),
         )
         exceptions.raise_from_response(response)
         return response
@@ -262,7 +272,7 @@ class Snapshot(_stock.Snapshot):
         headers: dict[str, str] | None = None,
         max_items: int | None = None,
         **params: Any,
-    ) -> Iterator[Self]:
+    ) -> Iterator[Snapshot]:
         """List snapshots, following pages.
 
         Takes the same arguments as :meth:`pages`.
@@ -293,7 +303,7 @@ class Snapshot(_stock.Snapshot):
         headers: dict[str, str] | None = None,
         max_items: int | None = None,
         **params: Any,
-    ) -> Iterator['_pages.Page[Self]']:
+    ) -> Iterator[_pages.Page[Snapshot]]:
         """List snapshots one page at a time.
 
         Filters are checked when this is called, before any request; the
@@ -339,7 +349,7 @@ class Snapshot(_stock.Snapshot):
                     f"the snapshot listing is not valid JSON: {exc}"
                 ) from exc
 
-        def build(attrs: dict[str, Any]) -> Self:
+        def build(attrs: dict[str, Any]) -> Snapshot:
             return cls._from_server(session, attrs, microversion)
 
         pages = _pages.iterate(
@@ -586,9 +596,7 @@ class Snapshot(_stock.Snapshot):
         self._set_metadata(metadata)
         return self
 
-    def delete_metadata_item(
-        self, session: adapter.Adapter, key: str
-    ) -> Self:
+    def delete_metadata_item(self, session: adapter.Adapter, key: str) -> Self:
         """Remove one metadata key.
 
         :param session: The proxy to send it through.
