@@ -62,21 +62,25 @@ UPDATE_ATTRS = frozenset({'name', 'description'})
 def path_segment(value: Any, what: str) -> str:
     """Quote an ID or metadata key for use as one URL path segment.
 
-    Slashes, ``?``, ``#`` and the dot segments ``.`` and ``..`` are
-    escaped, so a value can never change which endpoint a request reaches.
+    Slashes, ``?`` and ``#`` are escaped, and the dot segments ``.`` and
+    ``..`` are refused, so a value can never change which endpoint a
+    request reaches.  (Escaping cannot protect a dot segment: requests
+    turns ``%2E`` back into ``.`` on the wire, where servers and proxies
+    resolve ``..`` to the parent path.)
 
     :param value: The ID or key.
     :param what: What the value is, for the error message.
     :returns: The quoted segment.
     :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` when
-        the value is empty or not a string.
+        the value is empty, not a string, or ``.`` or ``..``.
     """
     if not isinstance(value, str) or not value:
         raise _invalid(f"{what} must be a non-empty string, got {value!r}")
-    quoted = urllib.parse.quote(value, safe='')
-    if quoted in ('.', '..'):
-        quoted = quoted.replace('.', '%2E')
-    return quoted
+    if value in ('.', '..'):
+        raise _invalid(
+            f"{what} cannot be {value!r}: it is a relative path segment"
+        )
+    return urllib.parse.quote(value, safe='')
 
 
 def status(value: Any, allowed: frozenset[str], action: str) -> str:

@@ -157,6 +157,7 @@ class ProxyTestCase(base.TestCase):
         self.requests_mock = self.useFixture(
             rm_fixture.Fixture(case_sensitive=True)
         )
+        self._forgotten = 0
         self.register_discovery(self.max_version, self.min_version)
         self.conn = self.make_connection(api_version=self.api_version)
         if self.register_plugin:
@@ -307,8 +308,17 @@ class ProxyTestCase(base.TestCase):
             and parts.path.rstrip('/') in ('', '/v3')
         )
 
+    def forget_requests(self) -> None:
+        """Make :meth:`api_requests` ignore the requests sent so far.
+
+        Use it between steps of one test (e.g. in a loop of sub-tests).
+        Do not use ``self.requests_mock.reset_mock()`` for this: on the
+        fixture it restarts the fixture instead.
+        """
+        self._forgotten = len(self.requests_mock.request_history)
+
     def discovery_requests(self) -> list[rm_request._RequestObjectProxy]:
-        """Return the discovery requests sent so far.
+        """Return every discovery request sent in this test.
 
         :returns: The requests, oldest first.
         """
@@ -318,14 +328,13 @@ class ProxyTestCase(base.TestCase):
         ]
 
     def api_requests(self) -> list[rm_request._RequestObjectProxy]:
-        """Return every request sent so far except discovery.
+        """Return the requests sent so far except discovery.
 
-        :returns: The requests, oldest first.
+        :returns: The requests, oldest first, since the test started or
+            since the last :meth:`forget_requests`.
         """
-        return [
-            r for r in self.requests_mock.request_history
-            if not self.is_discovery(r)
-        ]
+        history = self.requests_mock.request_history[self._forgotten:]
+        return [r for r in history if not self.is_discovery(r)]
 
     def assert_no_api_request(self) -> None:
         """Assert that nothing but discovery was sent.
