@@ -133,6 +133,7 @@ class Proxy(_stock_proxy.Proxy):
             than one snapshot matches.
         """
         _validate.path_segment(name_or_id, 'name_or_id')
+        _validate.boolean(all_projects, 'all_projects')
         query: dict[str, Any] = {}
         if all_projects:
             query['all_projects'] = True
@@ -211,8 +212,9 @@ class Proxy(_stock_proxy.Proxy):
                     "both"
                 )
             query['limit'] = page_size
-        if all_projects:
-            query['all_projects'] = True
+        if all_projects is not False:
+            # Checked as a filter: a non-bool such as 'false' is refused.
+            query['all_projects'] = all_projects
         return _snapshot.Snapshot.pages(
             self,
             base_path='/snapshots/detail' if details else None,

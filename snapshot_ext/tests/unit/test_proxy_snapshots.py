@@ -168,6 +168,16 @@ class TestFindSnapshot(fakes.ProxyTestCase):
         )
         self.assertEqual(2, len(self.api_requests()))
 
+    def test_find_all_projects_must_be_bool(self) -> None:
+        exc = self.assertRaises(
+            exceptions.InvalidSnapshotRequest,
+            self.proxy.find_snapshot, 'x', ignore_missing=False,
+            all_projects='false',
+        )
+        self.assertIn("all_projects must be True or False, got 'false'",
+                      str(exc))
+        self.assert_no_api_request()
+
     def test_find_empty_refused(self) -> None:
         self.assertRaises(
             exceptions.InvalidSnapshotRequest,
