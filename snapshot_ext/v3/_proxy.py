@@ -18,14 +18,17 @@ Each verb is thin: it resolves the snapshot, checks the caller's input and
 calls the resource method with the proxy as the session.
 """
 
+from collections.abc import Callable
 from collections.abc import Generator
 from collections.abc import Iterable
 from collections.abc import Iterator
 from typing import Any
+from typing import cast
 from typing import Literal
 from typing import overload
 
 from openstack import exceptions as sdk_exceptions
+from openstack import resource
 from openstack.block_storage.v3 import _proxy as _stock_proxy
 from openstack.block_storage.v3 import (
     manageable_snapshot as _manageable_snapshot,
@@ -36,6 +39,7 @@ from snapshot_ext import exceptions
 from snapshot_ext.v3 import _microversion as mv
 from snapshot_ext.v3 import _pages
 from snapshot_ext.v3 import _validate
+from snapshot_ext.v3 import _wait
 from snapshot_ext.v3 import snapshot as _snapshot
 
 SnapshotRef = str | _stock_snapshot.Snapshot
@@ -479,3 +483,94 @@ class Proxy(_stock_proxy.Proxy):
             microversion=mv.for_session(self),
             **query,
         )
+
+    # ====== Waiting ======
+
+    #: The source of time for waits and pruning; tests replace it.
+    _wait_clock: _wait.Clock = _wait.SYSTEM_CLOCK
+
+    def wait_for_status(
+        self,
+        res: resource.ResourceT,
+        status: str = 'available',
+        failures: list[str] | None = None,
+        interval: int | float | None = 2,
+        wait: int | None = None,
+        attribute: str = 'status',
+        callback: Callable[[int], None] | None = None,
+    ) -> resource.ResourceT:
+        """Wait for a resource to reach a status.
+
+        For a snapshot the wait knows Cinder's states (see
+        :mod:`snapshot_ext.v3._wait`): ``error`` and ``error_deleting``
+        fail it at once, as does a 404; ``wait=None`` means 600 seconds;
+        the pause between polls grows from ``interval`` up to 15 seconds
+        with random jitter.  Other resources get openstacksdk's own wait.
+
+        :param res: The resource to wait for.
+        :param status: The awaited status.
+        :param failures: More statuses that end the wait with a failure.
+        :param interval: Seconds before the second poll.
+        :param wait: Seconds to wait in all; ``None`` means 600 for a
+            snapshot (openstacksdk waits forever for other resources).
+        :param attribute: The attribute holding the status.
+        :param callback: Called after each poll with the progress, an
+            int from 0 to 100.
+        :returns: The resource as last fetched.
+        :raises: :class:`~openstack.exceptions.ResourceFailure` (for a
+            snapshot :class:`~snapshot_ext.v3._wait.SnapshotFailure`,
+            which carries the snapshot and its status).
+        :raises: :class:`~openstack.exceptions.ResourceTimeout` (for a
+            snapshot :class:`~snapshot_ext.v3._wait.SnapshotTimeout`).
+        """
+        if not isinstance(res, _stock_snapshot.Snapshot):
+            return super().wait_for_status(
+                res, status, failures, interval, wait, attribute, callback
+            )
+        snapshot = self._snapshot_resource(res)
+        result = _wait.wait_for_status(
+            self,
+            snapshot,
+            status,
+            failures,
+            interval,
+            wait,
+            attribute,
+            callback,
+            clock=self._wait_clock,
+        )
+        return cast(resource.ResourceT, result)
+
+    def wait_for_delete(
+        self,
+        res: resource.ResourceT,
+        interval: int | float | None = 2,
+        wait: int | None = 120,
+        callback: Callable[[int], None] | None = None,
+    ) -> resource.ResourceT:
+        """Wait for a resource to be deleted.
+
+        For a snapshot a 404 (or status ``deleted``) ends the wait;
+        ``error_deleting`` fails it at once, as does ``available`` or
+        ``error`` (no deletion under way: the backend may have refused it
+        as busy); ``wait=None`` means 600 seconds; the pause between
+        polls grows from ``interval`` with jitter.  Other resources get
+        openstacksdk's own wait.
+
+        :param res: The resource being deleted.
+        :param interval: Seconds before the second poll.
+        :param wait: Seconds to wait in all.
+        :param callback: For a snapshot, called after each poll with 0
+            while it exists and 100 once it is gone.
+        :returns: The resource as last seen.
+        :raises: :class:`~openstack.exceptions.ResourceFailure` (for a
+            snapshot :class:`~snapshot_ext.v3._wait.SnapshotFailure`).
+        :raises: :class:`~openstack.exceptions.ResourceTimeout`.
+        """
+        if not isinstance(res, _stock_snapshot.Snapshot):
+            return super().wait_for_delete(res, interval, wait, callback)
+        snapshot = self._snapshot_resource(res)
+        result = _wait.wait_for_delete(
+            self, snapshot, interval, wait, callback, clock=self._wait_clock
+        )
+        return cast(resource.ResourceT, result)
