@@ -34,15 +34,25 @@ from openstack.block_storage.v3 import (
     manageable_snapshot as _manageable_snapshot,
 )
 from openstack.block_storage.v3 import snapshot as _stock_snapshot
+import requests
 
 from snapshot_ext import exceptions
 from snapshot_ext.v3 import _microversion as mv
 from snapshot_ext.v3 import _pages
+from snapshot_ext.v3 import _transport
 from snapshot_ext.v3 import _validate
 from snapshot_ext.v3 import _wait
 from snapshot_ext.v3 import snapshot as _snapshot
 
 SnapshotRef = str | _stock_snapshot.Snapshot
+
+# The positional parameters of openstack.proxy.Proxy.request after method.
+_REQUEST_ARGS = (
+    'error_message',
+    'raise_exc',
+    'connect_retries',
+    'global_request_id',
+)
 
 
 class Proxy(_stock_proxy.Proxy):
@@ -52,6 +62,53 @@ class Proxy(_stock_proxy.Proxy):
         **_stock_proxy.Proxy._resource_registry,
         'snapshot': _snapshot.Snapshot,
     }
+
+    _transport_policy: _transport.TransportPolicy
+
+    # ====== Transport ======
+
+    def __init__(self, session: Any, *args: Any, **kwargs: Any) -> None:
+        # Without clouds.yaml api_timeout, the proxy gets a session copy
+        # with a default timeout (see _transport.bounded_session).
+        super().__init__(_transport.bounded_session(session), *args, **kwargs)
+
+    @property
+    def transport_policy(self) -> _transport.TransportPolicy:
+        """What this proxy retries, how often and how long it waits.
+
+        Read from clouds.yaml on first use; see
+        :class:`~snapshot_ext.v3._transport.TransportPolicy`.
+        """
+        try:
+            return self._transport_policy
+        except AttributeError:
+            policy = _transport.TransportPolicy.from_proxy(self)
+            self._transport_policy = policy
+            return policy
+
+    def request(
+        self, url: str, method: str, *args: Any, **kwargs: Any
+    ) -> requests.Response:
+        """Send a request under :attr:`transport_policy`.
+
+        Requests that are safe to repeat are retried after transient
+        failures; other ``POST`` requests are never re-sent once they may
+        have reached the server.
+
+        :param url: The URL or path below the endpoint.
+        :param method: The HTTP method.
+        :param args: openstacksdk's positional ``error_message``,
+            ``raise_exc``, ``connect_retries`` and ``global_request_id``.
+        :param kwargs: As for :meth:`openstack.proxy.Proxy.request`.
+        :returns: The final response.
+        :raises: :class:`~snapshot_ext.v3._transport.RequestOutcomeUnknown`
+            when a request that is not safe to repeat got no answer.
+        """
+        if args:
+            kwargs.update(zip(_REQUEST_ARGS, args, strict=False))
+        return self.transport_policy.send(
+            super().request, url, method, **kwargs
+        )
 
     # ====== Helpers ======
 
