@@ -87,9 +87,7 @@ class TestSnapshotMetadata(fakes.ProxyTestCase):
     def test_delete_metadata_keys(self) -> None:
         self.mock('DELETE', f'{META}/a')
         self.mock('DELETE', f'{META}/b%20c')
-        self.assertIsNone(
-            self.proxy.delete_snapshot_metadata(SID, ['a', 'b c'])
-        )
+        self.proxy.delete_snapshot_metadata(SID, ['a', 'b c'])
         first, second = self.api_requests()
         self.assert_request(first, 'DELETE', f'{META}/a')
         self.assert_request(second, 'DELETE', f'{META}/b%20c')
@@ -104,7 +102,7 @@ class TestSnapshotMetadata(fakes.ProxyTestCase):
 
     def test_delete_all_metadata(self) -> None:
         self.mock('PUT', META, json={'metadata': {}})
-        self.assertIsNone(self.proxy.delete_snapshot_metadata(SID))
+        self.proxy.delete_snapshot_metadata(SID)
         (request,) = self.api_requests()
         self.assert_request(request, 'PUT', META, json={'metadata': {}})
 
@@ -164,7 +162,7 @@ class TestSnapshotMetadata(fakes.ProxyTestCase):
             sdk_exceptions.BadRequestException,
             self.proxy.delete_snapshot_metadata, SID,
         )
-        self.assertIn("'x' is not of type 'object'", exc.details)
+        self.assertIn("'x' is not of type 'object'", str(exc.details))
         self.assertEqual(fakes.REQUEST_ID, exc.request_id)
 
     def test_malformed_answer(self) -> None:

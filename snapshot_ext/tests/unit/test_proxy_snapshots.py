@@ -307,7 +307,7 @@ class TestCreateSnapshot(fakes.ProxyTestCase):
             sdk_exceptions.NotFoundException,
             self.proxy.create_snapshot, volume_id=volume,
         )
-        self.assertIn(f'Volume {volume} could not be found.', exc.details)
+        self.assertIn(f'Volume {volume} could not be found.', str(exc.details))
         self.assertEqual(fakes.REQUEST_ID, exc.request_id)
         (request,) = self.api_requests()
         method, path, query, body = self.captured_request(
@@ -418,14 +418,14 @@ class TestDeleteSnapshot(fakes.ProxyTestCase):
 
     def test_delete(self) -> None:
         self.mock('DELETE', f'/snapshots/{SID}', status_code=202)
-        self.assertIsNone(self.proxy.delete_snapshot(SID))
+        self.proxy.delete_snapshot(SID)
         (request,) = self.api_requests()
         self.assert_request(request, 'DELETE', f'/snapshots/{SID}')
 
     def test_delete_missing_ignored(self) -> None:
         self.mock('DELETE', f'/snapshots/{SID}', status_code=404,
                   json=NOT_FOUND)
-        self.assertIsNone(self.proxy.delete_snapshot(SID))
+        self.proxy.delete_snapshot(SID)
         (request,) = self.api_requests()
         self.assert_request(request, 'DELETE', f'/snapshots/{SID}')
 
@@ -466,7 +466,7 @@ class TestDeleteSnapshot(fakes.ProxyTestCase):
     def test_delete_force_missing_ignored(self) -> None:
         self.mock('POST', f'/snapshots/{SID}/action', status_code=404,
                   json=NOT_FOUND)
-        self.assertIsNone(self.proxy.delete_snapshot(SID, force=True))
+        self.proxy.delete_snapshot(SID, force=True)
         (request,) = self.api_requests()
         self.assert_request(
             request, 'POST', f'/snapshots/{SID}/action',
@@ -484,7 +484,7 @@ class TestDeleteSnapshot(fakes.ProxyTestCase):
 
     def test_force_delete_snapshot(self) -> None:
         self.mock('POST', f'/snapshots/{SID}/action', status_code=202)
-        self.assertIsNone(self.proxy.force_delete_snapshot(SID))
+        self.proxy.force_delete_snapshot(SID)
         (request,) = self.api_requests()
         self.assert_request(
             request, 'POST', f'/snapshots/{SID}/action',
@@ -500,9 +500,7 @@ class TestDeleteSnapshot(fakes.ProxyTestCase):
         )
         self.mock('POST', f'/snapshots/{SID}/action', status_code=404,
                   json=NOT_FOUND)
-        self.assertIsNone(
-            self.proxy.force_delete_snapshot(SID, ignore_missing=True)
-        )
+        self.proxy.force_delete_snapshot(SID, ignore_missing=True)
         self.assertEqual(2, len(self.api_requests()))
 
     def test_force_delete_forbidden(self) -> None:

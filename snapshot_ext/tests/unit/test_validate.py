@@ -1,0 +1,243 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Tests of the input checks done before any request is sent."""
+
+from typing import Any
+
+from openstack import exceptions as sdk_exceptions
+
+from snapshot_ext import exceptions
+from snapshot_ext.tests import base
+from snapshot_ext.v3 import _validate
+
+Invalid = exceptions.InvalidSnapshotRequest
+
+
+class TestExceptionTypes(base.TestCase):
+
+    def test_hierarchy(self) -> None:
+        self.assertTrue(issubclass(Invalid, sdk_exceptions.InvalidRequest))
+        self.assertTrue(issubclass(Invalid, ValueError))
+        self.assertTrue(issubclass(exceptions.InvalidSnapshotQuery,
+                                   sdk_exceptions.InvalidResourceQuery))
+        self.assertTrue(issubclass(exceptions.InvalidSnapshotQuery,
+                                   ValueError))
+        self.assertTrue(issubclass(exceptions.MicroversionUnavailable,
+                                   sdk_exceptions.NotSupported))
+
+    def test_microversion_unavailable(self) -> None:
+        exc = exceptions.MicroversionUnavailable('with_count', '3.45', '3.40')
+        self.assertEqual('with_count', exc.feature)
+        self.assertEqual('3.45', exc.required)
+        self.assertEqual('3.40', exc.available)
+        self.assertEqual(
+            'with_count needs Block Storage API microversion 3.45 or later, '
+            'but this connection uses 3.40',
+            str(exc),
+        )
+        none = exceptions.MicroversionUnavailable('x', '3.1', None)
+        self.assertIn('3.0 (no microversion announced)', str(none))
+
+
+class TestPathSegment(base.TestCase):
+
+    def test_quoted(self) -> None:
+        cases = [
+            ('abc', 'abc'),
+            ('a/b', 'a%2Fb'),
+            ('../x', '..%2Fx'),
+            ('a?b#c', 'a%3Fb%23c'),
+            ('a b', 'a%20b'),
+            ('100%', '100%25'),
+            ('...', '...'),
+            ('é', '%C3%A9'),
+        ]
+        for value, expected in cases:
+            with self.subTest(value=value):
+                self.assertEqual(expected, _validate.path_segment(value, 'x'))
+
+    def test_refused(self) -> None:
+        for value in ('', None, 5, b'ab', '.', '..'):
+            with self.subTest(value=value):
+                exc = self.assertRaises(
+                    Invalid, _validate.path_segment, value, 'snapshot ID'
+                )
+                self.assertIn('snapshot ID', str(exc))
+                self.assertIn(repr(value), str(exc))
+
+
+class TestStatus(base.TestCase):
+
+    def test_reset_statuses(self) -> None:
+        self.assertEqual(
+            {'creating', 'available', 'deleting', 'deleted', 'updating',
+             'error', 'error_deleting', 'unmanaging', 'backing-up',
+             'restoring'},
+            set(_validate.RESET_STATUSES),
+        )
+
+    def test_update_statuses(self) -> None:
+        self.assertEqual(
+            {'creating', 'available', 'error', 'deleting', 'error_deleting'},
+            set(_validate.UPDATE_STATUSES),
+        )
+
+    def test_status(self) -> None:
+        self.assertEqual(
+            'error',
+            _validate.status('error', _validate.RESET_STATUSES, 'a'),
+        )
+        exc = self.assertRaises(
+            Invalid, _validate.status, 'nope',
+            frozenset({'b', 'a'}), 'act',
+        )
+        self.assertEqual(
+            "act: status 'nope' is not valid; valid statuses are a, b",
+            str(exc),
+        )
+
+
+class TestProgress(base.TestCase):
+
+    def test_accepted(self) -> None:
+        cases: list[tuple[Any, str | None]] = [
+            (None, None),
+            (0, '0%'),
+            (50, '50%'),
+            (100, '100%'),
+            ('50%', '50%'),
+            ('50', '50%'),
+            (' 7 % ', '7%'),
+            ('007%', '7%'),
+        ]
+        for value, expected in cases:
+            with self.subTest(value=value):
+                self.assertEqual(expected, _validate.progress(value))
+
+    def test_refused(self) -> None:
+        for value in ('abc', 101, -1, True, False, '101%', 5.5, '', '1000',
+                      '5.5%', '%', [50]):
+            with self.subTest(value=value):
+                exc = self.assertRaises(Invalid, _validate.progress, value)
+                self.assertIn('integer percentage from 0 to 100', str(exc))
+
+
+class TestText(base.TestCase):
+
+    def test_text(self) -> None:
+        self.assertEqual('x' * 255, _validate.text('x' * 255, 'name'))
+        self.assertIsNone(_validate.text(None, 'name'))
+        self.assertRaises(Invalid, _validate.text, None, 'name',
+                          allow_none=False)
+        exc = self.assertRaises(Invalid, _validate.text, 'x' * 256, 'name')
+        self.assertEqual(
+            'name is 256 characters long; the limit is 255', str(exc)
+        )
+        exc = self.assertRaises(Invalid, _validate.text, 5, 'description')
+        self.assertEqual('description must be a string, got 5', str(exc))
+
+
+class TestMetadata(base.TestCase):
+
+    def test_accepted(self) -> None:
+        value = {'a': 'b', 'k' * 255: 'v' * 255}
+        result = _validate.metadata(value)
+        self.assertEqual(value, result)
+        self.assertIsNot(value, result)
+        self.assertEqual({}, _validate.metadata({}))
+
+    def test_refused(self) -> None:
+        cases: list[tuple[Any, str]] = [
+            ('a=b', 'metadata must be a mapping of strings to strings, got '
+                    'str'),
+            ([('a', 'b')], 'got list'),
+            ({'': 'v'}, "metadata keys must be non-empty strings, got ''"),
+            ({1: 'v'}, 'got 1'),
+            ({'k' * 256: 'v'}, 'is 256 characters long'),
+            ({'k': 1}, "metadata value for key 'k' must be a string, got "
+                       "int 1"),
+            ({'k': None}, 'got NoneType None'),
+            ({'k': 'v' * 256}, "value for key 'k' is 256 characters"),
+        ]
+        for value, message in cases:
+            with self.subTest(value=value):
+                exc = self.assertRaises(Invalid, _validate.metadata, value)
+                self.assertIn(message, str(exc))
+
+    def test_keys(self) -> None:
+        self.assertEqual(['a', 'b'], _validate.metadata_keys(['a', 'b']))
+        self.assertEqual(['a'], _validate.metadata_keys(('a',)))
+        self.assertEqual(['a'], _validate.metadata_keys({'a': 1}))
+        self.assertEqual([], _validate.metadata_keys([]))
+        for keys in ('ab', b'ab', 5, ['a', ''], ['a', None], ['..']):
+            with self.subTest(keys=keys):
+                self.assertRaises(Invalid, _validate.metadata_keys, keys)
+
+
+class TestAttrs(base.TestCase):
+
+    def test_boolean(self) -> None:
+        self.assertIs(True, _validate.boolean(True, 'f'))
+        self.assertIs(False, _validate.boolean(False, 'f'))
+        for value in ('true', 1, None):
+            with self.subTest(value=value):
+                exc = self.assertRaises(Invalid, _validate.boolean, value, 'f')
+                self.assertEqual(
+                    f'f must be True or False, got {value!r}', str(exc)
+                )
+
+    def test_create_attrs(self) -> None:
+        attrs = {'volume_id': 'v', 'name': 'n', 'description': 'd',
+                 'metadata': {'a': 'b'}, 'force': True}
+        self.assertEqual(attrs, _validate.create_attrs(attrs))
+        self.assertEqual({'volume_id': 'v', 'is_forced': False},
+                         _validate.create_attrs(
+                             {'volume_id': 'v', 'is_forced': False}))
+        self.assertEqual({'volume_id': 'v', 'name': None},
+                         _validate.create_attrs(
+                             {'volume_id': 'v', 'name': None}))
+
+    def test_create_attrs_refused(self) -> None:
+        cases: list[tuple[dict[str, Any], str]] = [
+            ({}, 'volume_id is required to create a snapshot'),
+            ({'volume_id': 'v', 'size': 1, 'status': 'x'},
+             'cannot create a snapshot with size, status; allowed: '
+             'description, force, is_forced, metadata, name, volume_id'),
+            ({'volume_id': 'v', 'metadata': {'a': 1}}, "key 'a'"),
+            ({'volume_id': 'v', 'force': 'yes'}, 'force must be True'),
+            ({'volume_id': 7}, 'volume_id must be a non-empty string'),
+        ]
+        for attrs, message in cases:
+            with self.subTest(attrs=attrs):
+                exc = self.assertRaises(Invalid, _validate.create_attrs, attrs)
+                self.assertIn(message, str(exc))
+
+    def test_update_attrs(self) -> None:
+        self.assertEqual({'name': 'n'}, _validate.update_attrs({'name': 'n'}))
+        self.assertEqual(
+            {'name': 'n', 'description': ''},
+            _validate.update_attrs({'name': 'n', 'description': ''}),
+        )
+        exc = self.assertRaises(Invalid, _validate.update_attrs, {})
+        self.assertEqual(
+            'nothing to update: give name and/or description', str(exc)
+        )
+        exc = self.assertRaises(
+            Invalid, _validate.update_attrs, {'name': 'n', 'size': 2}
+        )
+        self.assertEqual(
+            'a snapshot update can change only name and description, not '
+            'size',
+            str(exc),
+        )
+        self.assertRaises(Invalid, _validate.update_attrs, {'name': 1})
