@@ -31,6 +31,7 @@ import requests
 from snapshot_ext.v3 import _microversion as mv
 from snapshot_ext.v3 import _pages
 from snapshot_ext.v3 import _query
+from snapshot_ext.v3 import _transport
 from snapshot_ext.v3 import _validate
 
 if TYPE_CHECKING:
@@ -50,6 +51,76 @@ def _parse_time(value: Any) -> datetime.datetime | None:
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=datetime.timezone.utc)
     return parsed.astimezone(datetime.timezone.utc)
+
+
+_STR = (str, type(None))
+#: The JSON types of a snapshot's fields, as Cinder sends them.
+_FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    'name': _STR,
+    'description': _STR,
+    'volume_id': _STR,
+    'status': _STR,
+    'created_at': _STR,
+    'updated_at': _STR,
+    'user_id': _STR,
+    'group_snapshot_id': _STR,
+    'os-extended-snapshot-attributes:project_id': _STR,
+    'os-extended-snapshot-attributes:progress': (str, int, type(None)),
+    'size': (int, type(None)),
+    'metadata': (dict, type(None)),
+    'consumes_quota': (bool, type(None)),
+}
+
+
+def check_fields(attrs: Any, where: str) -> dict[str, Any]:
+    """Check one snapshot object of a server answer.
+
+    :param attrs: The decoded JSON object.
+    :param where: Where it came from, for the error message.
+    :returns: ``attrs``.
+    :raises: :class:`~openstack.exceptions.InvalidResponse` when it is not
+        an object with a non-empty string ``id``, or a known field has
+        another JSON type than Cinder's (metadata included: strings to
+        strings).
+    """
+    if not isinstance(attrs, dict):
+        raise exceptions.InvalidResponse(
+            f"{where} is a {type(attrs).__name__}, not a snapshot object"
+        )
+    snap_id = attrs.get('id')
+    if not isinstance(snap_id, str) or not snap_id:
+        raise exceptions.InvalidResponse(
+            f"{where} has no string id: {str(snap_id)[:100]!r}"
+        )
+    for key, value in attrs.items():
+        expected = _FIELD_TYPES.get(key)
+        if expected is not None and (
+            not isinstance(value, expected)
+            or (isinstance(value, bool) and bool not in expected)
+        ):
+            raise exceptions.InvalidResponse(
+                f"{where}: field {key!r} of snapshot {snap_id[:64]!r} is "
+                f"{type(value).__name__} {str(value)[:100]!r}"
+            )
+    metadata = attrs.get('metadata')
+    if metadata and not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in metadata.items()
+    ):
+        raise exceptions.InvalidResponse(
+            f"{where}: the metadata of snapshot {snap_id[:64]!r} is not "
+            f"strings to strings"
+        )
+    return attrs
+
+
+def _lookup_hint(volume_id: Any, name: Any) -> str:
+    query = f"volume_id={volume_id!r}"
+    if name is not None:
+        query += f", name={name!r}"
+    return (
+        f"Before creating it again, look for it: "
+        f"conn.block_storage.snapshots({query}, sort='created_at:desc')."
+    )
 
 
 class Snapshot(_stock.Snapshot):
@@ -204,6 +275,56 @@ class Snapshot(_stock.Snapshot):
             **attrs,
         )
 
+    def _translate_response(
+        self,
+        response: requests.Response,
+        has_body: bool | None = None,
+        error_message: str | None = None,
+        *,
+        resource_response_key: str | None = None,
+    ) -> None:
+        """Check a single-snapshot answer, then take its values.
+
+        An answer that is not JSON, has no ``snapshot`` object, names
+        another snapshot than the one asked for, or has a field of the
+        wrong type raises instead of leaving this snapshot half filled.
+
+        :param response: The answer.
+        :param has_body: Whether the answer has a body to read.
+        :param error_message: The message for an error status.
+        :param resource_response_key: Another key holding the object.
+        :raises: :class:`~openstack.exceptions.InvalidResponse`.
+        """
+        if has_body is None or has_body:
+            exceptions.raise_from_response(
+                response, error_message=error_message
+            )
+            key = resource_response_key or self.resource_key
+            try:
+                body = response.json()
+            except ValueError as exc:
+                raise exceptions.InvalidResponse(
+                    f"the snapshot answer (HTTP {response.status_code}) is "
+                    f"not valid JSON: {exc}"
+                ) from exc
+            if not isinstance(body, dict):
+                raise exceptions.InvalidResponse(
+                    f"the snapshot answer is a {type(body).__name__}, not "
+                    f"an object"
+                )
+            attrs = check_fields(body.get(key), f"the {key!r} of the answer")
+            if self.id is not None and attrs['id'] != self.id:
+                raise exceptions.InvalidResponse(
+                    f"asked for snapshot {self.id!r}, the answer is about "
+                    f"{attrs['id'][:64]!r}"
+                )
+        super()._translate_response(
+            response,
+            has_body,
+            error_message,
+            resource_response_key=resource_response_key,
+        )
+
     def _action(
         self,
         session: adapter.Adapter,
@@ -256,9 +377,20 @@ class Snapshot(_stock.Snapshot):
         ):
             del attrs['force']
             self._body._dirty.discard('force')
-        return super().create(
-            session, prepend_key=prepend_key, base_path=base_path, **kwargs
-        )
+        try:
+            return super().create(
+                session, prepend_key=prepend_key, base_path=base_path, **kwargs
+            )
+        except _transport.RequestOutcomeUnknown as exc:
+            hint = _lookup_hint(attrs.get('volume_id'), attrs.get('name'))
+            raise exc.with_hint(hint) from exc.cause
+        except exceptions.InvalidResponse as exc:
+            hint = _lookup_hint(attrs.get('volume_id'), attrs.get('name'))
+            raise exceptions.InvalidResponse(
+                f"the server accepted the snapshot create but its answer "
+                f"is unusable ({exc}); a snapshot may have been created. "
+                f"{hint}"
+            ) from exc
 
     @classmethod
     def list(  # type: ignore[override]
@@ -526,8 +658,12 @@ class Snapshot(_stock.Snapshot):
         """
         response = self._metadata_request(session, 'GET', key)
         meta = self._store_metadata(response, 'meta')
+        if not isinstance(meta.get(key), str):
+            raise exceptions.InvalidResponse(
+                f"the metadata answer has no string value for {key!r}"
+            )
         metadata = dict(self.metadata or {})
-        metadata[key] = meta.get(key)
+        metadata[key] = meta[key]
         self._set_metadata(metadata)
         return self
 

@@ -32,6 +32,12 @@ PAGE1_IDS = ['fa4e02e6-0698-4dd8-afc8-5bbb76cd2fa5', MARKER1]
 PAGE2_IDS = ['ab0f0527-ed58-498a-9031-52e0da79cf4f', MARKER2]
 
 
+HEADERS = {
+    'Content-Type': 'application/json',
+    'x-openstack-request-id': fakes.REQUEST_ID,
+}
+
+
 def _item(snap_id: str) -> dict[str, Any]:
     return {'id': snap_id, 'name': f'snap-{snap_id}', 'status': 'available'}
 
@@ -53,21 +59,26 @@ def _href(marker: str, host: str = fakes.HOST) -> str:
 class TestPages(fakes.ProxyTestCase):
 
     def mock_pages(self, *bodies: dict[str, Any] | int) -> None:
-        """Answer successive listing GETs with these bodies or statuses."""
+        """Answer successive listing GETs with these bodies or statuses.
+
+        A status is answered with an ``itemNotFound`` error body (what
+        Cinder sends for a marker that no longer exists); statuses that
+        the transport would retry are avoided so no test waits.
+        """
         responses: list[dict[str, Any]] = []
         for body in bodies:
             if isinstance(body, int):
                 responses.append({
                     'status_code': body,
-                    'json': {'computeFault': {'code': body,
-                                              'message': 'boom'}},
-                    'headers': {'x-openstack-request-id': fakes.REQUEST_ID},
+                    'json': {'itemNotFound': {'code': body,
+                                              'message': 'gone'}},
+                    'headers': HEADERS,
                 })
             else:
                 responses.append({
                     'status_code': 200,
                     'json': copy.deepcopy(body),
-                    'headers': {'x-openstack-request-id': fakes.REQUEST_ID},
+                    'headers': HEADERS,
                 })
         self.requests_mock.get(fakes.ENDPOINT + DETAIL, responses)
 
@@ -263,7 +274,7 @@ class TestPages(fakes.ProxyTestCase):
         self.assertEqual(2, len(self.api_requests()))
 
     def test_failure_on_page_two(self) -> None:
-        self.mock_pages(PAGE1, 500)
+        self.mock_pages(PAGE1, 404)
         pages = self.proxy.snapshot_pages(page_size=2, volume_id=VID)
         self.assertEqual(PAGE1_IDS, [s.id for s in next(pages)])
         exc = self.assertRaises(_pages.ListingInterrupted, next, pages)
@@ -273,13 +284,14 @@ class TestPages(fakes.ProxyTestCase):
         self.assertIn('the result is incomplete', str(exc))
         self.assertIsInstance(exc.cause, sdk_exceptions.HttpException)
         assert isinstance(exc.cause, sdk_exceptions.HttpException)
-        self.assertEqual(500, exc.cause.status_code)
+        self.assertEqual(404, exc.cause.status_code)
+        self.assertEqual('gone', exc.cause.details)
         self.assertEqual(fakes.REQUEST_ID, exc.cause.request_id)
         self.assertIs(exc.cause, exc.__cause__)
         self.assertEqual(2, len(self.api_requests()))
 
     def test_failure_through_snapshots(self) -> None:
-        self.mock_pages(PAGE1, 503)
+        self.mock_pages(PAGE1, 404)
         seen: list[str] = []
 
         def consume() -> None:

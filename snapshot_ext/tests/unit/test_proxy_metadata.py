@@ -44,6 +44,19 @@ class TestSnapshotMetadata(fakes.ProxyTestCase):
         method, path, query, body = self.captured_request('metadata_item_get')
         self.assert_request(request, method, path, query=query, json=body)
 
+    def test_get_metadata_item_answer_without_the_key(self) -> None:
+        for meta in ({'b': '2'}, {'a': None}, {'a': 1}):
+            with self.subTest(meta=meta):
+                self.forget_requests()
+                self.mock('GET', f'{META}/a', json={'meta': meta})
+                exc = self.assertRaises(
+                    sdk_exceptions.InvalidResponse,
+                    self.proxy.get_snapshot_metadata_item, SID, 'a',
+                )
+                self.assertIn("no string value for 'a'", str(exc))
+                (request,) = self.api_requests()
+                self.assert_request(request, 'GET', f'{META}/a')
+
     def test_get_metadata_item_missing(self) -> None:
         self.mock('GET', f'{META}/nope', status_code=404, json={
             'itemNotFound': {'code': 404, 'message': 'Metadata key nope'}

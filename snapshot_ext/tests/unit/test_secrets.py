@@ -69,8 +69,8 @@ class TestSecrets(fakes.ProxyTestCase):
                     'href': f'{fakes.ENDPOINT}/snapshots/detail?marker=a',
                 }],
             }},
-            {'status_code': 500, 'json': {
-                'computeFault': {'code': 500, 'message': 'boom'}}},
+            {'status_code': 404, 'json': {
+                'itemNotFound': {'code': 404, 'message': 'gone'}}},
         ])
         exc = self.assertRaises(
             _pages.ListingInterrupted, list, self.proxy.snapshots()
