@@ -15,7 +15,12 @@
 The next page is always requested from the endpoint the first page came
 from: only the ``marker`` is taken from the server's ``snapshots_links``,
 so a link pointing at another host can never receive the token, and a
-marker that repeats stops the listing with an error instead of looping.
+marker that repeats stops the listing with an error instead of looping,
+as does a page holding only items already listed.  A page larger than the
+``limit`` asked for is cut to it and the listing continues after the last
+item kept.  Any failure after the first page (an HTTP error, a transport
+failure once the proxy's retries are spent, an unreadable page) raises
+:class:`ListingInterrupted`, saying how far the listing got.
 """
 
 from collections.abc import Callable
@@ -155,6 +160,7 @@ def iterate(
     params = dict(params)
     page_size = int(params['limit']) if 'limit' in params else None
     seen: set[str] = set()
+    listed: set[str] = set()
     number = 0
     total = 0
     while True:
@@ -167,6 +173,19 @@ def iterate(
         try:
             data = fetch(params)
             raw, marker, count = parse_page(data, resources_key)
+            limit = int(params['limit']) if 'limit' in params else None
+            if limit is not None and len(raw) > limit:
+                # More than asked for (a server ignoring limit): keep what
+                # was asked for and continue after the last item kept.
+                raw = raw[:limit]
+                marker = raw[-1]['id'] if raw else None
+            ids = {item['id'] for item in raw}
+            if ids and ids <= listed:
+                raise exceptions.InvalidResponse(
+                    f"page {number + 1} repeats only {resources_key} "
+                    f"already listed (a pagination loop)"
+                )
+            items = [build(item) for item in raw]
         except Exception as exc:
             if number == 0:
                 raise
@@ -178,10 +197,7 @@ def iterate(
                 cause=exc,
             ) from exc
         number += 1
-        if max_items is not None and len(raw) > max_items - total:
-            raw = raw[: max_items - total]
-            marker = raw[-1]['id'] if raw else None
-        items = [build(item) for item in raw]
+        listed |= ids
         total += len(items)
         if marker is not None and not items:
             marker = None

@@ -482,6 +482,7 @@ class Snapshot(_stock.Snapshot):
                 ) from exc
 
         def build(attrs: dict[str, Any]) -> Snapshot:
+            check_fields(attrs, 'a listed snapshot')
             return cls._from_server(session, attrs, microversion)
 
         pages = _pages.iterate(
@@ -587,9 +588,15 @@ class Snapshot(_stock.Snapshot):
             url = '/manageable_snapshots'
         else:
             url = '/os-snapshot-manage'
-        response = session.post(
-            url, json={'snapshot': body}, microversion=microversion
-        )
+        try:
+            response = session.post(
+                url, json={'snapshot': body}, microversion=microversion
+            )
+        except _transport.RequestOutcomeUnknown as exc:
+            hint = _lookup_hint(volume_id, name).replace(
+                'creating', 'managing'
+            )
+            raise exc.with_hint(hint) from exc.cause
         exceptions.raise_from_response(response)
         snapshot = cls()
         snapshot._translate_response(response)
@@ -629,6 +636,12 @@ class Snapshot(_stock.Snapshot):
             raise exceptions.InvalidResponse(
                 f"the metadata answer has no object under {key!r}"
             )
+        for name, item in value.items():
+            if not isinstance(name, str) or not isinstance(item, str):
+                raise exceptions.InvalidResponse(
+                    f"the metadata answer under {key!r} is not strings to "
+                    f"strings: no string value for {str(name)[:64]!r}"
+                )
         return value
 
     def _set_metadata(self, metadata: dict[str, str]) -> None:
