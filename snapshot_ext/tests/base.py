@@ -16,5 +16,8 @@ from oslotest import base
 
 
 class TestCase(base.BaseTestCase):
-    """The base test case: oslotest's, which adds a timeout fixture and
-    captures stdout, stderr and logging as its environment asks."""
+    """The base of every snapshot_ext test case.
+
+    oslotest's base class adds a per-test timeout and captures stdout,
+    stderr and logging as the ``OS_*`` environment variables ask.
+    """

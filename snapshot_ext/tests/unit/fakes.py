@@ -31,7 +31,13 @@ Typical use::
 Set the class attributes :attr:`ProxyTestCase.max_version`,
 :attr:`ProxyTestCase.min_version` or :attr:`ProxyTestCase.api_version` in
 a subclass (or call :meth:`ProxyTestCase.make_connection` with other
-values) to test other microversions.
+values) to test other microversions, and
+:attr:`ProxyTestCase.expected_microversion` to the header value
+:meth:`ProxyTestCase.assert_request` should then expect.
+
+The proxy is built on first use of ``self.proxy``, which sends one
+``GET https://block-storage.example.com/v3`` (keystoneauth's version
+discovery); :meth:`ProxyTestCase.api_requests` leaves it out.
 """
 
 import copy
