@@ -44,15 +44,16 @@ class BlockStorageService(block_storage_service.BlockStorageService):
     }
 
 
-def _service_attributes(service: BlockStorageService, cls: type) -> list[str]:
-    names = {t.replace('-', '_') for t in service.all_types}
-    return sorted(
-        name
-        for name in names
-        if isinstance(
-            getattr(cls, name, None), block_storage_service.BlockStorageService
-        )
-    )
+def _service_attributes(cls: type) -> list[str]:
+    # Every name the class serves block storage under (block_storage,
+    # block_store, volume): all must give the same proxy, whichever is
+    # used first.
+    names = set()
+    for klass in cls.__mro__:
+        for name, value in vars(klass).items():
+            if isinstance(value, block_storage_service.BlockStorageService):
+                names.add(name)
+    return sorted(names)
 
 
 def _subclass_for(cls: type) -> type:
@@ -61,7 +62,7 @@ def _subclass_for(cls: type) -> type:
         if sub is None:
             service = BlockStorageService(service_type='block-storage')
             attrs: dict[str, Any] = {
-                name: service for name in _service_attributes(service, cls)
+                name: service for name in _service_attributes(cls)
             }
             attrs['_snapshot_ext_registered'] = True
             attrs['__module__'] = cls.__module__
