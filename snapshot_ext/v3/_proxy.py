@@ -23,8 +23,8 @@ from collections.abc import Generator
 from collections.abc import Iterable
 from collections.abc import Iterator
 from typing import Any
-from typing import cast
 from typing import Literal
+from typing import cast
 from typing import overload
 
 from openstack import exceptions as sdk_exceptions
@@ -34,9 +34,12 @@ from openstack.block_storage.v3 import (
     manageable_snapshot as _manageable_snapshot,
 )
 from openstack.block_storage.v3 import snapshot as _stock_snapshot
+from openstack.block_storage.v3 import volume as _stock_volume
 import requests
 
 from snapshot_ext import exceptions
+from snapshot_ext.v3 import _bulk
+from snapshot_ext.v3 import _dependents
 from snapshot_ext.v3 import _microversion as mv
 from snapshot_ext.v3 import _pages
 from snapshot_ext.v3 import _transport
@@ -631,3 +634,214 @@ class Proxy(_stock_proxy.Proxy):
             self, snapshot, interval, wait, callback, clock=self._wait_clock
         )
         return cast(resource.ResourceT, result)
+
+    def wait_for_snapshots(
+        self,
+        snapshots: Iterable[SnapshotRef],
+        status: str = 'available',
+        failures: list[str] | None = None,
+        interval: int | float | None = 2,
+        wait: int | float | None = None,
+        callback: Callable[[int], None] | None = None,
+        *,
+        all_projects: bool = False,
+    ) -> _bulk.BulkResult:
+        """Wait for many snapshots at once, one listing per poll.
+
+        Each poll lists ``/snapshots/detail`` (by ``volume_id`` when all
+        the snapshots are of one volume) and matches by ID, instead of
+        one ``GET`` per snapshot.  ``status='deleted'`` waits until they
+        are gone.
+
+        :param snapshots: Snapshot IDs or Snapshots.
+        :param status: The awaited status, or ``'deleted'``.
+        :param failures: More failure statuses (``error`` and
+            ``error_deleting`` always are).
+        :param interval: Seconds before the second poll; pauses grow up
+            to 15 seconds, with jitter.
+        :param wait: Seconds in all; ``None`` means 600.
+        :param callback: Called after each poll with the overall
+            progress, an int from 0 to 100.
+        :param all_projects: List every project's snapshots (admin), for
+            snapshots of other projects.
+        :returns: A :class:`~snapshot_ext.v3._bulk.BulkResult`, one
+            :class:`~snapshot_ext.v3._bulk.ItemResult` per snapshot in
+            the order given.
+        :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
+            for a bad argument, before any request.
+        """
+        return _bulk.wait_for_snapshots(
+            self,
+            snapshots,
+            status,
+            failures,
+            interval,
+            wait,
+            callback,
+            all_projects,
+            clock=self._wait_clock,
+        )
+
+    # ====== Bulk ======
+
+    def create_snapshots(
+        self,
+        specs: Iterable[dict[str, Any]],
+        concurrency: int = _bulk.DEFAULT_CONCURRENCY,
+        wait: bool = False,
+        *,
+        timeout: int | float | None = None,
+        interval: int | float | None = 2,
+    ) -> _bulk.BulkResult:
+        """Create many snapshots concurrently.
+
+        Every spec is checked before the first request.  One failure does
+        not stop the others, and nothing is retried.
+
+        :param specs: One dict of create attributes per snapshot, as for
+            :meth:`create_snapshot`.
+        :param concurrency: Threads, 1 to 64.
+        :param wait: Also wait (one listing per poll) until every created
+            snapshot is ``available``.
+        :param timeout: Seconds to wait in all; ``None`` means 600.
+        :param interval: Seconds before the second poll of the wait.
+        :returns: A :class:`~snapshot_ext.v3._bulk.BulkResult` in the
+            order of ``specs``.
+        :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
+            before any request, naming the first bad spec.
+        """
+        return _bulk.create_snapshots(
+            self,
+            specs,
+            concurrency,
+            wait,
+            timeout,
+            interval,
+            clock=self._wait_clock,
+        )
+
+    def delete_snapshots(
+        self,
+        snapshots: Iterable[SnapshotRef],
+        concurrency: int = _bulk.DEFAULT_CONCURRENCY,
+        force: bool = False,
+        wait: bool = False,
+        *,
+        ignore_missing: bool = True,
+        check: bool = True,
+        timeout: int | float | None = None,
+        interval: int | float | None = 2,
+        all_projects: bool = False,
+    ) -> _bulk.BulkResult:
+        """Delete many snapshots concurrently.
+
+        With ``check`` (the default) a snapshot that cannot be deleted
+        (see :meth:`check_snapshot_deletable`) is not sent a delete
+        request; its result carries
+        :class:`~snapshot_ext.v3._dependents.SnapshotNotDeletable`.
+
+        :param snapshots: Snapshot IDs or Snapshots.
+        :param concurrency: Threads, 1 to 64.
+        :param force: Use the admin force-delete action.
+        :param wait: Also wait until every deleted snapshot is gone.
+        :param ignore_missing: Count a snapshot that does not exist as a
+            success (its result has ``missing=True``).
+        :param check: Refuse snapshots that cannot be deleted.
+        :param timeout: Seconds to wait in all; ``None`` means 600.
+        :param interval: Seconds before the second poll of the wait.
+        :param all_projects: Look for dependent volumes in every project.
+        :returns: A :class:`~snapshot_ext.v3._bulk.BulkResult` in the
+            order given.
+        :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
+            before any request when an argument is bad.
+        """
+        return _bulk.delete_snapshots(
+            self,
+            snapshots,
+            concurrency,
+            force,
+            wait,
+            ignore_missing,
+            check,
+            timeout,
+            interval,
+            all_projects,
+            clock=self._wait_clock,
+        )
+
+    # ====== Dependents ======
+
+    def volumes_from_snapshot(
+        self, snapshot: SnapshotRef, *, all_projects: bool = False
+    ) -> list[_stock_volume.Volume]:
+        """List the volumes created from a snapshot.
+
+        :param snapshot: The ID of a snapshot or a Snapshot.
+        :param all_projects: Look in every project (admin only).
+        :returns: openstacksdk
+            :class:`~openstack.block_storage.v3.volume.Volume` objects.
+        :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
+            before any request for a bad argument.
+        """
+        res = self._snapshot_resource(snapshot)
+        everywhere = _bulk.check_flag('all_projects', all_projects)
+        return _dependents.volumes_from_snapshot(self, res.id, everywhere)
+
+    def check_snapshot_deletable(
+        self,
+        snapshot: SnapshotRef,
+        *,
+        force: bool = False,
+        all_projects: bool = False,
+    ) -> _snapshot.Snapshot:
+        """Refuse a snapshot that cannot be deleted, before deleting it.
+
+        Cinder refuses (400) to delete a snapshot that is not
+        ``available`` or ``error`` or that belongs to a group snapshot;
+        backends that clone refuse one that volumes were created from,
+        after the API has accepted the request.
+
+        :param snapshot: The ID of a snapshot or a Snapshot.
+        :param force: Check for a force delete (any status will do).
+        :param all_projects: Look for dependent volumes in every project.
+        :returns: The snapshot, freshly fetched, when it can be deleted.
+        :raises: :class:`~snapshot_ext.v3._dependents.SnapshotNotDeletable`
+            naming every reason.
+        :raises: :class:`~openstack.exceptions.NotFoundException` when the
+            snapshot does not exist.
+        """
+        res = self._snapshot_resource(snapshot)
+        forced = _bulk.check_flag('force', force)
+        everywhere = _bulk.check_flag('all_projects', all_projects)
+        return _dependents.check_deletable(self, res, forced, everywhere)
+
+    def safe_delete_snapshot(
+        self,
+        snapshot: SnapshotRef,
+        ignore_missing: bool = True,
+        force: bool = False,
+        *,
+        all_projects: bool = False,
+    ) -> None:
+        """Delete a snapshot after :meth:`check_snapshot_deletable`.
+
+        :param snapshot: The ID of a snapshot or a Snapshot.
+        :param ignore_missing: ``False`` raises
+            :class:`~openstack.exceptions.NotFoundException` when the
+            snapshot does not exist.
+        :param force: Use the admin force-delete action.
+        :param all_projects: Look for dependent volumes in every project.
+        :returns: ``None``
+        :raises: :class:`~snapshot_ext.v3._dependents.SnapshotNotDeletable`
+            without sending the delete request.
+        """
+        lenient = _bulk.check_flag('ignore_missing', ignore_missing)
+        try:
+            res = self.check_snapshot_deletable(
+                snapshot, force=force, all_projects=all_projects
+            )
+        except sdk_exceptions.NotFoundException:
+            if lenient:
+                return
+            raise
+        self.delete_snapshot(res, ignore_missing=lenient, force=force)

@@ -1,0 +1,647 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Operations over many snapshots: create, delete and wait.
+
+Every argument is checked before the first request.  Requests then run
+on a bounded pool of threads sharing the proxy: keystoneauth's session
+and the ``requests`` connection pool under it are used from many threads
+by openstacksdk itself (segmented object uploads), the token is fetched
+under a lock, and the microversion and any listing the operation needs
+are settled on the calling thread before the pool starts.  ``requests``
+keeps 10 connections per host; a concurrency above 10 works but opens
+extra short-lived connections.
+
+Each item gets its own :class:`ItemResult`, in the order given: one
+failure never stops or hides the others, and nothing is retried.
+"""
+
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Iterator
+from collections.abc import Mapping
+from collections.abc import Sequence
+import concurrent.futures
+import dataclasses
+import functools
+from typing import Any
+from typing import TypeVar
+from typing import overload
+
+from openstack import exceptions as sdk_exceptions
+from openstack.block_storage.v3 import snapshot as _stock_snapshot
+
+from snapshot_ext import exceptions
+from snapshot_ext.v3 import _dependents
+from snapshot_ext.v3 import _microversion as mv
+from snapshot_ext.v3 import _validate
+from snapshot_ext.v3 import _wait
+from snapshot_ext.v3 import snapshot as _snapshot
+
+#: Threads used when no concurrency is given.
+DEFAULT_CONCURRENCY = 8
+#: The most threads a bulk operation may use.
+MAX_CONCURRENCY = 64
+
+T = TypeVar('T')
+
+
+@dataclasses.dataclass(frozen=True)
+class ItemResult:
+    """The outcome for one item of a bulk operation.
+
+    :param item: What the caller gave for this item: a create spec, a
+        snapshot ID or a Snapshot.
+    :param snapshot: The snapshot as last seen (``None`` when it was
+        never created or never seen).
+    :param error: The exception that made this item fail, or ``None``.
+    :param missing: ``True`` when a snapshot to delete did not exist and
+        ``ignore_missing`` allowed that.
+    """
+
+    item: Any
+    snapshot: _snapshot.Snapshot | None = None
+    error: BaseException | None = None
+    missing: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """``True`` when this item succeeded."""
+        return self.error is None
+
+    @property
+    def id(self) -> str | None:
+        """The snapshot's ID, when known."""
+        if self.snapshot is not None and self.snapshot.id:
+            return str(self.snapshot.id)
+        if isinstance(self.item, str):
+            return self.item
+        if isinstance(self.item, _stock_snapshot.Snapshot) and self.item.id:
+            return str(self.item.id)
+        return None
+
+
+class BulkOperationError(sdk_exceptions.SDKException):
+    """Some items of a bulk operation failed.
+
+    Raised by :meth:`BulkResult.raise_for_errors`.
+
+    :param result: The whole result.
+    """
+
+    def __init__(self, result: 'BulkResult') -> None:
+        #: The whole result, successes included.
+        self.result = result
+        failed = [(i, r) for i, r in enumerate(result) if not r.ok]
+        shown = '; '.join(
+            f"{r.id or f'item {i}'}: {r.error}" for i, r in failed[:5]
+        )
+        more = f" (and {len(failed) - 5} more)" if len(failed) > 5 else ''
+        super().__init__(
+            f"{len(failed)} of {len(result)} snapshot operations failed: "
+            f"{shown}{more}"
+        )
+
+
+class BulkResult(Sequence[ItemResult]):
+    """The outcomes of a bulk operation, one per item in input order.
+
+    :param results: The item results.
+    """
+
+    def __init__(self, results: Iterable[ItemResult]) -> None:
+        self._results = tuple(results)
+
+    @overload
+    def __getitem__(self, index: int) -> ItemResult: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[ItemResult]: ...
+
+    def __getitem__(
+        self, index: int | slice
+    ) -> ItemResult | Sequence[ItemResult]:
+        return self._results[index]
+
+    def __len__(self) -> int:
+        return len(self._results)
+
+    def __iter__(self) -> Iterator[ItemResult]:
+        return iter(self._results)
+
+    def __repr__(self) -> str:
+        return (
+            f"<BulkResult: {len(self.succeeded)} succeeded, "
+            f"{len(self.failed)} failed>"
+        )
+
+    @property
+    def succeeded(self) -> list[ItemResult]:
+        """The items that succeeded."""
+        return [r for r in self._results if r.ok]
+
+    @property
+    def failed(self) -> list[ItemResult]:
+        """The items that failed; each has an ``error``."""
+        return [r for r in self._results if not r.ok]
+
+    @property
+    def ok(self) -> bool:
+        """``True`` when every item succeeded."""
+        return not self.failed
+
+    @property
+    def snapshots(self) -> list[_snapshot.Snapshot]:
+        """The snapshots of the items that succeeded, where known."""
+        return [r.snapshot for r in self.succeeded if r.snapshot is not None]
+
+    def raise_for_errors(self) -> None:
+        """Raise when any item failed.
+
+        :raises: :class:`BulkOperationError` carrying this result.
+        """
+        if self.failed:
+            raise BulkOperationError(self)
+
+
+def _bad(message: str) -> exceptions.InvalidSnapshotRequest:
+    return exceptions.InvalidSnapshotRequest(message)
+
+
+def check_flag(name: str, value: Any) -> bool:
+    """Check a True/False argument.
+
+    :param name: The argument's name, for the error.
+    :param value: The value given.
+    :returns: The value.
+    :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
+        when it is not a bool.
+    """
+    if not isinstance(value, bool):
+        raise _bad(f"{name} must be True or False, got {value!r}")
+    return value
+
+
+def check_concurrency(value: Any) -> int:
+    """Check the ``concurrency`` argument.
+
+    :param value: The number of threads.
+    :returns: It, when an int from 1 to :data:`MAX_CONCURRENCY`.
+    :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
+        otherwise.
+    """
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _bad(f"concurrency must be an integer, got {value!r}")
+    if not 1 <= value <= MAX_CONCURRENCY:
+        raise _bad(
+            f"concurrency must be from 1 to {MAX_CONCURRENCY}, got {value}"
+        )
+    return value
+
+
+def resolve(session: Any, snapshots: Any) -> list[tuple[Any, Any]]:
+    """Check a collection of snapshot references and resolve them.
+
+    :param session: The proxy.
+    :param snapshots: An iterable of snapshot IDs or Snapshots.
+    :returns: ``(given, Snapshot)`` pairs, in order.
+    :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
+        for a plain string, an item that is neither, an empty ID or the
+        same snapshot given twice.
+    """
+    if isinstance(snapshots, str | Mapping) or not isinstance(
+        snapshots, Iterable
+    ):
+        raise _bad(
+            f"snapshots must be a list of snapshot IDs or Snapshots, got "
+            f"{snapshots!r}"
+        )
+    pairs = []
+    seen: set[str] = set()
+    for index, given in enumerate(snapshots):
+        if isinstance(given, _stock_snapshot.Snapshot):
+            sid = given.id
+        elif isinstance(given, str):
+            sid = given
+        else:
+            raise _bad(
+                f"snapshots[{index}] must be a snapshot ID or a Snapshot, "
+                f"got {given!r}"
+            )
+        _validate.path_segment(sid, f"snapshots[{index}] ID")
+        if sid in seen:
+            raise _bad(f"snapshot {sid} is given more than once")
+        seen.add(sid)
+        pairs.append((given, session._snapshot_resource(given)))
+    return pairs
+
+
+def run(
+    concurrency: int, tasks: Sequence[Callable[[], T]]
+) -> list[tuple[T | None, Exception | None]]:
+    """Run tasks on a bounded thread pool.
+
+    An interruption (Ctrl-C) cancels the tasks not yet started.
+
+    :param concurrency: The most threads to use.
+    :param tasks: Callables taking no argument.
+    :returns: ``(value, None)`` or ``(None, exception)`` per task, in
+        order.
+    """
+    if not tasks:
+        return []
+    pool = concurrent.futures.ThreadPoolExecutor(
+        max_workers=min(concurrency, len(tasks)),
+        thread_name_prefix='snapshot_ext',
+    )
+    try:
+        futures = [pool.submit(task) for task in tasks]
+        outcomes: list[tuple[T | None, Exception | None]] = []
+        for future in futures:
+            try:
+                outcomes.append((future.result(), None))
+            except Exception as exc:
+                outcomes.append((None, exc))
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return outcomes
+
+
+def _judge(
+    snapshot: _snapshot.Snapshot, target: str, failing: frozenset[str]
+) -> tuple[bool, BaseException | None]:
+    """Decide about one snapshot seen during a wait.
+
+    :returns: ``(finished, error)``.
+    """
+    status = _wait.normalise(snapshot.status)
+    name = _wait.describe(snapshot)
+    if status == target:
+        return True, None
+    if target == 'deleted':
+        if status == 'error_deleting':
+            return True, _wait.SnapshotFailure(
+                f"{name} reached status 'error_deleting'",
+                snapshot,
+                status,
+            )
+        if status in _wait.NOT_DELETING_STATUSES:
+            return True, _wait.SnapshotFailure(
+                f"{name} is {status!r}: no deletion is under way (the "
+                f"backend may have refused it as busy)",
+                snapshot,
+                status,
+            )
+        return False, None
+    if status in failing:
+        return True, _wait.SnapshotFailure(
+            f"{name} reached status {status!r} while waiting for {target!r}",
+            snapshot,
+            status,
+        )
+    return False, None
+
+
+def wait_for_snapshots(
+    session: Any,
+    snapshots: Any,
+    status: Any = 'available',
+    failures: Any = None,
+    interval: Any = _wait.DEFAULT_INTERVAL,
+    wait: Any = None,
+    callback: Any = None,
+    all_projects: Any = False,
+    clock: _wait.Clock = _wait.SYSTEM_CLOCK,
+) -> BulkResult:
+    """Wait for many snapshots with one listing per poll.
+
+    Each poll lists ``/snapshots/detail`` (filtered by ``volume_id`` when
+    every snapshot is known to be of one volume) and matches by ID; only a
+    snapshot missing from the listing is fetched on its own, to tell
+    whether it is gone.  ``status='deleted'`` waits for deletion: gone
+    (404) is success, ``error_deleting`` is failure.
+
+    :param session: The proxy.
+    :param snapshots: Snapshot IDs or Snapshots.
+    :param status: The awaited status, or ``'deleted'``.
+    :param failures: More failure statuses (``error`` and
+        ``error_deleting`` always are).
+    :param interval: Seconds before the second poll; later pauses grow.
+    :param wait: Seconds in all; ``None`` means
+        :data:`~snapshot_ext.v3._wait.DEFAULT_TIMEOUT`.
+    :param callback: Called after each poll with the overall progress,
+        an int from 0 to 100 (finished snapshots count as 100).
+    :param all_projects: List every project's snapshots (admin), for
+        snapshots of other projects.
+    :param clock: The source of time.
+    :returns: A :class:`BulkResult` in input order; failed items carry a
+        :class:`~snapshot_ext.v3._wait.SnapshotFailure`,
+        :class:`~snapshot_ext.v3._wait.SnapshotTimeout` or the error of
+        their fetch.
+    :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` for
+        a bad argument, before any request; the error of a listing
+        request, which ends the whole wait.
+    """
+    target = _wait.status_arg(status)
+    failing = (_wait.FAILURE_STATUSES | _wait.failures_arg(failures)) - {
+        target
+    }
+    pace = _wait.timing(interval, wait)
+    progress = _wait.callback_arg(callback)
+    everywhere = check_flag('all_projects', all_projects)
+    pairs = resolve(session, snapshots)
+    if not pairs:
+        return BulkResult([])
+
+    pending: dict[str, _snapshot.Snapshot] = {s.id: s for _, s in pairs}
+    finished: dict[str, tuple[_snapshot.Snapshot, BaseException | None]] = {}
+    poller = _wait.Poller(pace, clock)
+    while pending:
+        query: dict[str, Any] = {}
+        volumes = {s.volume_id for s in pending.values()}
+        if len(volumes) == 1 and None not in volumes:
+            query['volume_id'] = volumes.pop()
+        if everywhere:
+            query['all_projects'] = True
+        listed = {
+            s.id: s
+            for s in _snapshot.Snapshot.list(
+                session, base_path='/snapshots/detail', **query
+            )
+            if s.id in pending
+        }
+        for sid, last in list(pending.items()):
+            seen = listed.get(sid)
+            if seen is None:
+                try:
+                    seen = last.fetch(session, skip_cache=True)
+                except sdk_exceptions.NotFoundException as exc:
+                    del pending[sid]
+                    if target == 'deleted':
+                        finished[sid] = (last, None)
+                    else:
+                        failure = _wait.SnapshotFailure(
+                            f"{_wait.describe(last)} disappeared (404) "
+                            f"while waiting for status {target!r}",
+                            last,
+                            None,
+                        )
+                        failure.__cause__ = exc
+                        finished[sid] = (last, failure)
+                    continue
+                except sdk_exceptions.SDKException as exc:
+                    del pending[sid]
+                    finished[sid] = (last, exc)
+                    continue
+            done, error = _judge(seen, target, failing)
+            if done:
+                del pending[sid]
+                finished[sid] = (seen, error)
+            else:
+                pending[sid] = seen
+        if progress is not None:
+            total = 100 * len(finished)
+            if target != 'deleted':
+                total += sum(s.progress_percent or 0 for s in pending.values())
+            _wait.report(progress, total // len(pairs))
+        if pending and not poller.sleep():
+            for sid, last in pending.items():
+                finished[sid] = (
+                    last,
+                    _wait.SnapshotTimeout(
+                        f"timed out after {poller.waited:.1f}s waiting for "
+                        f"{_wait.describe(last)} to reach status "
+                        f"{target!r}; last status {last.status!r}",
+                        last,
+                        last.status,
+                        poller.waited,
+                    ),
+                )
+            break
+    return BulkResult(
+        ItemResult(
+            item=given, snapshot=finished[s.id][0], error=finished[s.id][1]
+        )
+        for given, s in pairs
+    )
+
+
+def _wait_for(
+    session: Any,
+    results: list[ItemResult],
+    status: str,
+    interval: Any,
+    timeout: Any,
+    clock: _wait.Clock,
+) -> list[ItemResult]:
+    """Wait for the successful items; a failed wait fails them all."""
+    waiting = [r.snapshot for r in results if r.ok and not r.missing]
+    if not waiting:
+        return results
+    try:
+        outcome = list(
+            wait_for_snapshots(
+                session,
+                waiting,
+                status,
+                interval=interval,
+                wait=timeout,
+                clock=clock,
+            )
+        )
+    except Exception as exc:
+        outcome = [ItemResult(item=s, snapshot=s, error=exc) for s in waiting]
+    by_id = {r.id: r for r in outcome}
+    merged = []
+    for result in results:
+        waited = by_id.get(result.id) if result.ok else None
+        if waited is None or result.missing:
+            merged.append(result)
+        else:
+            merged.append(
+                dataclasses.replace(
+                    result, snapshot=waited.snapshot, error=waited.error
+                )
+            )
+    return merged
+
+
+def check_specs(specs: Any) -> list[dict[str, Any]]:
+    """Check every create spec before anything is sent.
+
+    :param specs: An iterable of mappings of create attributes.
+    :returns: The specs as dicts, in order.
+    :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
+        naming the first bad spec by its index.
+    """
+    if isinstance(specs, str | Mapping) or not isinstance(specs, Iterable):
+        raise _bad(
+            f"specs must be a list of dicts of snapshot attributes, got "
+            f"{specs!r}"
+        )
+    checked = []
+    for index, spec in enumerate(specs):
+        if not isinstance(spec, Mapping):
+            raise _bad(f"specs[{index}] must be a dict, got {spec!r}")
+        attrs = dict(spec)
+        try:
+            _validate.create_attrs(attrs)
+        except exceptions.InvalidSnapshotRequest as exc:
+            raise _bad(f"specs[{index}]: {exc}") from exc
+        checked.append(attrs)
+    return checked
+
+
+def create_snapshots(
+    session: Any,
+    specs: Any,
+    concurrency: Any = DEFAULT_CONCURRENCY,
+    wait: Any = False,
+    timeout: Any = None,
+    interval: Any = _wait.DEFAULT_INTERVAL,
+    clock: _wait.Clock = _wait.SYSTEM_CLOCK,
+) -> BulkResult:
+    """Create many snapshots concurrently.
+
+    :param session: The proxy.
+    :param specs: Create attributes, one mapping per snapshot, as for
+        :meth:`~snapshot_ext.v3._proxy.Proxy.create_snapshot`.
+    :param concurrency: Threads, 1 to :data:`MAX_CONCURRENCY`.
+    :param wait: Also wait until every created snapshot is available.
+    :param timeout: Seconds to wait in all; ``None`` means 600.
+    :param interval: Seconds before the second poll of the wait.
+    :param clock: The source of time.
+    :returns: A :class:`BulkResult` in the order of ``specs``; a snapshot
+        that was created but failed while waited for keeps its
+        ``snapshot`` so it can be cleaned up.
+    :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
+        before any request when an argument or a spec is bad.
+    """
+    workers = check_concurrency(concurrency)
+    waiting = check_flag('wait', wait)
+    _wait.timing(interval, timeout)
+    checked = check_specs(specs)
+    if not checked:
+        return BulkResult([])
+    mv.for_session(session)
+
+    tasks = [
+        functools.partial(session.create_snapshot, **attrs)
+        for attrs in checked
+    ]
+    outcomes = run(workers, tasks)
+    results = [
+        ItemResult(item=spec, snapshot=value, error=error)
+        for spec, (value, error) in zip(checked, outcomes, strict=True)
+    ]
+    if waiting:
+        results = _wait_for(
+            session, results, 'available', interval, timeout, clock
+        )
+    return BulkResult(results)
+
+
+def delete_snapshots(
+    session: Any,
+    snapshots: Any,
+    concurrency: Any = DEFAULT_CONCURRENCY,
+    force: Any = False,
+    wait: Any = False,
+    ignore_missing: Any = True,
+    check: Any = True,
+    timeout: Any = None,
+    interval: Any = _wait.DEFAULT_INTERVAL,
+    all_projects: Any = False,
+    clock: _wait.Clock = _wait.SYSTEM_CLOCK,
+) -> BulkResult:
+    """Delete many snapshots concurrently.
+
+    With ``check`` (the default) each snapshot is fetched first and not
+    deleted when :func:`~snapshot_ext.v3._dependents.blockers` finds a
+    reason (status, group membership, volumes created from it); its
+    result then carries a
+    :class:`~snapshot_ext.v3._dependents.SnapshotNotDeletable`.  The
+    volumes are found with one listing for all the snapshots.
+
+    :param session: The proxy.
+    :param snapshots: Snapshot IDs or Snapshots.
+    :param concurrency: Threads, 1 to :data:`MAX_CONCURRENCY`.
+    :param force: Use the admin force-delete action.
+    :param wait: Also wait until every deleted snapshot is gone.
+    :param ignore_missing: Count a snapshot that does not exist as a
+        success (``missing=True``) rather than a failure.
+    :param check: Refuse snapshots that cannot be deleted, without
+        sending their delete request.
+    :param timeout: Seconds to wait in all; ``None`` means 600.
+    :param interval: Seconds before the second poll of the wait.
+    :param all_projects: Look for dependent volumes in every project.
+    :param clock: The source of time.
+    :returns: A :class:`BulkResult` in the order given.
+    :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
+        before any request when an argument is bad.
+    """
+    workers = check_concurrency(concurrency)
+    forced = check_flag('force', force)
+    waiting = check_flag('wait', wait)
+    lenient = check_flag('ignore_missing', ignore_missing)
+    checking = check_flag('check', check)
+    everywhere = check_flag('all_projects', all_projects)
+    _wait.timing(interval, timeout)
+    pairs = resolve(session, snapshots)
+    if not pairs:
+        return BulkResult([])
+    mv.for_session(session)
+    volumes: dict[str, list[Any]] = {}
+    if checking:
+        volumes = _dependents.dependents(
+            session, [s.id for _, s in pairs], everywhere
+        )
+
+    def task(snap: _snapshot.Snapshot) -> Callable[[], ItemResult]:
+        def delete() -> ItemResult:
+            try:
+                if checking:
+                    snap.fetch(session, skip_cache=True)
+                    reasons = _dependents.blockers(
+                        snap, volumes[snap.id], forced
+                    )
+                    if reasons:
+                        raise _dependents.SnapshotNotDeletable(
+                            snap,
+                            reasons,
+                            sorted(str(v.id) for v in volumes[snap.id]),
+                        )
+                session.delete_snapshot(
+                    snap, ignore_missing=False, force=forced
+                )
+            except sdk_exceptions.NotFoundException:
+                if not lenient:
+                    raise
+                return ItemResult(item=None, snapshot=snap, missing=True)
+            return ItemResult(item=None, snapshot=snap)
+
+        return delete
+
+    outcomes = run(workers, [task(snap) for _, snap in pairs])
+    results = []
+    for (given, snap), (value, error) in zip(pairs, outcomes, strict=True):
+        if value is None:
+            results.append(ItemResult(item=given, snapshot=snap, error=error))
+        else:
+            results.append(dataclasses.replace(value, item=given))
+    if waiting:
+        results = _wait_for(
+            session, results, 'deleted', interval, timeout, clock
+        )
+    return BulkResult(results)

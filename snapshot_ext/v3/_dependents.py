@@ -1,0 +1,222 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Volumes created from a snapshot, and whether a snapshot can be deleted.
+
+Cinder refuses (400) to delete a snapshot unless its status is
+``available`` or ``error`` and it is not part of a group snapshot; a
+force delete skips the status condition but not the group one.  Volumes
+created from the snapshot do not stop the API, but backends that clone
+(Ceph RBD, for one) then refuse the deletion as busy, and Cinder quietly
+puts the snapshot back to ``available``.  :func:`blockers` names all
+three conditions so callers can refuse up front.
+
+Finding the volumes: ``GET /volumes/detail?snapshot_id=`` works for
+admins, but from microversion 3.31 Cinder answers 400 to a non-admin
+whose cloud does not list ``snapshot_id`` among the volume filters (the
+default), and below 3.31 it silently drops the filter and returns every
+volume.  openstacksdk's ``volumes(snapshot_id=...)`` never sends the
+filter: it lists every volume and compares on the client.  Here the
+filter is sent only where the cloud is known to honour it (listed in
+``GET /resource_filters``, or below 3.31 where it is harmless), and the
+volumes are always checked on the client, so the answer is right
+whatever the cloud does.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from openstack import exceptions as sdk_exceptions
+from openstack.block_storage.v3 import volume as _volume
+
+from snapshot_ext.v3 import _filters
+from snapshot_ext.v3 import _microversion as mv
+from snapshot_ext.v3 import _pages
+from snapshot_ext.v3 import snapshot as _snapshot
+
+#: Statuses from which a snapshot can be deleted without force.
+DELETABLE_STATUSES = frozenset({'available', 'error'})
+
+#: Below this microversion Cinder does not refuse unknown filters.
+_FILTERS_CHECKED = '3.31'
+
+
+class SnapshotNotDeletable(sdk_exceptions.InvalidRequest):
+    """A snapshot cannot be deleted; found before the delete request.
+
+    :param snapshot: The snapshot as fetched.
+    :param reasons: Why, one sentence each.
+    :param volume_ids: IDs of volumes created from it.
+    """
+
+    def __init__(
+        self,
+        snapshot: _snapshot.Snapshot,
+        reasons: list[str],
+        volume_ids: list[str],
+    ) -> None:
+        #: The snapshot as fetched.
+        self.snapshot = snapshot
+        #: Why it cannot be deleted.
+        self.reasons = list(reasons)
+        #: IDs of volumes created from it.
+        self.volume_ids = list(volume_ids)
+        super().__init__(
+            f"snapshot {snapshot.id} cannot be deleted: "
+            f"{'; '.join(self.reasons)}"
+        )
+
+
+def _server_filter_usable(session: Any) -> bool:
+    version = mv.for_session(session)
+    if mv.parse(version) < mv.parse(_FILTERS_CHECKED):
+        return True
+    if not mv.supports(session, mv.RESOURCE_FILTERS):
+        return False
+    return _filters.is_allowed(
+        'snapshot_id', _filters.allowed(session, 'volume')
+    )
+
+
+def _list_volumes(
+    session: Any, params: dict[str, str]
+) -> list[_volume.Volume]:
+    microversion = _volume.Volume._get_microversion(session)
+    get_connection = getattr(session, '_get_connection', None)
+    conn = get_connection() if get_connection else None
+
+    def fetch(query: dict[str, str]) -> Any:
+        response = session.get(
+            '/volumes/detail',
+            params=query,
+            headers={'Accept': 'application/json'},
+            microversion=microversion,
+        )
+        sdk_exceptions.raise_from_response(response)
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise sdk_exceptions.InvalidResponse(
+                f"the volume listing is not valid JSON: {exc}"
+            ) from exc
+
+    def build(attrs: dict[str, Any]) -> _volume.Volume:
+        return _volume.Volume.existing(
+            microversion=microversion, connection=conn, **attrs
+        )
+
+    pages = _pages.iterate(fetch, build, params, 'volumes')
+    return [volume for page in pages for volume in page]
+
+
+def dependents(
+    session: Any, snapshot_ids: Iterable[str], all_projects: bool = False
+) -> dict[str, list[_volume.Volume]]:
+    """Find the volumes created from each of some snapshots.
+
+    Where the cloud honours the ``snapshot_id`` volume filter, one
+    filtered listing is made per snapshot; otherwise one listing of every
+    volume serves all of them.
+
+    :param session: The proxy.
+    :param snapshot_ids: The snapshots' IDs.
+    :param all_projects: Look at every project's volumes (admin only).
+    :returns: Every given ID mapped to its volumes (maybe none).
+    """
+    wanted = list(dict.fromkeys(snapshot_ids))
+    result: dict[str, list[_volume.Volume]] = {sid: [] for sid in wanted}
+    if not wanted:
+        return result
+    base: dict[str, str] = {'all_tenants': '1'} if all_projects else {}
+    if _server_filter_usable(session):
+        listings = [
+            _list_volumes(session, {**base, 'snapshot_id': sid})
+            for sid in wanted
+        ]
+        volumes = [v for listing in listings for v in listing]
+    else:
+        volumes = _list_volumes(session, base)
+    for volume in volumes:
+        if volume.snapshot_id in result:
+            result[volume.snapshot_id].append(volume)
+    return result
+
+
+def volumes_from_snapshot(
+    session: Any, snapshot_id: str, all_projects: bool = False
+) -> list[_volume.Volume]:
+    """List the volumes created from one snapshot.
+
+    :param session: The proxy.
+    :param snapshot_id: The snapshot's ID.
+    :param all_projects: Look at every project's volumes (admin only).
+    :returns: The volumes, as openstacksdk
+        :class:`~openstack.block_storage.v3.volume.Volume` objects.
+    """
+    return dependents(session, [snapshot_id], all_projects)[snapshot_id]
+
+
+def blockers(
+    snapshot: _snapshot.Snapshot,
+    volumes: list[_volume.Volume],
+    force: bool = False,
+) -> list[str]:
+    """Say why a snapshot cannot be deleted.
+
+    :param snapshot: The snapshot as fetched.
+    :param volumes: The volumes created from it.
+    :param force: Whether a force delete is meant (any status will do).
+    :returns: One sentence per reason; empty when it can be deleted.
+    """
+    reasons = []
+    status = snapshot.status
+    if not force and status not in DELETABLE_STATUSES:
+        reasons.append(
+            f"its status is {status!r}, and only available or error "
+            f"snapshots can be deleted (an admin can force-delete)"
+        )
+    if snapshot.group_snapshot_id:
+        reasons.append(
+            f"it belongs to group snapshot {snapshot.group_snapshot_id}; "
+            f"delete the group snapshot instead"
+        )
+    if volumes:
+        ids = ', '.join(sorted(str(v.id) for v in volumes))
+        reasons.append(f"volumes were created from it: {ids}")
+    return reasons
+
+
+def check_deletable(
+    session: Any,
+    snapshot: _snapshot.Snapshot,
+    force: bool = False,
+    all_projects: bool = False,
+) -> _snapshot.Snapshot:
+    """Fetch a snapshot and refuse it when it cannot be deleted.
+
+    :param session: The proxy.
+    :param snapshot: The snapshot to check.
+    :param force: Whether a force delete is meant.
+    :param all_projects: Look at every project's volumes (admin only).
+    :returns: The snapshot as fetched.
+    :raises: :class:`SnapshotNotDeletable` naming every reason.
+    :raises: :class:`~openstack.exceptions.NotFoundException` when the
+        snapshot does not exist.
+    """
+    snapshot = snapshot.fetch(session, skip_cache=True)
+    volumes = volumes_from_snapshot(session, snapshot.id, all_projects)
+    reasons = blockers(snapshot, volumes, force)
+    if reasons:
+        raise SnapshotNotDeletable(
+            snapshot, reasons, sorted(str(v.id) for v in volumes)
+        )
+    return snapshot
