@@ -164,6 +164,26 @@ def server_filters(query: Mapping[str, Any]) -> list[str]:
     return sorted(names)
 
 
+def enabled(session: Any, check_filters: Any) -> bool:
+    """Decide whether to check a listing's filters.
+
+    :param session: The proxy; its ``check_snapshot_filters`` attribute
+        is the default.
+    :param check_filters: ``True``, ``False`` or ``None`` (the default).
+    :returns: Whether to check.
+    :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotQuery` for
+        a value that is not a bool.
+    """
+    value = check_filters
+    if value is None:
+        value = getattr(session, 'check_snapshot_filters', False)
+    if not isinstance(value, bool):
+        raise exceptions.InvalidSnapshotQuery(
+            message=f"check_filters must be True or False, got {value!r}"
+        )
+    return value
+
+
 def check_snapshot_query(
     session: Any, query: Mapping[str, Any], all_projects: bool = False
 ) -> None:

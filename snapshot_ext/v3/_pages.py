@@ -59,6 +59,15 @@ class Page(Generic[T]):
     def __len__(self) -> int:
         return len(self.items)
 
+    @property
+    def is_last(self) -> bool:
+        """``True`` when no page follows (``next_marker`` is ``None``).
+
+        Cinder also links a next page after a last page that is exactly
+        full; that next page is then empty and is the last one.
+        """
+        return self.next_marker is None
+
 
 class ListingInterrupted(exceptions.SDKException):
     """A listing failed part of the way through.

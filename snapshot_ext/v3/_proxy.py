@@ -40,6 +40,7 @@ import requests
 from snapshot_ext import exceptions
 from snapshot_ext.v3 import _bulk
 from snapshot_ext.v3 import _dependents
+from snapshot_ext.v3 import _filters
 from snapshot_ext.v3 import _microversion as mv
 from snapshot_ext.v3 import _pages
 from snapshot_ext.v3 import _transport
@@ -235,7 +236,9 @@ class Proxy(_stock_proxy.Proxy):
             * ``limit``: the **page size** (items per request), not a cap;
               ``max_items``: the cap on the total returned;
             * ``offset``, ``marker``; ``with_count`` (3.45+, see
-              :meth:`snapshot_pages` to read the count).
+              :meth:`snapshot_pages` to read the count);
+            * ``check_filters``: check the filters against the cloud's
+              ``GET /resource_filters`` first (see :meth:`snapshot_pages`).
         :returns: A generator of :class:`~snapshot_ext.v3.snapshot.Snapshot`.
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotQuery`,
             :class:`~snapshot_ext.exceptions.MicroversionUnavailable`.
@@ -252,6 +255,7 @@ class Proxy(_stock_proxy.Proxy):
         all_projects: bool = False,
         page_size: int | None = None,
         max_items: int | None = None,
+        check_filters: bool | None = None,
         **query: Any,
     ) -> Iterator[_pages.Page[_snapshot.Snapshot]]:
         """List snapshots one page (one request) at a time.
@@ -263,6 +267,10 @@ class Proxy(_stock_proxy.Proxy):
         :param page_size: Items per request (sent as ``limit``); the
             server caps it at its ``osapi_max_limit`` (1000 by default).
         :param max_items: Stop after this many snapshots in all.
+        :param check_filters: Refuse, before listing, a filter the cloud
+            does not allow (``GET /resource_filters``, fetched once per
+            proxy; 3.33+), with an error naming the allowed ones.
+            ``None`` follows :attr:`check_snapshot_filters`.
         :param query: Filters, as for :meth:`snapshots`.
         :returns: A generator of :class:`~snapshot_ext.v3._pages.Page`;
             each has ``items``, ``next_marker`` and ``count``.
@@ -279,12 +287,15 @@ class Proxy(_stock_proxy.Proxy):
         if all_projects is not False:
             # Checked as a filter: a non-bool such as 'false' is refused.
             query['all_projects'] = all_projects
-        return _snapshot.Snapshot.pages(
+        pages = _snapshot.Snapshot.pages(
             self,
             base_path='/snapshots/detail' if details else None,
             max_items=max_items,
             **query,
         )
+        if _filters.enabled(self, check_filters):
+            _filters.check_snapshot_query(self, query)
+        return pages
 
     def create_snapshot(self, **attrs: Any) -> _snapshot.Snapshot:
         """Create a snapshot of a volume.
@@ -845,3 +856,23 @@ class Proxy(_stock_proxy.Proxy):
                 return
             raise
         self.delete_snapshot(res, ignore_missing=lenient, force=force)
+
+    # ====== Filters ======
+
+    #: Whether :meth:`snapshots` and :meth:`snapshot_pages` check filters
+    #: against the cloud's list when ``check_filters`` is not given.
+    check_snapshot_filters: bool = False
+
+    def snapshot_filters(self) -> frozenset[str]:
+        """Return the snapshot list filters this cloud allows.
+
+        Read from ``GET /resource_filters`` once per proxy.  Cinder holds
+        non-admins to this list from microversion 3.31 (400 for another
+        filter); admins may filter on anything.  A listed ``key~`` also
+        allows ``key``; ``name~`` needs ``name~`` itself listed.
+
+        :returns: The filter names, e.g. ``{"name", "status", ...}``.
+        :raises: :class:`~snapshot_ext.exceptions.MicroversionUnavailable`
+            below microversion 3.33, before any request.
+        """
+        return _filters.allowed(self, 'snapshot')
