@@ -55,6 +55,7 @@ from snapshot_ext.v3 import _proxy
 from snapshot_ext.v3 import snapshot as _snapshot
 
 T = TypeVar('T')
+E = TypeVar('E', bound=BaseException)
 
 #: The cloud names tools/devcloud writes.
 ADMIN_CLOUD = 'devcloud-admin'
@@ -541,11 +542,11 @@ class FunctionalTestCase(base.TestCase):
     def assertNoRequest(
         self,
         conn: connection.Connection,
-        exc_type: type[BaseException],
+        exc_type: type[E],
         func: Callable[..., Any],
         *args: Any,
         **kwargs: Any,
-    ) -> BaseException:
+    ) -> E:
         """Assert that a call raises before any request reaches a server.
 
         The connection is authenticated and its microversion negotiated

@@ -1,0 +1,247 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Input the API would refuse is refused before any request is sent.
+
+Each test watches the connection's HTTP session and asserts that not one
+request reached a server, then re-reads the snapshot to show that nothing
+changed on the server either.
+"""
+
+from openstack import exceptions as sdk_exceptions
+
+from snapshot_ext import exceptions
+from snapshot_ext.tests.functional import base
+
+
+class TestRefusedBeforeSending(base.FunctionalTestCase):
+    def setUp(self):
+        super().setUp()
+        self.proxy = self.admin_proxy
+        self.volume = self.create_volume()
+        self.snap = self.create_snapshot(
+            self.volume, description='unchanged', metadata={'k': 'v'}
+        )
+
+    def assertUnchanged(self):
+        snap = self.proxy.get_snapshot(self.snap.id)
+        self.assertEqual('available', snap.status)
+        self.assertEqual(self.snap.name, snap.name)
+        self.assertEqual('unchanged', snap.description)
+        self.assertEqual({'k': 'v'}, snap.metadata)
+        self.assertEqual(
+            [self.snap.id], self.volume_snapshot_ids(self.volume.id)
+        )
+
+    def refused(self, func, *args, **kwargs):
+        exc = self.assertNoRequest(
+            self.admin,
+            exceptions.InvalidSnapshotRequest,
+            func,
+            *args,
+            **kwargs,
+        )
+        # Callers that catch openstacksdk's exceptions catch these too.
+        self.assertIsInstance(exc, sdk_exceptions.InvalidRequest)
+        return exc
+
+    def test_create_without_volume_id(self):
+        exc = self.refused(self.proxy.create_snapshot, name='no volume')
+        self.assertIn('volume_id', str(exc))
+        self.assertUnchanged()
+
+    def test_create_with_non_string_metadata_value(self):
+        exc = self.refused(
+            self.proxy.create_snapshot,
+            volume_id=self.volume.id,
+            metadata={'count': 3},
+        )
+        self.assertIn('count', str(exc))
+        self.assertUnchanged()
+
+    def test_create_with_unknown_attribute(self):
+        self.refused(
+            self.proxy.create_snapshot, volume_id=self.volume.id, size=5
+        )
+        self.assertUnchanged()
+
+    def test_create_with_too_long_name(self):
+        self.refused(
+            self.proxy.create_snapshot,
+            volume_id=self.volume.id,
+            name='x' * 256,
+        )
+        self.assertUnchanged()
+
+    def test_create_with_non_bool_force(self):
+        self.refused(
+            self.proxy.create_snapshot,
+            volume_id=self.volume.id,
+            force='false',
+        )
+        self.assertUnchanged()
+
+    def test_reset_to_unknown_status(self):
+        exc = self.refused(
+            self.proxy.reset_snapshot_status, self.snap, 'bogus'
+        )
+        self.assertIn('bogus', str(exc))
+        self.assertUnchanged()
+
+    def test_set_unknown_status(self):
+        self.refused(self.proxy.set_snapshot_status, self.snap, 'bogus')
+        # 'deleted' is a real status, but not one a driver may report.
+        self.refused(self.proxy.set_snapshot_status, self.snap, 'deleted')
+        self.assertUnchanged()
+
+    def test_set_status_with_malformed_progress(self):
+        for progress in ('half', '50.5%', 101, -1, True, '150%'):
+            self.refused(
+                self.proxy.set_snapshot_status,
+                self.snap,
+                'available',
+                progress=progress,
+            )
+        self.assertUnchanged()
+
+    def test_update_with_nothing_to_change(self):
+        self.refused(self.proxy.update_snapshot, self.snap)
+        self.assertUnchanged()
+
+    def test_update_of_a_field_that_cannot_change(self):
+        self.refused(
+            self.proxy.update_snapshot, self.snap, metadata={'k': 'w'}
+        )
+        self.refused(self.proxy.update_snapshot, self.snap, name=42)
+        self.assertUnchanged()
+
+    def test_metadata_with_non_string_value(self):
+        self.refused(self.proxy.set_snapshot_metadata, self.snap, k=1)
+        self.refused(self.proxy.replace_snapshot_metadata, self.snap, k=None)
+        self.assertUnchanged()
+
+    def test_delete_metadata_keys_given_as_one_string(self):
+        self.refused(self.proxy.delete_snapshot_metadata, self.snap, keys='k')
+        self.assertUnchanged()
+
+    def test_empty_snapshot_id(self):
+        self.refused(self.proxy.get_snapshot, '')
+        self.refused(self.proxy.delete_snapshot, '')
+        self.refused(self.proxy.force_delete_snapshot, None)
+
+    def test_manage_without_ref(self):
+        self.refused(self.proxy.manage_snapshot, volume_id=self.volume.id)
+        self.refused(
+            self.proxy.manage_snapshot, volume_id=self.volume.id, ref={}
+        )
+        self.assertUnchanged()
+
+    def test_unknown_list_filter(self):
+        exc = self.assertNoRequest(
+            self.admin,
+            exceptions.InvalidSnapshotQuery,
+            self.proxy.snapshots,
+            volume_id=self.volume.id,
+            colour='blue',
+        )
+        self.assertIn('colour', str(exc))
+
+    def test_listing_is_checked_when_called_not_when_consumed(self):
+        counter = base.RequestCounter(self.admin)
+        with counter.watching():
+            self.assertRaises(
+                exceptions.InvalidSnapshotQuery,
+                self.proxy.snapshot_pages,
+                colour='blue',
+            )
+        self.assertEqual([], counter.requests)
+
+    def test_malformed_list_options(self):
+        for query in (
+            {'limit': 0},
+            {'limit': '2'},
+            {'offset': -1},
+            {'sort': 'name:up'},
+            {'sort': 'name', 'sort_key': 'name'},
+            {'metadata': {'k': 1}},
+            {'consumes_quota': 'yes'},
+            {'with_count': 1},
+            {'all_projects': 'yes'},
+            {'max_items': 0},
+        ):
+            self.assertNoRequest(
+                self.admin,
+                exceptions.InvalidSnapshotQuery,
+                self.proxy.snapshots,
+                **query,
+            )
+
+
+class TestMicroversionCeiling(base.FunctionalTestCase):
+    """A connection configured for 3.40 refuses what needs more."""
+
+    def setUp(self):
+        super().setUp()
+        self.old = self.new_connection(
+            base.ADMIN_CLOUD, block_storage_api_version='3.40'
+        )
+        self.proxy = base.block_storage(self.old)
+
+    def test_negotiated_version_is_the_configured_one(self):
+        self.assertEqual('3.40', self.proxy.snapshot_microversion)
+
+    def test_with_count_needs_3_45(self):
+        exc = self.assertNoRequest(
+            self.old,
+            exceptions.MicroversionUnavailable,
+            self.proxy.snapshots,
+            with_count=True,
+        )
+        self.assertEqual('3.45', exc.required)
+        self.assertEqual('3.40', exc.available)
+        self.assertIsInstance(exc, sdk_exceptions.NotSupported)
+
+    def test_consumes_quota_filter_needs_3_65(self):
+        exc = self.assertNoRequest(
+            self.old,
+            exceptions.MicroversionUnavailable,
+            self.proxy.snapshots,
+            consumes_quota=True,
+        )
+        self.assertEqual('3.65', exc.required)
+
+    def test_features_older_than_the_ceiling_work(self):
+        volume = self.create_volume()
+        snap = self.create_snapshot(
+            volume, self.old, metadata={'tier': 'gold'}
+        )
+        # Metadata filter (3.22), sort by name (3.30), like filter (3.34).
+        found = list(
+            self.proxy.snapshots(
+                volume_id=volume.id,
+                metadata={'tier': 'gold'},
+                sort='name:asc',
+                name_like=snap.name[-8:],
+            )
+        )
+        self.assertEqual([snap.id], [s.id for s in found])
+        # The server answers at 3.40: without 3.41's user_id and 3.65's
+        # consumes_quota, which the same GET at 3.71 has.
+        counter = base.RequestCounter(self.old)
+        with counter.watching():
+            fetched = self.proxy.get_snapshot(snap.id)
+        self.assertEqual('volume 3.40', counter.requests[0].api_version)
+        self.assertIsNone(fetched.user_id)
+        self.assertIsNone(fetched.consumes_quota)
+        current = self.admin_proxy.get_snapshot(snap.id)
+        self.assertIsNotNone(current.user_id)
+        self.assertIs(True, current.consumes_quota)
