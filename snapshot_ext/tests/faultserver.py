@@ -49,12 +49,30 @@ from typing import Any
 import urllib.parse
 import uuid
 
+import fixtures
+import openstack
+from openstack import connection
+
+from snapshot_ext.v3 import _proxy
+
 #: The project of the fake cloud.
 PROJECT_ID = 'f1e2d3c4b5a6978812345678abcdef00'
 #: The user of the fake cloud.
 USER_ID = '0a1b2c3d4e5f60718293a4b5c6d7e8f9'
 #: The highest microversion the fake Cinder announces.
 MAX_MICROVERSION = '3.71'
+#: The password of :class:`FaultCloud` connections (never to be logged).
+PASSWORD = 'fault-password-5f1d0c2e9b'
+#: The application credential secret of :class:`FaultCloud` connections.
+APP_CREDENTIAL_SECRET = 'fault-app-secret-8e3a7b6c1d'
+#: clouds.yaml settings that keep fault tests fast: short timeouts, small
+#: backoff, short Retry-After bound.
+FAST = {
+    'api_timeout': 2,
+    'block_storage_connect_retry_delay': 0.01,
+    'block_storage_status_code_retry_delay': 0.01,
+    'block_storage_max_retry_after': 0.5,
+}
 
 
 @dataclasses.dataclass
@@ -819,3 +837,82 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     do_DELETE = _serve
     do_HEAD = _serve
     do_PATCH = _serve
+
+
+class FaultCloud(fixtures.Fixture):
+    """A started :class:`FaultServer` and a real registered connection.
+
+    The connection is made by ``openstack.connect`` with the
+    ``snapshot_ext:register`` vendor hook, so authentication, the catalog,
+    discovery and every API call go over real sockets to the server.
+
+    :param auth_type: ``'password'`` or ``'v3applicationcredential'``.
+    :param max_stall: The server's bound on stalls.
+    :param config: More clouds.yaml settings; :data:`FAST` by default.
+    """
+
+    def __init__(
+        self,
+        *,
+        auth_type: str = 'password',
+        max_stall: float = 5.0,
+        **config: Any,
+    ) -> None:
+        super().__init__()
+        self.auth_type = auth_type
+        self.max_stall = max_stall
+        self.config = config if config else dict(FAST)
+
+    def _setUp(self) -> None:
+        self.server = FaultServer(max_stall=self.max_stall).start()
+        self.addCleanup(self.server.stop)
+        self.conn = self.connect(**self.config)
+
+    def connect(self, **config: Any) -> connection.Connection:
+        """Make another registered connection to the server.
+
+        :param config: clouds.yaml settings.
+        :returns: The connection; it is closed at clean-up.
+        """
+        auth: dict[str, Any] = {'auth_url': self.server.auth_url}
+        if self.auth_type == 'v3applicationcredential':
+            auth.update(
+                application_credential_id='app-cred-1',
+                application_credential_secret=APP_CREDENTIAL_SECRET,
+            )
+        else:
+            auth.update(
+                username='fault-user',
+                password=PASSWORD,
+                project_name='fault-project',
+                user_domain_name='Default',
+                project_domain_name='Default',
+            )
+        conn = openstack.connect(
+            load_yaml_config=False,
+            load_envvars=False,
+            auth_type=self.auth_type,
+            auth=auth,
+            region_name='RegionOne',
+            block_storage_api_version='3',
+            vendor_hook='snapshot_ext:register',
+            **config,
+        )
+        self.addCleanup(conn.close)
+        return conn
+
+    @property
+    def proxy(self) -> _proxy.Proxy:
+        """The connection's block-storage proxy (snapshot_ext's)."""
+        return self.proxy_of(self.conn)
+
+    @staticmethod
+    def proxy_of(conn: connection.Connection) -> _proxy.Proxy:
+        """Return a registered connection's block-storage proxy.
+
+        :param conn: The connection.
+        :returns: Its proxy, checked to be snapshot_ext's.
+        """
+        proxy = conn.block_storage
+        assert isinstance(proxy, _proxy.Proxy), type(proxy)
+        return proxy
