@@ -22,6 +22,7 @@ from collections.abc import Callable
 from collections.abc import Generator
 from collections.abc import Iterable
 from collections.abc import Iterator
+import datetime
 from typing import Any
 from typing import Literal
 from typing import cast
@@ -44,6 +45,7 @@ from snapshot_ext.v3 import _filters
 from snapshot_ext.v3 import _microversion as mv
 from snapshot_ext.v3 import _pages
 from snapshot_ext.v3 import _transport
+from snapshot_ext.v3 import _prune
 from snapshot_ext.v3 import _validate
 from snapshot_ext.v3 import _wait
 from snapshot_ext.v3 import snapshot as _snapshot
@@ -876,3 +878,59 @@ class Proxy(_stock_proxy.Proxy):
             below microversion 3.33, before any request.
         """
         return _filters.allowed(self, 'snapshot')
+
+    # ====== Retention ======
+
+    def prune_snapshots(
+        self,
+        volume: str | _stock_volume.Volume,
+        keep: int | None = None,
+        older_than: datetime.timedelta | None = None,
+        dry_run: bool = True,
+        *,
+        concurrency: int = _bulk.DEFAULT_CONCURRENCY,
+        wait: bool = False,
+        timeout: int | float | None = None,
+        interval: int | float | None = 2,
+        all_projects: bool = False,
+    ) -> _prune.PruneResult:
+        """Keep a volume's newest snapshots and delete the others.
+
+        A snapshot is kept while fewer than ``keep`` ``available``
+        snapshots are newer than it, or when it is newer than
+        ``older_than``.  Any other snapshot of the volume is deleted
+        unless its status is not ``available``/``error``, it belongs to a
+        group snapshot, or volumes were created from it; those are
+        skipped, with the reason.  Snapshots of other volumes are never
+        touched.
+
+        :param volume: A volume ID or Volume.
+        :param keep: Keep this many of the newest available snapshots
+            (and anything newer than the oldest of them).
+        :param older_than: Keep every snapshot newer than this.
+        :param dry_run: Only report what would be deleted (the default).
+        :param concurrency: Threads for the deletions, 1 to 64.
+        :param wait: Wait until the deleted snapshots are gone.
+        :param timeout: Seconds to wait in all; ``None`` means 600.
+        :param interval: Seconds before the second poll of the wait.
+        :param all_projects: The volume is another project's (admin).
+        :returns: A :class:`~snapshot_ext.v3._prune.PruneResult`: the
+            decision for each snapshot, and per-snapshot deletion
+            results unless ``dry_run``.
+        :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
+            before any request when an argument is bad (``keep`` not an
+            int >= 0, ``older_than`` not a timedelta, neither given).
+        """
+        return _prune.prune_snapshots(
+            self,
+            volume,
+            keep,
+            older_than,
+            dry_run,
+            concurrency,
+            wait,
+            timeout,
+            interval,
+            all_projects,
+            clock=self._wait_clock,
+        )
