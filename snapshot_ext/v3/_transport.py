@@ -85,7 +85,7 @@ BACKOFF_START = 0.5
 #: The longest delay of the exponential backoff, in seconds.
 BACKOFF_MAX = 30.0
 
-# The sleep used between attempts (tests replace it to record the delays).
+# The sleep between attempts; replaceable, e.g. to record the delays.
 _sleep: Callable[[float], None] = time.sleep
 
 
@@ -314,14 +314,14 @@ class TransportPolicy:
         """Build the policy from a proxy's clouds.yaml settings.
 
         openstacksdk puts these clouds.yaml values on the proxy (each also
-        read with a ``volume_``/``volumev3_`` prefix, and the first four
-        without a prefix): ``block_storage_connect_retries``,
+        read with a ``volume_``/``volumev3_`` prefix, or without a
+        prefix): ``block_storage_connect_retries``,
         ``block_storage_status_code_retries``,
         ``block_storage_connect_retry_delay``,
         ``block_storage_status_code_retry_delay`` and
         ``block_storage_retriable_status_codes``.  snapshot_ext adds
-        ``block_storage_max_retry_after``.  Unset values take this
-        module's defaults.
+        ``block_storage_max_retry_after`` (prefixed only).  Unset values
+        take this module's defaults.
 
         :param proxy: The block-storage proxy (a keystoneauth Adapter).
         :returns: The policy.
