@@ -21,6 +21,7 @@ from the server are openstacksdk's own types
 message and request id.
 """
 
+from keystoneauth1 import exceptions as ks_exceptions
 from openstack import exceptions
 
 
@@ -60,3 +61,64 @@ class MicroversionUnavailable(exceptions.NotSupported):
             f"{feature} needs Block Storage API microversion {required} or "
             f"later, but this connection uses {offered}"
         )
+
+
+class ListingInterrupted(exceptions.SDKException):
+    """A listing failed part of the way through.
+
+    :param message: What went wrong.
+    :param pages: How many pages were fetched before the failure.
+    :param items: How many items those pages held.
+    :param cause: The exception that stopped the listing.
+    """
+
+    def __init__(
+        self, message: str, pages: int, items: int, cause: BaseException
+    ) -> None:
+        self.pages = pages
+        self.items = items
+        self.cause = cause
+        super().__init__(message)
+
+
+class RequestOutcomeUnknown(ks_exceptions.ConnectionError):
+    """A request that must not be repeated was sent but got no answer.
+
+    The connection failed or timed out after the request may have reached
+    the server, so whether it took effect is unknown.  It is not repeated
+    automatically; :attr:`hint` says what to look at before trying again.
+    A subclass of keystoneauth's ``ConnectionError``, which is what the
+    failure would otherwise have raised.
+
+    :param method: The HTTP method.
+    :param url: The URL or path of the request.
+    :param cause: The connection error.
+    :param hint: What to check before repeating the request.
+    """
+
+    def __init__(
+        self,
+        method: str,
+        url: str,
+        cause: BaseException,
+        hint: str | None = None,
+    ) -> None:
+        self.method = method
+        self.url = url
+        self.cause = cause
+        self.hint = hint or (
+            "Check the state of the resource before repeating the request."
+        )
+        super().__init__(
+            f"{method} {url}: the request was sent but no answer arrived "
+            f"({cause}); whether it took effect is unknown, and it was not "
+            f"repeated because repeating it could act twice. {self.hint}"
+        )
+
+    def with_hint(self, hint: str) -> 'RequestOutcomeUnknown':
+        """Return the same error with a more specific hint.
+
+        :param hint: What to check before repeating the request.
+        :returns: A new :class:`RequestOutcomeUnknown`.
+        """
+        return RequestOutcomeUnknown(self.method, self.url, self.cause, hint)

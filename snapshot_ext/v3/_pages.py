@@ -33,6 +33,8 @@ import urllib.parse
 
 from openstack import exceptions
 
+from snapshot_ext import exceptions as ext_exceptions
+
 T = TypeVar('T')
 
 
@@ -69,22 +71,7 @@ class Page(Generic[T]):
         return self.next_marker is None
 
 
-class ListingInterrupted(exceptions.SDKException):
-    """A listing failed part of the way through.
-
-    :param message: What went wrong.
-    :param pages: How many pages were fetched before the failure.
-    :param items: How many items those pages held.
-    :param cause: The exception that stopped the listing.
-    """
-
-    def __init__(
-        self, message: str, pages: int, items: int, cause: BaseException
-    ) -> None:
-        self.pages = pages
-        self.items = items
-        self.cause = cause
-        super().__init__(message)
+ListingInterrupted = ext_exceptions.ListingInterrupted
 
 
 def _next_marker(links: Any, key: str) -> str | None:

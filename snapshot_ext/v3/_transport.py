@@ -89,47 +89,7 @@ BACKOFF_MAX = 30.0
 _sleep: Callable[[float], None] = time.sleep
 
 
-class RequestOutcomeUnknown(ks_exceptions.ConnectionError):
-    """A request that must not be repeated was sent but got no answer.
-
-    The connection failed or timed out after the request may have reached
-    the server, so whether it took effect is unknown.  It is not repeated
-    automatically; :attr:`hint` says what to look at before trying again.
-    A subclass of keystoneauth's ``ConnectionError``, which is what the
-    failure would otherwise have raised.
-
-    :param method: The HTTP method.
-    :param url: The URL or path of the request.
-    :param cause: The connection error.
-    :param hint: What to check before repeating the request.
-    """
-
-    def __init__(
-        self,
-        method: str,
-        url: str,
-        cause: BaseException,
-        hint: str | None = None,
-    ) -> None:
-        self.method = method
-        self.url = url
-        self.cause = cause
-        self.hint = hint or (
-            "Check the state of the resource before repeating the request."
-        )
-        super().__init__(
-            f"{method} {url}: the request was sent but no answer arrived "
-            f"({cause}); whether it took effect is unknown, and it was not "
-            f"repeated because repeating it could act twice. {self.hint}"
-        )
-
-    def with_hint(self, hint: str) -> 'RequestOutcomeUnknown':
-        """Return the same error with a more specific hint.
-
-        :param hint: What to check before repeating the request.
-        :returns: A new :class:`RequestOutcomeUnknown`.
-        """
-        return RequestOutcomeUnknown(self.method, self.url, self.cause, hint)
+RequestOutcomeUnknown = exceptions.RequestOutcomeUnknown
 
 
 def _backoff(fixed: float | None) -> Iterator[float]:
