@@ -313,6 +313,34 @@ def _judge(
     return False, None
 
 
+def _project_id(session: Any) -> str | None:
+    """The project a listing without ``all_projects`` covers."""
+    try:
+        project = session.get_project_id()
+    except Exception:  # no project-scoped token: every absence is checked
+        return None
+    return project if isinstance(project, str) and project else None
+
+
+def _gone(
+    last: _snapshot.Snapshot,
+    target: str,
+    how: str,
+    cause: BaseException | None,
+) -> tuple[_snapshot.Snapshot, BaseException | None]:
+    """The outcome for a snapshot that no longer exists."""
+    if target == 'deleted':
+        return last, None
+    failure = _wait.SnapshotFailure(
+        f"{_wait.describe(last)} disappeared ({how}) while waiting for "
+        f"status {target!r}",
+        last,
+        None,
+    )
+    failure.__cause__ = cause
+    return last, failure
+
+
 def wait_for_snapshots(
     session: Any,
     snapshots: Any,
@@ -327,10 +355,12 @@ def wait_for_snapshots(
     """Wait for many snapshots with one listing per poll.
 
     Each poll lists ``/snapshots/detail`` (filtered by ``volume_id`` when
-    every snapshot is known to be of one volume) and matches by ID; only a
-    snapshot missing from the listing is fetched on its own, to tell
-    whether it is gone.  ``status='deleted'`` waits for deletion: gone
-    (404) is success, ``error_deleting`` is failure.
+    every snapshot is known to be of one volume) and matches by ID.  A
+    snapshot missing from the listing is gone when the listing covers it
+    (``all_projects``, or a snapshot seen before in the caller's project);
+    otherwise it is fetched once on its own, to tell.
+    ``status='deleted'`` waits for deletion: gone is success,
+    ``error_deleting`` is failure.
 
     :param session: The proxy.
     :param snapshots: Snapshot IDs or Snapshots.
@@ -364,6 +394,7 @@ def wait_for_snapshots(
     if not pairs:
         return BulkResult([])
 
+    project = _project_id(session)
     pending: dict[str, _snapshot.Snapshot] = {s.id: s for _, s in pairs}
     finished: dict[str, tuple[_snapshot.Snapshot, BaseException | None]] = {}
     poller = _wait.Poller(pace, clock)
@@ -383,22 +414,19 @@ def wait_for_snapshots(
         }
         for sid, last in list(pending.items()):
             seen = listed.get(sid)
+            if seen is None and (
+                everywhere or (project and last.project_id == project)
+            ):
+                # The listing covers it, so it is gone.
+                del pending[sid]
+                finished[sid] = _gone(last, target, 'no longer listed', None)
+                continue
             if seen is None:
                 try:
                     seen = last.fetch(session, skip_cache=True)
                 except sdk_exceptions.NotFoundException as exc:
                     del pending[sid]
-                    if target == 'deleted':
-                        finished[sid] = (last, None)
-                    else:
-                        failure = _wait.SnapshotFailure(
-                            f"{_wait.describe(last)} disappeared (404) "
-                            f"while waiting for status {target!r}",
-                            last,
-                            None,
-                        )
-                        failure.__cause__ = exc
-                        finished[sid] = (last, failure)
+                    finished[sid] = _gone(last, target, '404', exc)
                     continue
                 except sdk_exceptions.SDKException as exc:
                     del pending[sid]

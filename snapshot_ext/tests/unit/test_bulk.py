@@ -141,6 +141,42 @@ class TestWaitForSnapshots(WaitTestCase):
             [self.path(r) for r in self.api_requests()],
         )
 
+    def test_absence_from_a_covering_listing_needs_no_get(self) -> None:
+        self.useFixture(
+            fixtures.MockPatchObject(
+                self.proxy, 'get_project_id', return_value=fakes.PROJECT_ID
+            )
+        )
+        other_project = snap(S2, status='deleting', volume_id=VID)
+        other_project['os-extended-snapshot-attributes:project_id'] = 'p2'
+        self.answer(
+            'GET',
+            '/snapshots/detail',
+            listing(snap(S1, status='deleting'), other_project),
+            listing(),
+        )
+        self.answer('GET', f'/snapshots/{S2}', 404)
+        result = self.proxy.wait_for_snapshots([S1, S2], 'deleted')
+        self.assertTrue(result.ok, result.failed)
+        # S1 is of the caller's project: its absence is enough.  S2 is of
+        # another project, which the listing does not cover: fetched.
+        self.assertEqual(
+            ['/snapshots/detail', '/snapshots/detail', f'/snapshots/{S2}'],
+            [self.path(r) for r in self.api_requests()],
+        )
+
+    def test_absence_with_all_projects_is_final(self) -> None:
+        self.answer(
+            'GET',
+            '/snapshots/detail',
+            listing(snap(S1, status='creating')),
+            listing(),
+        )
+        result = self.proxy.wait_for_snapshots([S1], all_projects=True)
+        self.assertIsInstance(result[0].error, _wait.SnapshotFailure)
+        self.assertIn('disappeared (no longer listed)', str(result[0].error))
+        self.assertEqual(2, len(self.api_requests()))
+
     def test_waiting_for_deletion(self) -> None:
         self.answer(
             'GET',
@@ -336,7 +372,7 @@ class TestCreateSnapshots(WaitTestCase):
 
     def test_wait_failure_is_recorded_on_every_created_item(self) -> None:
         self.answer_creates()
-        self.mock('GET', '/snapshots/detail', status_code=503, json={})
+        self.mock('GET', '/snapshots/detail', status_code=500, json={})
         result = self.proxy.create_snapshots(
             [{'volume_id': VID}, {'volume_id': VID}], wait=True
         )
