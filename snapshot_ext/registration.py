@@ -30,18 +30,36 @@ from openstack.block_storage import block_storage_service
 from openstack.block_storage.v2 import _proxy as _v2_proxy
 
 from snapshot_ext.v3 import _proxy as _v3_proxy
+from snapshot_ext.v3 import _transport
 
 _lock = threading.Lock()
+_build_lock = threading.Lock()
 _subclasses: dict[type, type] = {}
 
 
 class BlockStorageService(block_storage_service.BlockStorageService):
-    """openstacksdk's block-storage service with snapshot_ext's v3 proxy."""
+    """openstacksdk's block-storage service with snapshot_ext's v3 proxy.
+
+    Building the proxy authenticates and discovers the API version through
+    the connection's own session.  When clouds.yaml sets no
+    ``api_timeout`` that session has no timeout, so for the duration of
+    the build it gets the proxy's default one: a stalled Keystone or
+    Cinder cannot hang the first use of ``conn.block_storage``.
+    """
 
     supported_versions = {
         '3': _v3_proxy.Proxy,
         '2': _v2_proxy.Proxy,
     }
+
+    def __get__(self, instance: Any, owner: Any) -> Any:
+        if instance is None or self.service_type in instance._proxies:
+            return super().__get__(instance, owner)
+        with _build_lock:
+            with _transport.bounded_while_building(
+                getattr(instance, 'session', None)
+            ):
+                return super().__get__(instance, owner)
 
 
 def _service_attributes(cls: type) -> list[str]:

@@ -42,6 +42,7 @@ the proxy's session gets :data:`DEFAULT_TIMEOUT` (see
 
 from collections.abc import Callable
 from collections.abc import Iterator
+import contextlib
 import copy
 import dataclasses
 import email.utils
@@ -485,10 +486,42 @@ def bounded_session(session: Any) -> Any:
     """
     if not isinstance(session, ks_session.Session):
         return session
-    if session.timeout is not None:
+    if session.timeout is not None and not getattr(session, _TEMPORARY, False):
         return session
     bounded = copy.copy(session)
     bounded._session = None
+    vars(bounded).pop(_TEMPORARY, None)
     # requests takes a (connect, read) pair.
     cast(Any, bounded).timeout = DEFAULT_TIMEOUT
     return bounded
+
+
+_TEMPORARY = '_snapshot_ext_temporary_timeout'
+
+
+@contextlib.contextmanager
+def bounded_while_building(session: Any) -> Iterator[None]:
+    """Bound a connection's session while a proxy is built through it.
+
+    openstacksdk authenticates and discovers the API version through the
+    connection's own session before the proxy (and its bounded copy, see
+    :func:`bounded_session`) exists.  When that session has no timeout it
+    gets :data:`DEFAULT_TIMEOUT` for the duration of the block, and is
+    marked so that :func:`bounded_session` still makes the proxy its own
+    bounded copy.
+
+    :param session: The connection's keystoneauth session.
+    :returns: A context manager.
+    """
+    if not isinstance(session, ks_session.Session) or (
+        session.timeout is not None
+    ):
+        yield
+        return
+    cast(Any, session).timeout = DEFAULT_TIMEOUT
+    setattr(session, _TEMPORARY, True)
+    try:
+        yield
+    finally:
+        cast(Any, session).timeout = None
+        vars(session).pop(_TEMPORARY, None)
