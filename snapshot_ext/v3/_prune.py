@@ -129,11 +129,13 @@ class PruneResult:
             self.deletions.raise_for_errors()
 
     def __repr__(self) -> str:
+        done = '' if self.dry_run else f", {len(self.deleted)} deleted"
         return (
             f"<PruneResult volume {self.volume_id}"
             f"{' (dry run)' if self.dry_run else ''}: "
-            f"{len(self.kept)} kept, {len(self.to_delete)} to delete, "
-            f"{len(self.skipped)} skipped, {len(self.failed)} failed>"
+            f"{len(self.kept)} kept, {len(self.to_delete)} to delete"
+            f"{done}, {len(self.skipped)} skipped, "
+            f"{len(self.failed)} failed>"
         )
 
 

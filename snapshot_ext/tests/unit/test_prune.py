@@ -214,6 +214,11 @@ class TestPrune(PruneTestCase):
         )
         result = self.proxy.prune_snapshots(VID, keep=2, dry_run=False)
         self.assertFalse(result.ok)
+        self.assertEqual(
+            f'<PruneResult volume {VID}: 3 kept, 2 to delete, 1 deleted, '
+            f'3 skipped, 1 failed>',
+            repr(result),
+        )
         (failure,) = result.failed
         self.assertEqual(G, failure.id)
         self.assertIsInstance(
