@@ -75,6 +75,7 @@ _REPO_DIR = os.path.dirname(
 
 _probe_lock = threading.Lock()
 _env_lock = threading.Lock()
+_shared_volumes: dict[tuple[type, str], _volume.Volume] = {}
 _probe_result: dict[str, str | None] = {}
 
 
@@ -438,10 +439,16 @@ class FunctionalTestCase(base.TestCase):
 
     # ------------------------------------------------------ resources
 
+    def _cleanup(self, per_class: bool) -> Callable[..., None]:
+        if per_class:
+            return type(self).addClassCleanup
+        return self.addCleanup
+
     def create_volume(
         self,
         conn: connection.Connection | None = None,
         size: int = 1,
+        per_class: bool = False,
     ) -> _volume.Volume:
         """Create an available volume that is removed after the test.
 
@@ -450,20 +457,48 @@ class FunctionalTestCase(base.TestCase):
 
         :param conn: The connection that owns it (default admin).
         :param size: Its size in GiB.
+        :param per_class: Remove it after the test class's last test
+            instead of after this test (for fixtures the tests of a class
+            share and do not change).
         :returns: The volume, ``available``.
         """
         conn = conn or self.admin
         vol = block_storage(conn).create_volume(
             size=size, name=self.unique_name('vol')
         )
-        self.addCleanup(self._purge_volume, vol.id)
+        self._cleanup(per_class)(self._purge_volume, vol.id)
         return self.wait_volume_status(vol.id, 'available', conn)
+
+    def shared_volume(
+        self, conn: connection.Connection | None = None
+    ) -> _volume.Volume:
+        """Return a volume the tests of this class share.
+
+        The first test that asks creates it; it is removed after the
+        class's last test.  Snapshots that tests create on it with
+        :meth:`create_snapshot` are removed (and awaited) after each test,
+        so every test finds it without snapshots.
+
+        :param conn: The connection that owns it (default admin).
+        :returns: The volume.
+        """
+        conn = conn or self.admin
+        key = (type(self), str(conn.config.name))
+        with self._connections_lock:
+            volume = _shared_volumes.get(key)
+        if volume is None:
+            volume = self.create_volume(conn, per_class=True)
+            with self._connections_lock:
+                _shared_volumes[key] = volume
+            type(self).addClassCleanup(_shared_volumes.pop, key, None)
+        return volume
 
     def create_snapshot(
         self,
         volume: _volume.Volume | str,
         conn: connection.Connection | None = None,
         wait: bool = True,
+        per_class: bool = False,
         **attrs: Any,
     ) -> _snapshot.Snapshot:
         """Create a snapshot that is removed after the test.
@@ -471,6 +506,7 @@ class FunctionalTestCase(base.TestCase):
         :param volume: The volume (or its ID) to snapshot.
         :param conn: The connection to create it through (default admin).
         :param wait: Wait until it is ``available``.
+        :param per_class: Remove it after the test class's last test.
         :param attrs: More attributes; ``name`` defaults to a unique name.
         :returns: The snapshot (as fetched once available, with ``wait``).
         """
@@ -480,7 +516,7 @@ class FunctionalTestCase(base.TestCase):
         snap = block_storage(conn).create_snapshot(
             volume_id=volume_id, **attrs
         )
-        self.addCleanup(self.purge_snapshot, snap.id)
+        self._cleanup(per_class)(self.purge_snapshot, snap.id)
         if wait:
             return self.wait_snapshot_status(snap.id, 'available', conn)
         return snap
@@ -493,6 +529,10 @@ class FunctionalTestCase(base.TestCase):
 
         :param snapshot_id: The snapshot's ID.
         """
+        self._force_delete(snapshot_id)
+        self.wait_snapshot_gone(snapshot_id)
+
+    def _force_delete(self, snapshot_id: str) -> None:
         proxy = self.admin_proxy
         try:
             proxy.force_delete_snapshot(snapshot_id, ignore_missing=True)
@@ -501,7 +541,6 @@ class FunctionalTestCase(base.TestCase):
             # snapshot (e.g. unmanaging); reset it first.
             proxy.reset_snapshot_status(snapshot_id, 'error')
             proxy.force_delete_snapshot(snapshot_id, ignore_missing=True)
-        self.wait_snapshot_gone(snapshot_id)
 
     def volume_snapshot_ids(self, volume_id: str) -> list[str]:
         """List the IDs of every snapshot of a volume, in any project.
@@ -517,8 +556,16 @@ class FunctionalTestCase(base.TestCase):
         ]
 
     def _purge_volume(self, volume_id: str) -> None:
-        for snapshot_id in self.volume_snapshot_ids(volume_id):
-            self.purge_snapshot(snapshot_id)
+        leftover = self.volume_snapshot_ids(volume_id)
+        for snapshot_id in leftover:
+            self._force_delete(snapshot_id)
+        if leftover:
+            self.poll(
+                lambda: (
+                    True if not self.volume_snapshot_ids(volume_id) else None
+                ),
+                f"the snapshots of volume {volume_id} to be deleted",
+            )
         proxy = self.admin_proxy
         try:
             vol = proxy.get_volume(volume_id)

@@ -21,7 +21,7 @@ class TestStatusActions(base.FunctionalTestCase):
     def setUp(self):
         super().setUp()
         self.proxy = self.admin_proxy
-        self.volume = self.create_volume()
+        self.volume = self.shared_volume()
         self.snap = self.create_snapshot(self.volume)
 
     def status(self):
@@ -139,7 +139,7 @@ class TestManage(base.FunctionalTestCase):
     def setUp(self):
         super().setUp()
         self.proxy = self.admin_proxy
-        self.volume = self.create_volume()
+        self.volume = self.shared_volume()
 
     def test_unmanage_removes_it_from_the_api(self):
         snap = self.create_snapshot(self.volume)

@@ -27,7 +27,7 @@ class TestRefusedBeforeSending(base.FunctionalTestCase):
     def setUp(self):
         super().setUp()
         self.proxy = self.admin_proxy
-        self.volume = self.create_volume()
+        self.volume = self.shared_volume()
         self.snap = self.create_snapshot(
             self.volume, description='unchanged', metadata={'k': 'v'}
         )
@@ -220,7 +220,7 @@ class TestMicroversionCeiling(base.FunctionalTestCase):
         self.assertEqual('3.65', exc.required)
 
     def test_features_older_than_the_ceiling_work(self):
-        volume = self.create_volume()
+        volume = self.shared_volume()
         snap = self.create_snapshot(
             volume, self.old, metadata={'tier': 'gold'}
         )

@@ -16,34 +16,55 @@ Every listing is narrowed to the test's own volume or name prefix, so
 snapshots of other tests never show up.
 """
 
+from typing import Any
+
 from snapshot_ext.tests.functional import base
 
 
 class TestListing(base.FunctionalTestCase):
+    """Listings of one volume's five snapshots.
+
+    The volume and its snapshots are made by the class's first test and
+    removed after its last: no test here changes them.
+    """
+
     #: How many snapshots each test lists.
     COUNT = 5
+
+    _shared: tuple[Any, list[Any], str] | None = None
 
     def setUp(self):
         super().setUp()
         self.proxy = self.admin_proxy
-        self.volume = self.create_volume()
-        self.prefix = self.unique_name('list')
+        cls = type(self)
+        if cls._shared is None:
+            cls._shared = self.make_fixture()
+        volume, snaps, prefix = cls._shared
+        self.volume = volume
+        self.snaps: list[Any] = snaps
+        self.prefix: str = prefix
+        self.ids = {snap.id for snap in self.snaps}
+        self.names = sorted(snap.name for snap in self.snaps)
+
+    def make_fixture(self):
+        volume = self.create_volume(per_class=True)
+        prefix = self.unique_name('list')
         created = []
         for index in range(self.COUNT):
             metadata = {'tier': 'gold'} if index == 3 else {}
             created.append(
                 self.create_snapshot(
-                    self.volume,
+                    volume,
                     wait=False,
-                    name=f'{self.prefix}-{index}',
+                    per_class=True,
+                    name=f'{prefix}-{index}',
                     metadata=metadata,
                 )
             )
-        self.snaps = [
+        snaps = [
             self.wait_snapshot_status(snap.id, 'available') for snap in created
         ]
-        self.ids = {snap.id for snap in self.snaps}
-        self.names = sorted(snap.name for snap in self.snaps)
+        return volume, snaps, prefix
 
     def list_ids(self, **query):
         return [snap.id for snap in self.proxy.snapshots(**query)]
@@ -106,15 +127,16 @@ class TestListing(base.FunctionalTestCase):
         self.assertEqual([target.id], [snap.id for snap in found])
 
     def test_filter_by_status(self):
-        target = self.snaps[1]
+        # A volume of its own: the shared snapshots must stay available.
+        volume = self.create_volume()
+        target = self.create_snapshot(volume)
+        other = self.create_snapshot(volume)
         self.proxy.reset_snapshot_status(target, 'error')
         self.assertEqual(
-            [target.id],
-            self.list_ids(volume_id=self.volume.id, status='error'),
+            [target.id], self.list_ids(volume_id=volume.id, status='error')
         )
         self.assertEqual(
-            self.ids - {target.id},
-            set(self.list_ids(volume_id=self.volume.id, status='available')),
+            [other.id], self.list_ids(volume_id=volume.id, status='available')
         )
 
     def test_filter_by_volume_id(self):
@@ -221,9 +243,9 @@ class TestListing(base.FunctionalTestCase):
 class TestProjectScope(base.FunctionalTestCase):
     def setUp(self):
         super().setUp()
-        self.admin_volume = self.create_volume(self.admin)
+        self.admin_volume = self.shared_volume(self.admin)
         self.admin_snap = self.create_snapshot(self.admin_volume, self.admin)
-        self.member_volume = self.create_volume(self.member)
+        self.member_volume = self.shared_volume(self.member)
         self.member_snap = self.create_snapshot(
             self.member_volume, self.member
         )

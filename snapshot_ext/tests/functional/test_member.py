@@ -23,7 +23,7 @@ class TestMember(base.FunctionalTestCase):
     def setUp(self):
         super().setUp()
         self.proxy = self.member_proxy
-        self.volume = self.create_volume(self.member)
+        self.volume = self.shared_volume(self.member)
         self.snap = self.create_snapshot(self.volume, self.member)
 
     def status(self):
@@ -87,7 +87,7 @@ class TestMember(base.FunctionalTestCase):
         self.assertEqual('available', self.status())
 
     def test_admin_snapshot_is_not_found_for_the_member(self):
-        admin_volume = self.create_volume()
+        admin_volume = self.shared_volume()
         admin_snap = self.create_snapshot(admin_volume)
         exc = self.assertRaises(
             sdk_exceptions.NotFoundException,

@@ -21,7 +21,7 @@ class TestSnapshotMetadata(base.FunctionalTestCase):
     def setUp(self):
         super().setUp()
         self.proxy = self.admin_proxy
-        volume = self.create_volume()
+        volume = self.shared_volume()
         self.snap = self.create_snapshot(volume, metadata={'a': '1', 'b': '2'})
 
     def server_metadata(self):
@@ -101,7 +101,7 @@ class TestSnapshotMetadata(base.FunctionalTestCase):
         self.assertEqual({'a': '1', 'b': '2'}, self.server_metadata())
 
     def test_member_manages_metadata_of_own_snapshot(self):
-        volume = self.create_volume(self.member)
+        volume = self.shared_volume(self.member)
         snap = self.create_snapshot(volume, self.member)
         proxy = self.member_proxy
         proxy.set_snapshot_metadata(snap, role='member')

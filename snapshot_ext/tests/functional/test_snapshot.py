@@ -24,7 +24,7 @@ class TestSnapshotLifecycle(base.FunctionalTestCase):
     def setUp(self):
         super().setUp()
         self.proxy = self.admin_proxy
-        self.volume = self.create_volume()
+        self.volume = self.shared_volume()
 
     def test_create_with_name_description_and_metadata(self):
         name = self.unique_name()
@@ -119,7 +119,7 @@ class TestSnapshotLifecycle(base.FunctionalTestCase):
         )
 
     def test_find_in_all_projects_finds_a_member_snapshot(self):
-        member_volume = self.create_volume(self.member)
+        member_volume = self.shared_volume(self.member)
         snap = self.create_snapshot(member_volume, self.member)
         self.assertIsNone(self.proxy.find_snapshot(snap.name))
         found = self.proxy.find_snapshot(snap.name, all_projects=True)

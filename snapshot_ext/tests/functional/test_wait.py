@@ -34,7 +34,7 @@ class TestWait(base.FunctionalTestCase):
     def setUp(self):
         super().setUp()
         self.proxy = self.admin_proxy
-        self.volume = self.create_volume()
+        self.volume = self.shared_volume()
 
     def stuck_in(self, status):
         """An available snapshot put into ``status``, as now fetched.
