@@ -75,7 +75,7 @@ class TestWaits(AdvancedTestCase):
                 interval=0.2,
                 wait=30,
             )
-        self.assertIsInstance(exc, _wait.SnapshotFailure)
+        assert isinstance(exc, _wait.SnapshotFailure)
         self.assertEqual('error_deleting', exc.status)
         # One poll decided it: no waiting for the timeout.
         self.assertEqual(
@@ -118,7 +118,7 @@ class TestWaits(AdvancedTestCase):
             )
         self.assertTrue(result.ok, result.failed)
         self.assertEqual(
-            ['available'] * 4, [r.snapshot.status for r in result]
+            ['available'] * 4, [s.status for s in result.snapshots]
         )
         paths = [_path(r.url) for r in counter.requests]
         self.assertTrue(paths)
@@ -181,7 +181,9 @@ class TestBulk(AdvancedTestCase):
             result[0].error, _dependents.SnapshotNotDeletable
         )
         self.assertIn("'backing-up'", str(result[0].error))
-        self.assertEqual([dependent.id], result[1].error.volume_ids)
+        refused = result[1].error
+        assert isinstance(refused, _dependents.SnapshotNotDeletable)
+        self.assertEqual([dependent.id], refused.volume_ids)
         self.assertEqual({keep.id, busy.id}, self.server_snapshot_ids(vol.id))
 
 
@@ -200,15 +202,15 @@ class TestFiltersAndDependents(AdvancedTestCase):
         self.member_proxy.snapshot_filters()
         counter = base.RequestCounter(self.member)
         with counter.watching():
-            exc = self.assertRaises(
+            refused = self.assertRaises(
                 exceptions.InvalidSnapshotQuery,
                 self.member_proxy.snapshots,
                 check_filters=True,
                 name_like='sxf',
             )
         self.assertEqual([], counter.requests)
-        self.assertIn('allowed filters:', str(exc))
-        self.assertIn('volume_id', str(exc))
+        self.assertIn('allowed filters:', str(refused))
+        self.assertIn('volume_id', str(refused))
         self.assertIn('volume_id', self.member_proxy.snapshot_filters())
 
     def test_volumes_from_snapshot_and_safe_delete(self):

@@ -59,8 +59,16 @@ def listing(*snapshots: dict[str, Any]) -> dict[str, Any]:
     return {'snapshots': list(snapshots)}
 
 
-def query_of(request: Any) -> dict[str, list[str]]:
-    return urllib.parse.parse_qs(urllib.parse.urlsplit(request.url).query)
+def error_of(item: _bulk.ItemResult) -> Any:
+    """The error of a failed item (typed loosely for attribute checks)."""
+    assert item.error is not None, item
+    return item.error
+
+
+def snapshot_of(item: _bulk.ItemResult) -> _snapshot.Snapshot:
+    """The snapshot of an item that has one."""
+    assert item.snapshot is not None, item
+    return item.snapshot
 
 
 class TestWaitForSnapshots(WaitTestCase):
@@ -89,9 +97,9 @@ class TestWaitForSnapshots(WaitTestCase):
         )
         self.assertEqual([S1, S2], [r.id for r in result])
         self.assertTrue(result[0].ok)
-        self.assertEqual('available', result[0].snapshot.status)
+        self.assertEqual('available', snapshot_of(result[0]).status)
         self.assertIsInstance(result[1].error, _wait.SnapshotFailure)
-        self.assertEqual('error', result[1].error.status)
+        self.assertEqual('error', error_of(result[1]).status)
         self.assertFalse(result.ok)
         self.assertEqual([result[1]], result.failed)
         self.assertEqual([25, 100], seen)
@@ -133,7 +141,7 @@ class TestWaitForSnapshots(WaitTestCase):
         self.answer('GET', f'/snapshots/{S2}', 404)
         result = self.proxy.wait_for_snapshots([S1, S2])
         self.assertTrue(result[0].ok)
-        self.assertEqual('available', result[0].snapshot.status)
+        self.assertEqual('available', snapshot_of(result[0]).status)
         self.assertIsInstance(result[1].error, _wait.SnapshotFailure)
         self.assertIn('disappeared (404)', str(result[1].error))
         self.assertEqual(
@@ -194,8 +202,8 @@ class TestWaitForSnapshots(WaitTestCase):
         self.answer('GET', f'/snapshots/{S1}', 404)
         result = self.proxy.wait_for_snapshots([S1, S2, S3], 'deleted')
         self.assertTrue(result[0].ok)
-        self.assertEqual('error_deleting', result[1].error.status)
-        self.assertEqual('available', result[2].error.status)
+        self.assertEqual('error_deleting', error_of(result[1]).status)
+        self.assertEqual('available', error_of(result[2]).status)
         self.assertIn('no deletion is under way', str(result[2].error))
 
     def test_timeout_fails_every_pending_item(self) -> None:
@@ -207,7 +215,7 @@ class TestWaitForSnapshots(WaitTestCase):
         result = self.proxy.wait_for_snapshots([S1, S2], wait=5)
         self.assertIsInstance(result[0].error, _wait.SnapshotTimeout)
         self.assertIsInstance(result[0].error, sdk_exceptions.ResourceTimeout)
-        self.assertEqual(5.0, result[0].error.waited)
+        self.assertEqual(5.0, error_of(result[0]).waited)
         self.assertTrue(result[1].ok)
         self.assertEqual([2.0, 3.0], self.clock.sleeps)
         self.assertEqual(3, len(self.api_requests()))
@@ -245,7 +253,7 @@ class TestWaitForSnapshots(WaitTestCase):
         self.assert_no_api_request()
 
     def path(self, request: Any) -> str:
-        path = urllib.parse.urlsplit(request.url).path
+        path = str(urllib.parse.urlsplit(request.url).path)
         return path[len(fakes.PATH_PREFIX) :]
 
 
@@ -286,7 +294,7 @@ class TestCreateSnapshots(WaitTestCase):
 
     def test_results_in_input_order_and_failures_kept(self) -> None:
         self.answer_creates(fail_volume=OTHER_VID)
-        specs = [
+        specs: list[dict[str, Any]] = [
             {'volume_id': VID, 'name': 'a'},
             {'volume_id': OTHER_VID, 'name': 'b'},
             {'volume_id': VID, 'name': 'c', 'metadata': {'k': 'v'}},
@@ -340,7 +348,7 @@ class TestCreateSnapshots(WaitTestCase):
             [{'volume_id': VID, 'name': n} for n in names], concurrency=3
         )
         self.assertTrue(result.ok, [r.error for r in result.failed])
-        self.assertEqual(names, [r.snapshot.id for r in result])
+        self.assertEqual(names, [snapshot_of(r).id for r in result])
         # Three calls were in flight together (the barrier needs three),
         # never more.
         self.assertEqual(3, state['max'])
@@ -360,10 +368,10 @@ class TestCreateSnapshots(WaitTestCase):
             [{'volume_id': VID}, {'volume_id': VID}], concurrency=1, wait=True
         )
         self.assertTrue(result[0].ok)
-        self.assertEqual('available', result[0].snapshot.status)
+        self.assertEqual('available', snapshot_of(result[0]).status)
         self.assertIsInstance(result[1].error, _wait.SnapshotFailure)
         # The snapshot that failed is kept so that it can be cleaned up.
-        self.assertEqual(second, result[1].snapshot.id)
+        self.assertEqual(second, snapshot_of(result[1]).id)
         get = [r for r in self.api_requests() if r.method == 'GET']
         self.assertEqual(1, len(get))
         self.assert_request(
@@ -490,7 +498,7 @@ class TestDeleteSnapshots(DeleteTestCase):
             result[1].error, _dependents.SnapshotNotDeletable
         )
         self.assertIn("status is 'creating'", str(result[1].error))
-        self.assertEqual([dependent], result[2].error.volume_ids)
+        self.assertEqual([dependent], error_of(result[2]).volume_ids)
         self.assertIn(dependent, str(result[2].error))
         self.assertEqual([f'/snapshots/{S1}'], self.sent('DELETE'))
         (listing_request,) = [

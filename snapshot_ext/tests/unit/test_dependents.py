@@ -218,7 +218,7 @@ class TestSafeDelete(CheckCase):
     def test_deletes_when_deletable(self) -> None:
         self.answer([], status='available')
         self.mock('DELETE', f'/snapshots/{SID}', status_code=202)
-        self.assertIsNone(self.proxy.safe_delete_snapshot(SID))
+        self.proxy.safe_delete_snapshot(SID)
         delete = self.api_requests()[-1]
         self.assert_request(delete, 'DELETE', f'/snapshots/{SID}')
 
@@ -246,7 +246,7 @@ class TestSafeDelete(CheckCase):
 
     def test_missing_snapshot_is_ignored_by_default(self) -> None:
         self.mock('GET', f'/snapshots/{SID}', capture='err_get_not_found')
-        self.assertIsNone(self.proxy.safe_delete_snapshot(SID))
+        self.proxy.safe_delete_snapshot(SID)
         self.assertRaises(
             sdk_exceptions.NotFoundException,
             self.proxy.safe_delete_snapshot,

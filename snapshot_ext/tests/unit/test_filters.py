@@ -18,8 +18,10 @@ import warnings
 
 from openstack import exceptions as sdk_exceptions
 
+import snapshot_ext
 from snapshot_ext import exceptions
 from snapshot_ext.tests.unit import fakes
+from snapshot_ext.v3 import _proxy
 from snapshot_ext.v3 import _query
 
 VID = fakes.VOLUME_ID
@@ -226,11 +228,12 @@ class TestCheckFilters(FilterTestCase):
         ]
         for body in bad_answers:
             conn = self.make_connection()
-            fakes.snapshot_ext.register(conn)
+            snapshot_ext.register(conn)
             self.mock('GET', '/resource_filters', json=body)
+            proxy = conn.block_storage
+            assert isinstance(proxy, _proxy.Proxy)
             self.assertRaises(
-                sdk_exceptions.InvalidResponse,
-                conn.block_storage.snapshot_filters,
+                sdk_exceptions.InvalidResponse, proxy.snapshot_filters
             )
 
 

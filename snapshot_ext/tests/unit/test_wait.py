@@ -20,9 +20,9 @@ import copy
 import datetime
 from typing import Any
 
+from openstack import exceptions as sdk_exceptions
 from openstack.block_storage.v3 import snapshot as _stock_snapshot
 from openstack.block_storage.v3 import volume as _stock_volume
-from openstack import exceptions as sdk_exceptions
 
 from snapshot_ext import exceptions
 from snapshot_ext.tests.unit import fakes
@@ -129,7 +129,6 @@ class WaitTestCase(fakes.ProxyTestCase):
 
 
 class TestWaitForStatus(WaitTestCase):
-
     def test_reaches_status_with_backoff_and_progress(self) -> None:
         self.answer(
             'GET',
@@ -164,7 +163,7 @@ class TestWaitForStatus(WaitTestCase):
             self.proxy.wait_for_status,
             _snapshot.Snapshot(id=SID, status='creating'),
         )
-        self.assertIsInstance(exc, _wait.SnapshotFailure)
+        assert isinstance(exc, _wait.SnapshotFailure)
         self.assertEqual('error', exc.status)
         self.assertEqual(SID, exc.snapshot.id)
         self.assertIs(exc.snapshot, exc.resource)
@@ -232,7 +231,7 @@ class TestWaitForStatus(WaitTestCase):
             _snapshot.Snapshot(id=SID, status='creating'),
             wait=10,
         )
-        self.assertIsInstance(exc, _wait.SnapshotTimeout)
+        assert isinstance(exc, _wait.SnapshotTimeout)
         self.assertEqual('creating', exc.status)
         self.assertEqual(10.0, exc.waited)
         self.assertIn("last status 'creating'", str(exc))
@@ -349,7 +348,6 @@ class TestWaitForStatus(WaitTestCase):
 
 
 class TestWaitForDelete(WaitTestCase):
-
     def test_404_ends_the_wait(self) -> None:
         self.answer(
             'GET',
@@ -387,7 +385,7 @@ class TestWaitForDelete(WaitTestCase):
             self.proxy.wait_for_delete,
             _snapshot.Snapshot(id=SID),
         )
-        self.assertIsInstance(exc, _wait.SnapshotFailure)
+        assert isinstance(exc, _wait.SnapshotFailure)
         self.assertEqual('error_deleting', exc.status)
         self.assertIn('force_delete_snapshot', str(exc))
         self.assertEqual([2.0], self.clock.sleeps)
