@@ -41,6 +41,7 @@ import requests
 from snapshot_ext import exceptions
 from snapshot_ext.v3 import _bulk
 from snapshot_ext.v3 import _dependents
+from snapshot_ext.v3 import _fast
 from snapshot_ext.v3 import _filters
 from snapshot_ext.v3 import _microversion as mv
 from snapshot_ext.v3 import _pages
@@ -112,6 +113,8 @@ class Proxy(_stock_proxy.Proxy):
         """
         if args:
             kwargs.update(zip(_REQUEST_ARGS, args, strict=False))
+        # The endpoint, resolved once per token instead of per request.
+        _fast.add_endpoint(self, kwargs)
         return self.transport_policy.send(
             super().request, url, method, **kwargs
         )

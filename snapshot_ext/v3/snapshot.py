@@ -28,6 +28,7 @@ from openstack import resource
 from openstack.block_storage.v3 import snapshot as _stock
 import requests
 
+from snapshot_ext.v3 import _fast
 from snapshot_ext.v3 import _microversion as mv
 from snapshot_ext.v3 import _pages
 from snapshot_ext.v3 import _query
@@ -72,6 +73,12 @@ _FIELD_TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
+#: (keys, value types) signatures that passed check_fields()'s type check.
+_TYPES_ACCEPTED: set[tuple[tuple[str, ...], tuple[type, ...]]] = set()
+_TYPES_ACCEPTED_MAX = 256
+_is_str = str.__instancecheck__
+
+
 def check_fields(attrs: Any, where: str) -> dict[str, Any]:
     """Check one snapshot object of a server answer.
 
@@ -92,19 +99,26 @@ def check_fields(attrs: Any, where: str) -> dict[str, Any]:
         raise exceptions.InvalidResponse(
             f"{where} has no string id: {str(snap_id)[:100]!r}"
         )
-    for key, value in attrs.items():
-        expected = _FIELD_TYPES.get(key)
-        if expected is not None and (
-            not isinstance(value, expected)
-            or (isinstance(value, bool) and bool not in expected)
-        ):
-            raise exceptions.InvalidResponse(
-                f"{where}: field {key!r} of snapshot {snap_id[:64]!r} is "
-                f"{type(value).__name__} {str(value)[:100]!r}"
-            )
+    # The outcome of the type check depends only on the keys and the
+    # types of their values: the objects of a listing share a few such
+    # signatures, so each is checked once.
+    signature = (tuple(attrs), tuple(map(type, attrs.values())))
+    if signature not in _TYPES_ACCEPTED:
+        for key, value in attrs.items():
+            expected = _FIELD_TYPES.get(key)
+            if expected is not None and (
+                not isinstance(value, expected)
+                or (isinstance(value, bool) and bool not in expected)
+            ):
+                raise exceptions.InvalidResponse(
+                    f"{where}: field {key!r} of snapshot {snap_id[:64]!r} "
+                    f"is {type(value).__name__} {str(value)[:100]!r}"
+                )
+        if len(_TYPES_ACCEPTED) < _TYPES_ACCEPTED_MAX:
+            _TYPES_ACCEPTED.add(signature)
     metadata = attrs.get('metadata')
-    if metadata and not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in metadata.items()
+    if metadata and not (
+        all(map(_is_str, metadata)) and all(map(_is_str, metadata.values()))
     ):
         raise exceptions.InvalidResponse(
             f"{where}: the metadata of snapshot {snap_id[:64]!r} is not "
@@ -123,7 +137,7 @@ def _lookup_hint(volume_id: Any, name: Any) -> str:
     )
 
 
-class Snapshot(_stock.Snapshot):
+class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
     """A Block Storage v3 snapshot.
 
     A subclass of openstacksdk's own snapshot resource, so attribute names,
@@ -203,6 +217,15 @@ class Snapshot(_stock.Snapshot):
 
     _max_microversion = mv.MAX_MICROVERSION
 
+    #: Server keys whose values repeat from snapshot to snapshot (the
+    #: owner and the volume); a listing keeps each distinct value once.
+    #: See :class:`snapshot_ext.v3._fast.Builder`.
+    _repeated_keys = (
+        'os-extended-snapshot-attributes:project_id',
+        'user_id',
+        'volume_id',
+    )
+
     # Parsed values -------------------------------------------------------
 
     @property
@@ -268,11 +291,28 @@ class Snapshot(_stock.Snapshot):
         :param microversion: The microversion the response was made at.
         :returns: A clean (not dirty) :class:`Snapshot`.
         """
+        return cls._builder(session, microversion)(attrs)
+
+    @classmethod
+    def _builder(
+        cls, session: Any, microversion: str | None
+    ) -> _fast.Builder[Self]:
+        """Make the builder of the snapshots of one answer.
+
+        :param session: The proxy the answer came through.
+        :param microversion: The microversion the answer was made at.
+        :returns: A :class:`~snapshot_ext.v3._fast.Builder`; each object
+            equals ``cls.existing(connection=..., microversion=...,
+            **attrs)``.
+        """
         get_connection = getattr(session, '_get_connection', None)
-        return cls.existing(
-            microversion=microversion,
-            connection=get_connection() if get_connection else None,
-            **attrs,
+        return _fast.Builder(
+            cls,
+            get_connection() if get_connection else None,
+            microversion,
+            cls._repeated_keys,
+            # What check_fields() lets through.
+            checked=_FIELD_TYPES,
         )
 
     def _translate_response(
@@ -481,9 +521,11 @@ class Snapshot(_stock.Snapshot):
                     f"the snapshot listing is not valid JSON: {exc}"
                 ) from exc
 
+        build_one = cls._builder(session, microversion).build
+
         def build(attrs: dict[str, Any]) -> Snapshot:
             check_fields(attrs, 'a listed snapshot')
-            return cls._from_server(session, attrs, microversion)
+            return build_one(attrs)
 
         pages = _pages.iterate(
             fetch, build, query, cls.resources_key or 'snapshots', max_items

@@ -1,0 +1,748 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The precomputed construction path builds what openstacksdk builds.
+
+Every object is compared with the one openstacksdk itself makes from the
+same values: a twin class declared with the same fields on openstacksdk's
+own Snapshot, without snapshot_ext's mixin, so that nothing of
+:mod:`snapshot_ext.v3._fast` takes part in building the reference.
+"""
+
+import copy
+import datetime
+import glob
+import json
+import os
+from typing import Any
+from unittest import mock
+
+from keystoneauth1 import access
+from openstack import connection
+from openstack import fields
+from openstack import resource
+from openstack import utils
+from openstack.block_storage.v3 import snapshot as stock_snapshot
+
+from snapshot_ext.tests import base
+from snapshot_ext.tests.unit import fakes
+from snapshot_ext.v3 import _fast
+from snapshot_ext.v3 import snapshot as _snapshot
+
+Snapshot = _snapshot.Snapshot
+
+#: The fields of snapshot_ext's Snapshot, declared again on openstacksdk's
+#: class: objects of it are built by openstacksdk's code alone.
+Twin: Any = type(
+    'Snapshot',
+    (stock_snapshot.Snapshot,),
+    {
+        '__module__': Snapshot.__module__,
+        '__qualname__': Snapshot.__qualname__,
+        **{
+            name: value
+            for name, value in vars(Snapshot).items()
+            if isinstance(value, fields._BaseComponent)
+        },
+    },
+)
+
+#: openstacksdk's own implementations, called on a class directly.
+_RESOURCE: Any = resource.Resource
+_BASE_GET_MAPPING: Any = _RESOURCE._get_mapping.__func__
+_BASE_ITERATOR: Any = _RESOURCE._attributes_iterator.__func__
+
+IDENTITY_HOST = 'identity.example.com'
+AUTH_URL = f'https://{IDENTITY_HOST}/v3'
+USER_ID = 'f7f7a3399b364b329f137ba356793794'
+OTHER_PROJECT = '73b39c2cf5134e87ae494809774af275'
+MICROVERSIONS = ('3.71', '3.0', None)
+
+
+def snapshot_payloads() -> list[tuple[str, dict[str, Any]]]:
+    """Every snapshot object in the captures, with where it came from."""
+    found = []
+    for path in sorted(glob.glob(os.path.join(fakes.FIXTURES_DIR, '*.json'))):
+        name = os.path.basename(path)
+        body = fakes.load_capture(name)['body']
+        if not isinstance(body, dict):
+            continue
+        items = body.get('snapshots')
+        if not isinstance(items, list):
+            one = body.get('snapshot')
+            items = [one] if isinstance(one, dict) else []
+        for n, item in enumerate(items):
+            found.append((f'{name}[{n}]', item))
+    return found
+
+
+def token_body(
+    endpoint: str = fakes.ENDPOINT,
+    project_id: str = fakes.PROJECT_ID,
+    expires: datetime.datetime | None = None,
+) -> dict[str, Any]:
+    """A Keystone v3 token whose catalog holds Block Storage.
+
+    :param endpoint: The Block Storage public endpoint.
+    :param project_id: The token's project.
+    :param expires: When the token expires (a day from now by default).
+    """
+    if expires is None:
+        expires = datetime.datetime.now(
+            datetime.timezone.utc
+        ) + datetime.timedelta(days=1)
+    domain = {'id': 'default', 'name': 'Default'}
+    return {
+        'token': {
+            'methods': ['password'],
+            'expires_at': expires.strftime('%Y-%m-%dT%H:%M:%S.000000Z'),
+            'issued_at': '2025-01-01T00:00:00.000000Z',
+            'user': {'id': USER_ID, 'name': 'demo', 'domain': domain},
+            'project': {'id': project_id, 'name': 'demo', 'domain': domain},
+            'roles': [{'id': 'r1', 'name': 'member'}],
+            'catalog': [
+                {
+                    'type': 'block-storage',
+                    'name': 'cinder',
+                    'id': 'c1',
+                    'endpoints': [
+                        {
+                            'id': 'e1',
+                            'interface': interface,
+                            'region': 'RegionOne',
+                            'region_id': 'RegionOne',
+                            'url': endpoint,
+                        }
+                        for interface in ('public', 'internal', 'admin')
+                    ],
+                },
+                {
+                    'type': 'identity',
+                    'name': 'keystone',
+                    'id': 'k1',
+                    'endpoints': [
+                        {
+                            'id': 'e2',
+                            'interface': 'public',
+                            'region': 'RegionOne',
+                            'region_id': 'RegionOne',
+                            'url': AUTH_URL,
+                        }
+                    ],
+                },
+            ],
+        }
+    }
+
+
+class CatalogProxyTestCase(fakes.ProxyTestCase):
+    """The fake cloud behind password authentication and a catalog.
+
+    The Block Storage endpoint comes from the token's catalog, as in a
+    real cloud, instead of an endpoint override.
+    """
+
+    def register_token(self, **kwargs: Any) -> Any:
+        """Answer token requests with :func:`token_body`.
+
+        :param kwargs: Passed to :func:`token_body`.
+        :returns: The ``requests_mock`` matcher.
+        """
+        return self.requests_mock.post(
+            f'{AUTH_URL}/auth/tokens',
+            status_code=201,
+            json=token_body(**kwargs),
+            headers={'X-Subject-Token': fakes.TOKEN},
+        )
+
+    def make_connection(
+        self, api_version: str = '3', **kwargs: Any
+    ) -> connection.Connection:
+        self.requests_mock.get(
+            AUTH_URL,
+            json={
+                'version': {
+                    'id': 'v3.14',
+                    'status': 'stable',
+                    'links': [{'rel': 'self', 'href': f'{AUTH_URL}/'}],
+                }
+            },
+        )
+        self.tokens = self.register_token()
+        conn = connection.Connection(
+            auth_type='password',
+            auth={
+                'auth_url': AUTH_URL,
+                'username': 'demo',
+                'password': 'secret',
+                'project_id': fakes.PROJECT_ID,
+                'user_domain_id': 'default',
+            },
+            block_storage_api_version=api_version,
+            region_name='RegionOne',
+            **kwargs,
+        )
+        self.addCleanup(conn.close)
+        return conn
+
+    def api_requests(self) -> list[Any]:
+        return [
+            r for r in super().api_requests() if IDENTITY_HOST not in r.url
+        ]
+
+
+class ComparisonMixin:
+    """Checks that two resources hold the same, field by field."""
+
+    def assert_same_resource(self, expected: Any, actual: Any) -> None:
+        test: Any = self
+        test.assertIsInstance(actual, Snapshot)
+        test.assertIsInstance(actual, stock_snapshot.Snapshot)
+        test.assertEqual(expected, actual)
+        test.assertEqual(actual, expected)
+        test.assertEqual(expected.to_dict(), actual.to_dict())
+        test.assertEqual(repr(expected), repr(actual))
+        # The dict content (json.dumps, dict(...)), in the same order.
+        test.assertEqual(list(dict.items(expected)), list(dict.items(actual)))
+        for part in ('_body', '_header', '_uri', '_computed'):
+            mine = getattr(actual, part)
+            theirs = getattr(expected, part)
+            test.assertEqual(theirs.attributes, mine.attributes, part)
+            test.assertEqual(theirs.dirty, mine.dirty, part)
+        test.assertEqual(expected.microversion, actual.microversion)
+        test.assertIs(expected._connection, actual._connection)
+        test.assertEqual(expected.to_dict(), dict(actual))
+
+
+class TestBuilderMatchesOpenStackSDK(ComparisonMixin, CatalogProxyTestCase):
+    """Listed objects equal openstacksdk's, for every captured snapshot."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.payloads = snapshot_payloads()
+
+    def test_captures_hold_snapshots(self) -> None:
+        # The comparisons below run over these.
+        self.assertGreaterEqual(len(self.payloads), 8)
+        projects = {
+            p.get('os-extended-snapshot-attributes:project_id')
+            for _, p in self.payloads
+        }
+        self.assertIn(fakes.PROJECT_ID, projects)
+        self.assertIn(OTHER_PROJECT, projects)
+
+    def check_all(self, conn: Any, builder_kwargs: dict[str, Any]) -> None:
+        for microversion in MICROVERSIONS:
+            builder = _fast.Builder(
+                Snapshot, conn, microversion, **builder_kwargs
+            )
+            self.assertTrue(builder.fast)
+            for where, payload in self.payloads:
+                with self.subTest(where=where, microversion=microversion):
+                    expected = Twin.existing(
+                        connection=conn,
+                        microversion=microversion,
+                        **copy.deepcopy(payload),
+                    )
+                    actual = builder(copy.deepcopy(payload))
+                    self.assert_same_resource(expected, actual)
+                    # And what snapshot_ext's own class builds the slow way.
+                    also = Snapshot.existing(
+                        connection=conn,
+                        microversion=microversion,
+                        **copy.deepcopy(payload),
+                    )
+                    self.assert_same_resource(also, actual)
+
+    def test_with_connection(self) -> None:
+        self.check_all(self.conn, {})
+
+    def test_without_connection(self) -> None:
+        self.check_all(None, {})
+
+    def test_with_shared_values_and_checked_types(self) -> None:
+        self.check_all(
+            self.conn,
+            {
+                'repeated': Snapshot._repeated_keys,
+                'checked': _snapshot._FIELD_TYPES,
+            },
+        )
+
+    def test_location_of_another_project_is_a_change(self) -> None:
+        # openstacksdk replaces the token's location by the object's
+        # project's, which marks it changed.
+        (payload,) = [
+            p
+            for _, p in self.payloads
+            if p.get('os-extended-snapshot-attributes:project_id')
+            == OTHER_PROJECT
+        ][:1]
+        built = _fast.Builder(Snapshot, self.conn, '3.71')(
+            copy.deepcopy(payload)
+        )
+        self.assertEqual({'location'}, built._computed._dirty)
+        self.assertEqual(OTHER_PROJECT, built.location['project']['id'])
+        self.assertIsNone(built.location['project']['name'])
+        mine = _fast.Builder(Snapshot, self.conn, '3.71')(
+            copy.deepcopy(self.payloads[-1][1])
+        )
+        self.assertEqual(self.conn.current_location, mine.location)
+        self.assertEqual(set(), mine._computed.dirty.keys())
+
+    def test_unknown_and_renamed_keys(self) -> None:
+        payload = copy.deepcopy(self.payloads[0][1])
+        payload['future_field'] = 'x'
+        payload['project_id'] = 'given-by-attribute-name'
+        payload['FORCE'] = True
+        expected = Twin.existing(
+            connection=self.conn, microversion='3.71', **copy.deepcopy(payload)
+        )
+        actual = _fast.Builder(Snapshot, self.conn, '3.71')(payload)
+        self.assert_same_resource(expected, actual)
+        self.assertNotIn('future_field', actual._body.attributes)
+
+    def test_values_needing_conversion(self) -> None:
+        payload = copy.deepcopy(self.payloads[0][1])
+        payload.update(
+            {
+                'size': '7',
+                'metadata': None,
+                'consumes_quota': 0,
+                'force': 'true',
+                'description': ['a', 'list'],
+            }
+        )
+        expected = Twin.existing(
+            connection=None, microversion='3.71', **copy.deepcopy(payload)
+        )
+        actual = _fast.Builder(Snapshot, None, '3.71')(payload)
+        self.assert_same_resource(expected, actual)
+        self.assertEqual(7, actual.size)
+        self.assertIs(True, actual.is_forced)
+        # to_dict() copies lists; so does the builder.
+        self.assertIsNot(
+            actual._body.attributes['description'],
+            dict.__getitem__(actual, 'description'),
+        )
+
+    def test_keys_only_computed(self) -> None:
+        # Without body keys openstacksdk takes computed values from them.
+        location = utils.Munch(cloud='elsewhere')
+        expected = Twin.existing(location=location)
+        actual = _fast.Builder(Snapshot, None, None)({'location': location})
+        self.assert_same_resource(expected, actual)
+
+    def test_repeated_values_are_kept_once(self) -> None:
+        builder = _fast.Builder(
+            Snapshot, None, '3.71', repeated=('volume_id', 'size')
+        )
+        first, second = (
+            builder(json.loads(json.dumps(self.payloads[1][1])))
+            for _ in range(2)
+        )
+        self.assertEqual(first.volume_id, second.volume_id)
+        self.assertIs(first.volume_id, second.volume_id)
+        self.assertIs(
+            first._body.attributes['volume_id'],
+            second._body.attributes['volume_id'],
+        )
+        # Only strings are shared.
+        self.assertEqual(first.size, second.size)
+
+    def test_other_classes_are_built_by_openstacksdk(self) -> None:
+        builder = _fast.Builder(Twin, None, '3.71')
+        self.assertFalse(builder.fast)
+        payload = self.payloads[0][1]
+        built = builder(copy.deepcopy(payload))
+        self.assertIs(Twin, type(built))
+        self.assertEqual(
+            Twin.existing(microversion='3.71', **copy.deepcopy(payload)),
+            built,
+        )
+
+
+def own_payload() -> dict[str, Any]:
+    """A captured snapshot of the token's project."""
+    for _, payload in snapshot_payloads():
+        project = payload.get('os-extended-snapshot-attributes:project_id')
+        if project == fakes.PROJECT_ID:
+            return copy.deepcopy(payload)
+    raise AssertionError('no capture of the project')
+
+
+class TestBuiltObjectsBehave(ComparisonMixin, CatalogProxyTestCase):
+    """Objects built by the fast path work as openstacksdk's do."""
+
+    def listed(self) -> Snapshot:
+        """The first snapshot of a listing (one page is fetched)."""
+        self.mock('GET', '/snapshots/detail', capture='snapshot_list_limit2')
+        snap = next(iter(self.proxy.snapshots(limit=2)))
+        (request,) = self.api_requests()
+        self.assert_request(
+            request, 'GET', '/snapshots/detail', query={'limit': ['2']}
+        )
+        self.forget_requests()
+        return snap
+
+    def test_parts_without_content_are_made_on_use(self) -> None:
+        snap = _fast.Builder(Snapshot, self.conn, '3.71')(own_payload())
+        state = object.__getattribute__(snap, '__dict__')
+        self.assertNotIn('_header', state)
+        self.assertNotIn('_uri', state)
+        self.assertNotIn('_computed', state)
+        self.assertNotIn('_dirty', vars(snap._body))
+        self.assertEqual({}, snap._header.attributes)
+        self.assertEqual({}, snap._uri.attributes)
+        self.assertEqual(
+            {'location': self.conn.current_location},
+            snap._computed.attributes,
+        )
+        self.assertIn('_header', state)
+        self.assertIs(snap._header, snap._header)
+
+    def test_attribute_and_item_access(self) -> None:
+        payload = fakes.load_capture('snapshot_list_limit2')['body'][
+            'snapshots'
+        ][0]
+        snap = self.listed()
+        self.assertEqual(payload['id'], snap.id)
+        self.assertEqual(payload['id'], snap['id'])
+        self.assertEqual(
+            payload['os-extended-snapshot-attributes:progress'],
+            snap.progress,
+        )
+        self.assertEqual(payload['metadata'], snap['metadata'])
+        self.assertEqual(payload['name'], json.loads(json.dumps(snap))['name'])
+
+    def test_changes_are_tracked(self) -> None:
+        snap = self.listed()
+        self.assertEqual({}, snap._body.dirty)
+        snap.name = 'renamed'
+        self.assertEqual({'name': 'renamed'}, snap._body.dirty)
+        self.assertEqual('renamed', snap.name)
+        snap._body.clean()
+        self.assertEqual({}, snap._body.dirty)
+
+    def test_update_of_a_listed_snapshot_sends_the_change(self) -> None:
+        snap = self.listed()
+        answer = fakes.load_capture('snapshot_show_mv3.71')['body']
+        answer['snapshot']['id'] = snap.id
+        answer['snapshot']['name'] = 'renamed'
+        self.mock('PUT', f'/snapshots/{snap.id}', json=answer)
+        updated = self.proxy.update_snapshot(snap, name='renamed')
+        (request,) = self.api_requests()
+        self.assert_request(
+            request,
+            'PUT',
+            f'/snapshots/{snap.id}',
+            json={'snapshot': {'name': 'renamed'}},
+        )
+        self.assertEqual('renamed', updated.name)
+        self.assertEqual({}, updated._body.dirty)
+
+    def test_fetch_matches_openstacksdk(self) -> None:
+        capture = 'snapshot_show_mv3.71'
+        snapshot_id = fakes.load_capture(capture)['body']['snapshot']['id']
+        self.mock('GET', f'/snapshots/{snapshot_id}', capture=capture)
+        mine = self.proxy.get_snapshot(snapshot_id)
+        theirs = Twin.new(id=snapshot_id, connection=self.conn).fetch(
+            self.proxy, microversion='3.71'
+        )
+        self.assert_same_resource(theirs, mine)
+        for request in self.api_requests():
+            self.assert_request(request, 'GET', f'/snapshots/{snapshot_id}')
+
+    def test_new_matches_openstacksdk(self) -> None:
+        attrs = {
+            'volume_id': fakes.VOLUME_ID,
+            'name': 'n',
+            'project_id': 'p',
+            'force': True,
+            'unknown': 1,
+        }
+        self.assert_same_resource(
+            Twin.new(connection=self.conn, **attrs),
+            Snapshot.new(connection=self.conn, **attrs),
+        )
+
+
+class TestPrecomputedFields(base.TestCase):
+    """The tables equal what openstacksdk computes for the class."""
+
+    KINDS = (fields.Body, fields.Header, fields.URI, fields.Computed)
+
+    def test_mappings(self) -> None:
+        for kind in self.KINDS:
+            with self.subTest(kind=kind.__name__):
+                expected = _BASE_GET_MAPPING(Twin, kind)
+                mapping = Snapshot._get_mapping(kind)
+                self.assertEqual(dict(expected), dict(mapping))
+                # Callers get their own copy.
+                mapping['changed'] = 'x'
+                self.assertNotIn('changed', Snapshot._get_mapping(kind))
+
+    def test_attribute_iteration(self) -> None:
+        original = _BASE_ITERATOR
+        for kinds in [(fields.Body, fields.Header), fields.Body] + [
+            tuple(self.KINDS)
+        ]:
+            with self.subTest(kinds=kinds):
+                self.assertEqual(
+                    list(original(Snapshot, kinds)),
+                    list(Snapshot._attributes_iterator(kinds)),
+                )
+        self.assertEqual(
+            list(original(Snapshot)), list(Snapshot._attributes_iterator())
+        )
+
+    def test_key_consumption(self) -> None:
+        attrs = {
+            'id': 'i',
+            'NAME': 'upper case attribute name',
+            'project_id': 'attribute name',
+            'os-extended-snapshot-attributes:progress': '5%',
+            'force': 'true',
+            'unknown': 'kept',
+            'location': 'computed',
+        }
+        for kind in self.KINDS:
+            with self.subTest(kind=kind.__name__):
+                theirs = dict(attrs)
+                expected = resource.Resource._consume_attrs(
+                    Twin.new(),
+                    _BASE_GET_MAPPING(Twin, kind),
+                    theirs,
+                )
+                mine = dict(attrs)
+                got = Snapshot.new()._consume_mapped_attrs(kind, mine)
+                self.assertEqual(expected, got)
+                self.assertEqual(list(expected), list(got))
+                self.assertEqual(theirs, mine)
+
+    def test_to_dict_variants(self) -> None:
+        payload = snapshot_payloads()[0][1]
+        mine = Snapshot.existing(**copy.deepcopy(payload))
+        theirs = Twin.existing(**copy.deepcopy(payload))
+        for kwargs in (
+            {},
+            {'ignore_none': True},
+            {'original_names': True},
+            {'body': False},
+            {'computed': False},
+            {'_to_munch': True},
+        ):
+            with self.subTest(**kwargs):
+                self.assertEqual(
+                    theirs.to_dict(**kwargs), mine.to_dict(**kwargs)
+                )
+        self.assertEqual(theirs.toDict(), mine.copy())
+
+    def test_openstacksdk_is_left_alone(self) -> None:
+        # The mixin changes snapshot_ext's class only.
+        for name in (
+            '_get_mapping',
+            '_attributes_iterator',
+            '_consume_mapped_attrs',
+            '_collect_attrs',
+            '_update_location',
+            'to_dict',
+        ):
+            with self.subTest(name=name):
+                stock = getattr(stock_snapshot.Snapshot, name)
+                stock = getattr(stock, '__func__', stock)
+                self.assertEqual('openstack.resource', stock.__module__)
+        self.assertNotIsInstance(
+            stock_snapshot.Snapshot.__dict__.get('_header'),
+            _fast._MadeOnUse,
+        )
+        self.assertNotIn(stock_snapshot.Snapshot, _fast._layouts)
+
+
+class FakeConnection:
+    """Just what :class:`snapshot_ext.v3._fast.Locations` reads."""
+
+    def __init__(self) -> None:
+        self.session = mock.Mock()
+        self.session.auth.auth_ref = object()
+        self.computed = 0
+
+    @property
+    def current_location(self) -> utils.Munch:
+        self.computed += 1
+        return self._get_current_location()
+
+    def _get_current_location(
+        self, project_id: str | None = None, zone: str | None = None
+    ) -> utils.Munch:
+        return utils.Munch(
+            cloud='c',
+            region_name='r',
+            zone=zone,
+            project=utils.Munch(id=project_id or 'mine'),
+        )
+
+
+class TestLocations(base.TestCase):
+    def test_kept_per_token(self) -> None:
+        conn = FakeConnection()
+        locs = _fast.Locations()
+        first = locs.current(conn)
+        self.assertIs(first, locs.current(conn))
+        self.assertEqual(1, conn.computed)
+        # A new token: computed again.
+        conn.session.auth.auth_ref = object()
+        second = locs.current(conn)
+        self.assertEqual(2, conn.computed)
+        self.assertEqual(first, second)
+        self.assertIsNot(first, second)
+
+    def test_not_kept_without_token(self) -> None:
+        conn = FakeConnection()
+        conn.session.auth.auth_ref = None
+        locs = _fast.Locations()
+        locs.current(conn)
+        locs.current(conn)
+        self.assertEqual(2, conn.computed)
+        self.assertEqual(
+            conn._get_current_location(project_id='p'),
+            locs.get(conn, project_id='p'),
+        )
+
+    def test_per_project(self) -> None:
+        conn = FakeConnection()
+        locs = _fast.Locations()
+        current = locs.current(conn)
+        # Equal to the current location: the current location itself.
+        self.assertIs(current, locs.get(conn, project_id='mine'))
+        other = locs.get(conn, project_id='other')
+        self.assertEqual('other', other['project']['id'])
+        self.assertIs(other, locs.get(conn, project_id='other'))
+        zoned = locs.get(conn, project_id='other', zone='z')
+        self.assertEqual('z', zoned['zone'])
+        self.assertIsNot(other, zoned)
+
+    def test_one_per_connection(self) -> None:
+        first, second = FakeConnection(), FakeConnection()
+        self.assertIs(_fast.locations(first), _fast.locations(first))
+        self.assertIsNot(_fast.locations(first), _fast.locations(second))
+
+
+class TestEndpointOnce(CatalogProxyTestCase):
+    """The endpoint is looked up once per token, and correctly."""
+
+    def get_snapshot(self, host: str = fakes.HOST) -> Any:
+        capture = 'snapshot_show_mv3.71'
+        snapshot_id = fakes.load_capture(capture)['body']['snapshot']['id']
+        self.mock(
+            'GET',
+            f'/snapshots/{snapshot_id}',
+            capture=capture,
+            url=f'https://{host}/v3/{fakes.PROJECT_ID}/snapshots/'
+            f'{snapshot_id}',
+        )
+        return self.proxy.get_snapshot(snapshot_id)
+
+    def test_looked_up_once(self) -> None:
+        proxy = self.proxy
+        with mock.patch.object(
+            proxy, 'get_endpoint', wraps=proxy.get_endpoint
+        ) as lookup:
+            for _ in range(3):
+                self.get_snapshot()
+        self.assertEqual(1, lookup.call_count)
+        requests = self.api_requests()
+        self.assertEqual(3, len(requests))
+        for request in requests:
+            self.assert_request(
+                request, 'GET', f'/snapshots/{fakes.SNAPSHOT_ID}'
+            )
+        self.assertEqual(fakes.ENDPOINT, _fast.endpoint_override(proxy))
+
+    def test_new_token_new_catalog(self) -> None:
+        self.get_snapshot()
+        # The token is re-issued with Block Storage moved elsewhere.
+        moved = 'block-storage-2.example.com'
+        self.register_token(endpoint=f'https://{moved}/v3/{fakes.PROJECT_ID}')
+        self.requests_mock.get(
+            f'https://{moved}/v3', json=fakes.version_document()
+        )
+        auth: Any = self.conn.session.auth
+        auth.invalidate()
+        self.forget_requests()
+        snap = self.get_snapshot(host=moved)
+        self.assertEqual(fakes.SNAPSHOT_ID, snap.id)
+        (request,) = [
+            r for r in self.api_requests() if not r.url.endswith('/v3')
+        ]
+        self.assertEqual(
+            f'https://{moved}/v3/{fakes.PROJECT_ID}/snapshots/'
+            f'{fakes.SNAPSHOT_ID}',
+            request.url,
+        )
+        self.assertEqual(
+            'volume 3.71', request.headers['OpenStack-API-Version']
+        )
+
+    def test_token_about_to_expire_is_left_to_keystoneauth(self) -> None:
+        proxy = self.proxy
+        self.get_snapshot()
+        # keystoneauth re-authenticates two minutes before expiry; tokens
+        # that expire sooner are never kept.
+        soon = datetime.datetime.now(
+            datetime.timezone.utc
+        ) + datetime.timedelta(seconds=60)
+        self.register_token(expires=soon)
+        auth: Any = self.conn.session.auth
+        auth.auth_ref = access.create(
+            body=token_body(expires=soon), auth_token=fakes.TOKEN
+        )
+        self.assertIsNone(_fast.endpoint_override(proxy))
+        self.forget_requests()
+        snap = self.get_snapshot()
+        self.assertEqual(fakes.SNAPSHOT_ID, snap.id)
+        (request,) = self.api_requests()
+        self.assert_request(request, 'GET', f'/snapshots/{fakes.SNAPSHOT_ID}')
+
+    def test_percent_in_endpoint(self) -> None:
+        proxy = self.proxy
+        with mock.patch.object(
+            proxy, 'get_endpoint', return_value='https://h/v3/a%20b'
+        ):
+            self.assertEqual(
+                'https://h/v3/a%%20b', _fast.endpoint_override(proxy)
+            )
+
+    def test_request_arguments_win(self) -> None:
+        proxy = self.proxy
+        self.get_snapshot()
+        for given in (
+            {'endpoint_override': 'https://other/v3'},
+            {'endpoint_filter': {'service_type': 'compute'}},
+        ):
+            with self.subTest(given=given):
+                kwargs = dict(given)
+                _fast.add_endpoint(proxy, kwargs)
+                self.assertEqual(given, kwargs)
+        kwargs = {}
+        _fast.add_endpoint(proxy, kwargs)
+        self.assertEqual({'endpoint_override': fakes.ENDPOINT}, kwargs)
+
+
+class TestEndpointOverrideConfigured(fakes.ProxyTestCase):
+    def test_adapter_override_is_used(self) -> None:
+        # The fake cloud sets block_storage_endpoint_override.
+        self.assertEqual(fakes.ENDPOINT, self.proxy.endpoint_override)
+        self.assertIsNone(_fast.endpoint_override(self.proxy))
+        kwargs: dict[str, Any] = {}
+        _fast.add_endpoint(self.proxy, kwargs)
+        self.assertEqual({}, kwargs)
