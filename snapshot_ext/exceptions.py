@@ -10,19 +10,28 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Exceptions raised by snapshot_ext before a request reaches the server.
+"""Exceptions raised by snapshot_ext.
 
-Every class derives from an :mod:`openstack.exceptions` type, so code that
-already catches openstacksdk's exceptions keeps working.  Errors that come
-from the server are openstacksdk's own types
+Every class derives from an openstacksdk or keystoneauth exception type,
+so code that already catches those keeps working.  Input errors are raised
+before any request is sent.  Errors that come from the server are
+openstacksdk's own types
 (:class:`~openstack.exceptions.BadRequestException`,
 :class:`~openstack.exceptions.ForbiddenException`,
 :class:`~openstack.exceptions.NotFoundException`, ...) carrying the server's
 message and request id.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from keystoneauth1 import exceptions as ks_exceptions
 from openstack import exceptions
+
+if TYPE_CHECKING:
+    from snapshot_ext.v3._bulk import BulkResult
+    from snapshot_ext.v3.snapshot import Snapshot
 
 
 class InvalidSnapshotRequest(exceptions.InvalidRequest, ValueError):
@@ -115,10 +124,120 @@ class RequestOutcomeUnknown(ks_exceptions.ConnectionError):
             f"repeated because repeating it could act twice. {self.hint}"
         )
 
-    def with_hint(self, hint: str) -> 'RequestOutcomeUnknown':
+    def with_hint(self, hint: str) -> RequestOutcomeUnknown:
         """Return the same error with a more specific hint.
 
         :param hint: What to check before repeating the request.
         :returns: A new :class:`RequestOutcomeUnknown`.
         """
         return RequestOutcomeUnknown(self.method, self.url, self.cause, hint)
+
+
+class SnapshotFailure(exceptions.ResourceFailure):
+    """A snapshot reached a failure status or disappeared during a wait.
+
+    A subclass of openstacksdk's
+    :class:`~openstack.exceptions.ResourceFailure`.
+
+    :param message: What happened, naming the snapshot and its status.
+    :param snapshot: The snapshot as last seen.
+    :param status: Its status as last seen, or ``None`` when it is gone.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        snapshot: Snapshot,
+        status: str | None,
+    ) -> None:
+        super().__init__(message)
+        #: The snapshot as last seen.
+        self.resource = snapshot
+        #: Its status as last seen, or ``None`` when it is gone.
+        self.status = status
+
+    @property
+    def snapshot(self) -> Snapshot:
+        """The snapshot as last seen (the same as :attr:`resource`)."""
+        return self.resource
+
+
+class SnapshotTimeout(exceptions.ResourceTimeout):
+    """A snapshot did not reach the awaited state in time.
+
+    A subclass of openstacksdk's
+    :class:`~openstack.exceptions.ResourceTimeout`.
+
+    :param message: What was awaited, for how long, and the last status.
+    :param snapshot: The snapshot as last seen.
+    :param status: Its status as last seen.
+    :param waited: Seconds waited.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        snapshot: Snapshot,
+        status: str | None,
+        waited: float,
+    ) -> None:
+        super().__init__(message)
+        #: The snapshot as last seen.
+        self.resource = snapshot
+        #: Its status as last seen.
+        self.status = status
+        #: Seconds waited.
+        self.waited = waited
+
+    @property
+    def snapshot(self) -> Snapshot:
+        """The snapshot as last seen (the same as :attr:`resource`)."""
+        return self.resource
+
+
+class BulkOperationError(exceptions.SDKException):
+    """Some items of a bulk operation failed.
+
+    Raised by :meth:`BulkResult.raise_for_errors`.
+
+    :param result: The whole result.
+    """
+
+    def __init__(self, result: BulkResult) -> None:
+        #: The whole result, successes included.
+        self.result = result
+        failed = [(i, r) for i, r in enumerate(result) if not r.ok]
+        shown = '; '.join(
+            f"{r.id or f'item {i}'}: {r.error}" for i, r in failed[:5]
+        )
+        more = f" (and {len(failed) - 5} more)" if len(failed) > 5 else ''
+        super().__init__(
+            f"{len(failed)} of {len(result)} snapshot operations failed: "
+            f"{shown}{more}"
+        )
+
+
+class SnapshotNotDeletable(exceptions.InvalidRequest):
+    """A snapshot cannot be deleted; found before the delete request.
+
+    :param snapshot: The snapshot as fetched.
+    :param reasons: Why, one sentence each.
+    :param volume_ids: IDs of volumes created from it.
+    """
+
+    def __init__(
+        self,
+        snapshot: Snapshot,
+        reasons: list[str],
+        volume_ids: list[str],
+    ) -> None:
+        #: The snapshot as fetched.
+        self.snapshot = snapshot
+        #: Why it cannot be deleted.
+        self.reasons = list(reasons)
+        #: IDs of volumes created from it.
+        self.volume_ids = list(volume_ids)
+        super().__init__(
+            f"snapshot {snapshot.id} cannot be deleted: "
+            f"{'; '.join(self.reasons)}"
+        )

@@ -90,26 +90,7 @@ class ItemResult:
         return None
 
 
-class BulkOperationError(sdk_exceptions.SDKException):
-    """Some items of a bulk operation failed.
-
-    Raised by :meth:`BulkResult.raise_for_errors`.
-
-    :param result: The whole result.
-    """
-
-    def __init__(self, result: 'BulkResult') -> None:
-        #: The whole result, successes included.
-        self.result = result
-        failed = [(i, r) for i, r in enumerate(result) if not r.ok]
-        shown = '; '.join(
-            f"{r.id or f'item {i}'}: {r.error}" for i, r in failed[:5]
-        )
-        more = f" (and {len(failed) - 5} more)" if len(failed) > 5 else ''
-        super().__init__(
-            f"{len(failed)} of {len(result)} snapshot operations failed: "
-            f"{shown}{more}"
-        )
+BulkOperationError = exceptions.BulkOperationError
 
 
 class BulkResult(Sequence[ItemResult]):

@@ -38,6 +38,7 @@ from typing import Any
 from openstack import exceptions as sdk_exceptions
 from openstack.block_storage.v3 import volume as _volume
 
+from snapshot_ext import exceptions
 from snapshot_ext.v3 import _filters
 from snapshot_ext.v3 import _microversion as mv
 from snapshot_ext.v3 import _pages
@@ -50,30 +51,7 @@ DELETABLE_STATUSES = frozenset({'available', 'error'})
 _FILTERS_CHECKED = '3.31'
 
 
-class SnapshotNotDeletable(sdk_exceptions.InvalidRequest):
-    """A snapshot cannot be deleted; found before the delete request.
-
-    :param snapshot: The snapshot as fetched.
-    :param reasons: Why, one sentence each.
-    :param volume_ids: IDs of volumes created from it.
-    """
-
-    def __init__(
-        self,
-        snapshot: _snapshot.Snapshot,
-        reasons: list[str],
-        volume_ids: list[str],
-    ) -> None:
-        #: The snapshot as fetched.
-        self.snapshot = snapshot
-        #: Why it cannot be deleted.
-        self.reasons = list(reasons)
-        #: IDs of volumes created from it.
-        self.volume_ids = list(volume_ids)
-        super().__init__(
-            f"snapshot {snapshot.id} cannot be deleted: "
-            f"{'; '.join(self.reasons)}"
-        )
+SnapshotNotDeletable = exceptions.SnapshotNotDeletable
 
 
 def _server_filter_usable(session: Any) -> bool:

@@ -107,66 +107,10 @@ class Clock:
 SYSTEM_CLOCK = Clock()
 
 
-class SnapshotFailure(sdk_exceptions.ResourceFailure):
-    """A snapshot reached a failure status or disappeared during a wait.
-
-    A subclass of openstacksdk's
-    :class:`~openstack.exceptions.ResourceFailure`.
-
-    :param message: What happened, naming the snapshot and its status.
-    :param snapshot: The snapshot as last seen.
-    :param status: Its status as last seen, or ``None`` when it is gone.
-    """
-
-    def __init__(
-        self,
-        message: str,
-        snapshot: _snapshot.Snapshot,
-        status: str | None,
-    ) -> None:
-        super().__init__(message)
-        #: The snapshot as last seen.
-        self.resource = snapshot
-        #: Its status as last seen, or ``None`` when it is gone.
-        self.status = status
-
-    @property
-    def snapshot(self) -> _snapshot.Snapshot:
-        """The snapshot as last seen (the same as :attr:`resource`)."""
-        return self.resource
+SnapshotFailure = exceptions.SnapshotFailure
 
 
-class SnapshotTimeout(sdk_exceptions.ResourceTimeout):
-    """A snapshot did not reach the awaited state in time.
-
-    A subclass of openstacksdk's
-    :class:`~openstack.exceptions.ResourceTimeout`.
-
-    :param message: What was awaited, for how long, and the last status.
-    :param snapshot: The snapshot as last seen.
-    :param status: Its status as last seen.
-    :param waited: Seconds waited.
-    """
-
-    def __init__(
-        self,
-        message: str,
-        snapshot: _snapshot.Snapshot,
-        status: str | None,
-        waited: float,
-    ) -> None:
-        super().__init__(message)
-        #: The snapshot as last seen.
-        self.resource = snapshot
-        #: Its status as last seen.
-        self.status = status
-        #: Seconds waited.
-        self.waited = waited
-
-    @property
-    def snapshot(self) -> _snapshot.Snapshot:
-        """The snapshot as last seen (the same as :attr:`resource`)."""
-        return self.resource
+SnapshotTimeout = exceptions.SnapshotTimeout
 
 
 def _bad(message: str) -> exceptions.InvalidSnapshotRequest:
