@@ -22,8 +22,6 @@ from openstack import exceptions as sdk_exceptions
 
 from snapshot_ext import exceptions
 from snapshot_ext.tests.functional import base
-from snapshot_ext.v3 import _dependents
-from snapshot_ext.v3 import _wait
 
 
 def _path(url: str) -> str:
@@ -69,13 +67,13 @@ class TestWaits(AdvancedTestCase):
         counter = base.RequestCounter(self.admin)
         with counter.watching():
             exc = self.assertRaises(
-                sdk_exceptions.ResourceFailure,
+                exceptions.SnapshotFailure,
                 self.admin_proxy.wait_for_delete,
                 snap,
                 interval=0.2,
                 wait=30,
             )
-        assert isinstance(exc, _wait.SnapshotFailure)
+        self.assertIsInstance(exc, sdk_exceptions.ResourceFailure)
         self.assertEqual('error_deleting', exc.status)
         # One poll decided it: no waiting for the timeout.
         self.assertEqual(
@@ -90,7 +88,7 @@ class TestWaits(AdvancedTestCase):
         self.admin_proxy.delete_snapshot(snap.id)
         self.wait_snapshot_gone(snap.id)
         exc = self.assertRaises(
-            _wait.SnapshotFailure,
+            exceptions.SnapshotFailure,
             self.admin_proxy.wait_for_status,
             snap,
             'backing-up',
@@ -177,12 +175,11 @@ class TestBulk(AdvancedTestCase):
             [keep, busy, plain], wait=True, interval=0.2, timeout=60
         )
         self.assertEqual([False, False, True], [r.ok for r in result])
-        self.assertIsInstance(
-            result[0].error, _dependents.SnapshotNotDeletable
-        )
+        self.assertIsInstance(result[0].error, exceptions.SnapshotNotDeletable)
         self.assertIn("'backing-up'", str(result[0].error))
         refused = result[1].error
-        assert isinstance(refused, _dependents.SnapshotNotDeletable)
+        if not isinstance(refused, exceptions.SnapshotNotDeletable):
+            self.fail(f'not refused as not deletable: {refused!r}')
         self.assertEqual([dependent.id], refused.volume_ids)
         self.assertEqual({keep.id, busy.id}, self.server_snapshot_ids(vol.id))
 
@@ -230,7 +227,7 @@ class TestFiltersAndDependents(AdvancedTestCase):
                 ),
             )
         exc = self.assertRaises(
-            _dependents.SnapshotNotDeletable,
+            exceptions.SnapshotNotDeletable,
             self.member_proxy.safe_delete_snapshot,
             snap,
         )

@@ -15,6 +15,7 @@
 import json
 import threading
 from typing import Any
+from typing import TypeVar
 import urllib.parse
 
 import fixtures
@@ -25,8 +26,6 @@ from snapshot_ext.tests.unit import fakes
 from snapshot_ext.tests.unit.test_wait import WaitTestCase
 from snapshot_ext.tests.unit.test_wait import snapshot_body
 from snapshot_ext.v3 import _bulk
-from snapshot_ext.v3 import _dependents
-from snapshot_ext.v3 import _wait
 from snapshot_ext.v3 import snapshot as _snapshot
 
 VID = fakes.VOLUME_ID
@@ -59,15 +58,29 @@ def listing(*snapshots: dict[str, Any]) -> dict[str, Any]:
     return {'snapshots': list(snapshots)}
 
 
-def error_of(item: _bulk.ItemResult) -> Any:
-    """The error of a failed item (typed loosely for attribute checks)."""
-    assert item.error is not None, item
-    return item.error
+E = TypeVar('E', bound=BaseException)
+
+
+def error_of(item: _bulk.ItemResult, kind: type[E]) -> E:
+    """The error of a failed item, checked to be an instance of ``kind``.
+
+    :raises AssertionError: When the item has no error or another kind.
+    """
+    error = item.error
+    if not isinstance(error, kind):
+        raise AssertionError(
+            f'{item!r}: expected a {kind.__name__} error, got {error!r}'
+        )
+    return error
 
 
 def snapshot_of(item: _bulk.ItemResult) -> _snapshot.Snapshot:
-    """The snapshot of an item that has one."""
-    assert item.snapshot is not None, item
+    """The snapshot of an item, checked to be there.
+
+    :raises AssertionError: When the item has no snapshot.
+    """
+    if item.snapshot is None:
+        raise AssertionError(f'{item!r}: no snapshot')
     return item.snapshot
 
 
@@ -98,8 +111,8 @@ class TestWaitForSnapshots(WaitTestCase):
         self.assertEqual([S1, S2], [r.id for r in result])
         self.assertTrue(result[0].ok)
         self.assertEqual('available', snapshot_of(result[0]).status)
-        self.assertIsInstance(result[1].error, _wait.SnapshotFailure)
-        self.assertEqual('error', error_of(result[1]).status)
+        failure = error_of(result[1], exceptions.SnapshotFailure)
+        self.assertEqual('error', failure.status)
         self.assertFalse(result.ok)
         self.assertEqual([result[1]], result.failed)
         self.assertEqual([25, 100], seen)
@@ -142,7 +155,7 @@ class TestWaitForSnapshots(WaitTestCase):
         result = self.proxy.wait_for_snapshots([S1, S2])
         self.assertTrue(result[0].ok)
         self.assertEqual('available', snapshot_of(result[0]).status)
-        self.assertIsInstance(result[1].error, _wait.SnapshotFailure)
+        self.assertIsInstance(result[1].error, exceptions.SnapshotFailure)
         self.assertIn('disappeared (404)', str(result[1].error))
         self.assertEqual(
             ['/snapshots/detail', f'/snapshots/{S1}', f'/snapshots/{S2}'],
@@ -181,7 +194,7 @@ class TestWaitForSnapshots(WaitTestCase):
             listing(),
         )
         result = self.proxy.wait_for_snapshots([S1], all_projects=True)
-        self.assertIsInstance(result[0].error, _wait.SnapshotFailure)
+        self.assertIsInstance(result[0].error, exceptions.SnapshotFailure)
         self.assertIn('disappeared (no longer listed)', str(result[0].error))
         self.assertEqual(2, len(self.api_requests()))
 
@@ -202,8 +215,10 @@ class TestWaitForSnapshots(WaitTestCase):
         self.answer('GET', f'/snapshots/{S1}', 404)
         result = self.proxy.wait_for_snapshots([S1, S2, S3], 'deleted')
         self.assertTrue(result[0].ok)
-        self.assertEqual('error_deleting', error_of(result[1]).status)
-        self.assertEqual('available', error_of(result[2]).status)
+        failed = [error_of(r, exceptions.SnapshotFailure) for r in result[1:]]
+        self.assertEqual(
+            ['error_deleting', 'available'], [e.status for e in failed]
+        )
         self.assertIn('no deletion is under way', str(result[2].error))
 
     def test_timeout_fails_every_pending_item(self) -> None:
@@ -213,9 +228,9 @@ class TestWaitForSnapshots(WaitTestCase):
             listing(snap(S1, status='creating'), snap(S2, status='available')),
         )
         result = self.proxy.wait_for_snapshots([S1, S2], wait=5)
-        self.assertIsInstance(result[0].error, _wait.SnapshotTimeout)
-        self.assertIsInstance(result[0].error, sdk_exceptions.ResourceTimeout)
-        self.assertEqual(5.0, error_of(result[0]).waited)
+        timeout = error_of(result[0], exceptions.SnapshotTimeout)
+        self.assertIsInstance(timeout, sdk_exceptions.ResourceTimeout)
+        self.assertEqual(5.0, timeout.waited)
         self.assertTrue(result[1].ok)
         self.assertEqual([2.0, 3.0], self.clock.sleeps)
         self.assertEqual(3, len(self.api_requests()))
@@ -318,7 +333,7 @@ class TestCreateSnapshots(WaitTestCase):
                 request, 'POST', '/snapshots', json=request.json()
             )
         exc = self.assertRaises(
-            _bulk.BulkOperationError, result.raise_for_errors
+            exceptions.BulkOperationError, result.raise_for_errors
         )
         self.assertIs(result, exc.result)
         self.assertIn('1 of 3 snapshot operations failed', str(exc))
@@ -369,7 +384,7 @@ class TestCreateSnapshots(WaitTestCase):
         )
         self.assertTrue(result[0].ok)
         self.assertEqual('available', snapshot_of(result[0]).status)
-        self.assertIsInstance(result[1].error, _wait.SnapshotFailure)
+        self.assertIsInstance(result[1].error, exceptions.SnapshotFailure)
         # The snapshot that failed is kept so that it can be cleaned up.
         self.assertEqual(second, snapshot_of(result[1]).id)
         get = [r for r in self.api_requests() if r.method == 'GET']
@@ -494,11 +509,10 @@ class TestDeleteSnapshots(DeleteTestCase):
         )
         result = self.proxy.delete_snapshots([S1, S2, S3])
         self.assertEqual([True, False, False], [r.ok for r in result])
-        self.assertIsInstance(
-            result[1].error, _dependents.SnapshotNotDeletable
-        )
+        self.assertIsInstance(result[1].error, exceptions.SnapshotNotDeletable)
         self.assertIn("status is 'creating'", str(result[1].error))
-        self.assertEqual([dependent], error_of(result[2]).volume_ids)
+        refused = error_of(result[2], exceptions.SnapshotNotDeletable)
+        self.assertEqual([dependent], refused.volume_ids)
         self.assertIn(dependent, str(result[2].error))
         self.assertEqual([f'/snapshots/{S1}'], self.sent('DELETE'))
         (listing_request,) = [

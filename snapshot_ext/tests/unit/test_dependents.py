@@ -23,7 +23,6 @@ from snapshot_ext.tests.unit import fakes
 from snapshot_ext.tests.unit.test_bulk import RESOURCE_FILTERS
 from snapshot_ext.tests.unit.test_bulk import snap
 from snapshot_ext.tests.unit.test_bulk import volume
-from snapshot_ext.v3 import _dependents
 
 SID = fakes.SNAPSHOT_ID
 OTHER_SID = '22222222-2222-4222-8222-222222222222'
@@ -183,7 +182,7 @@ class TestCheckDeletable(CheckCase):
             group_snapshot_id=OTHER_SID,
         )
         exc = self.assertRaises(
-            _dependents.SnapshotNotDeletable,
+            exceptions.SnapshotNotDeletable,
             self.proxy.check_snapshot_deletable,
             SID,
         )
@@ -200,7 +199,7 @@ class TestCheckDeletable(CheckCase):
         res = self.proxy.check_snapshot_deletable(SID, force=True)
         self.assertEqual('error_deleting', res.status)
         self.assertRaises(
-            _dependents.SnapshotNotDeletable,
+            exceptions.SnapshotNotDeletable,
             self.proxy.check_snapshot_deletable,
             SID,
         )
@@ -226,7 +225,7 @@ class TestSafeDelete(CheckCase):
         self.answer([volume(V1, SID)], status='available')
         delete = self.mock('DELETE', f'/snapshots/{SID}', status_code=202)
         self.assertRaises(
-            _dependents.SnapshotNotDeletable,
+            exceptions.SnapshotNotDeletable,
             self.proxy.safe_delete_snapshot,
             SID,
         )

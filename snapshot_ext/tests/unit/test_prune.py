@@ -26,7 +26,6 @@ from snapshot_ext.tests.unit.test_bulk import RESOURCE_FILTERS
 from snapshot_ext.tests.unit.test_bulk import snap
 from snapshot_ext.tests.unit.test_bulk import volume
 from snapshot_ext.tests.unit.test_wait import WaitTestCase
-from snapshot_ext.v3 import _bulk
 from snapshot_ext.v3 import _prune
 from snapshot_ext.v3 import snapshot as _snapshot
 
@@ -225,7 +224,9 @@ class TestPrune(PruneTestCase):
             failure.error, sdk_exceptions.BadRequestException
         )
         self.assertEqual([H], [s.id for s in result.deleted])
-        self.assertRaises(_bulk.BulkOperationError, result.raise_for_errors)
+        self.assertRaises(
+            exceptions.BulkOperationError, result.raise_for_errors
+        )
 
     def test_wait_for_the_deletions(self) -> None:
         remaining = [s for s in self.snapshots if s['id'] not in (G, H)]

@@ -159,11 +159,11 @@ class TestWaitForStatus(WaitTestCase):
     def test_error_fails_at_once(self) -> None:
         self.answer('GET', f'/snapshots/{SID}', snapshot_body(status='error'))
         exc = self.assertRaises(
-            sdk_exceptions.ResourceFailure,
+            exceptions.SnapshotFailure,
             self.proxy.wait_for_status,
             _snapshot.Snapshot(id=SID, status='creating'),
         )
-        assert isinstance(exc, _wait.SnapshotFailure)
+        self.assertIsInstance(exc, sdk_exceptions.ResourceFailure)
         self.assertEqual('error', exc.status)
         self.assertEqual(SID, exc.snapshot.id)
         self.assertIs(exc.snapshot, exc.resource)
@@ -180,7 +180,7 @@ class TestWaitForStatus(WaitTestCase):
             snapshot_body(status='error_deleting'),
         )
         exc = self.assertRaises(
-            _wait.SnapshotFailure,
+            exceptions.SnapshotFailure,
             self.proxy.wait_for_status,
             _snapshot.Snapshot(id=SID, status='creating'),
             'available',
@@ -194,7 +194,7 @@ class TestWaitForStatus(WaitTestCase):
             'GET', f'/snapshots/{SID}', snapshot_body(status='backing-up')
         )
         exc = self.assertRaises(
-            _wait.SnapshotFailure,
+            exceptions.SnapshotFailure,
             self.proxy.wait_for_status,
             _snapshot.Snapshot(id=SID, status='creating'),
             'available',
@@ -212,7 +212,7 @@ class TestWaitForStatus(WaitTestCase):
     def test_disappearing_fails_at_once(self) -> None:
         self.answer('GET', f'/snapshots/{SID}', 404)
         exc = self.assertRaises(
-            _wait.SnapshotFailure,
+            exceptions.SnapshotFailure,
             self.proxy.wait_for_status,
             _snapshot.Snapshot(id=SID, status='creating'),
         )
@@ -226,12 +226,12 @@ class TestWaitForStatus(WaitTestCase):
             'GET', f'/snapshots/{SID}', snapshot_body(status='creating')
         )
         exc = self.assertRaises(
-            sdk_exceptions.ResourceTimeout,
+            exceptions.SnapshotTimeout,
             self.proxy.wait_for_status,
             _snapshot.Snapshot(id=SID, status='creating'),
             wait=10,
         )
-        assert isinstance(exc, _wait.SnapshotTimeout)
+        self.assertIsInstance(exc, sdk_exceptions.ResourceTimeout)
         self.assertEqual('creating', exc.status)
         self.assertEqual(10.0, exc.waited)
         self.assertIn("last status 'creating'", str(exc))
@@ -245,7 +245,7 @@ class TestWaitForStatus(WaitTestCase):
             'GET', f'/snapshots/{SID}', snapshot_body(status='creating')
         )
         exc = self.assertRaises(
-            _wait.SnapshotTimeout,
+            exceptions.SnapshotTimeout,
             self.proxy.wait_for_status,
             _snapshot.Snapshot(id=SID, status='creating'),
             wait=None,
@@ -381,11 +381,11 @@ class TestWaitForDelete(WaitTestCase):
             snapshot_body(status='error_deleting'),
         )
         exc = self.assertRaises(
-            sdk_exceptions.ResourceFailure,
+            exceptions.SnapshotFailure,
             self.proxy.wait_for_delete,
             _snapshot.Snapshot(id=SID),
         )
-        assert isinstance(exc, _wait.SnapshotFailure)
+        self.assertIsInstance(exc, sdk_exceptions.ResourceFailure)
         self.assertEqual('error_deleting', exc.status)
         self.assertIn('force_delete_snapshot', str(exc))
         self.assertEqual([2.0], self.clock.sleeps)
@@ -396,7 +396,7 @@ class TestWaitForDelete(WaitTestCase):
             'GET', f'/snapshots/{SID}', snapshot_body(status='available')
         )
         exc = self.assertRaises(
-            _wait.SnapshotFailure,
+            exceptions.SnapshotFailure,
             self.proxy.wait_for_delete,
             _snapshot.Snapshot(id=SID),
         )
@@ -409,7 +409,7 @@ class TestWaitForDelete(WaitTestCase):
             'GET', f'/snapshots/{SID}', snapshot_body(status='deleting')
         )
         exc = self.assertRaises(
-            _wait.SnapshotTimeout,
+            exceptions.SnapshotTimeout,
             self.proxy.wait_for_delete,
             _snapshot.Snapshot(id=SID),
         )
@@ -422,7 +422,7 @@ class TestWaitForDelete(WaitTestCase):
             'GET', f'/snapshots/{SID}', snapshot_body(status='deleting')
         )
         exc = self.assertRaises(
-            _wait.SnapshotTimeout,
+            exceptions.SnapshotTimeout,
             self.proxy.wait_for_delete,
             _snapshot.Snapshot(id=SID),
             wait=None,
