@@ -155,6 +155,10 @@ def iterate(
     """
     params = dict(params)
     page_size = int(params['limit']) if 'limit' in params else None
+    # With with_count, a listing from the start is complete once it holds
+    # ``count`` items; Cinder still links a next page after a short last
+    # page then, which would cost one more request for an empty page.
+    from_start = 'marker' not in params and 'offset' not in params
     seen: set[str] = set()
     listed: set[str] = set()
     number = 0
@@ -197,6 +201,9 @@ def iterate(
         total += len(items)
         if marker is not None and not items:
             marker = None
+        if marker is not None and from_start and count is not None:
+            if total >= count:
+                marker = None
         if marker is not None and marker in seen:
             raise ListingInterrupted(
                 f"listing {resources_key} stopped: the server sent "

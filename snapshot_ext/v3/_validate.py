@@ -47,6 +47,9 @@ MAX_FIELD_LENGTH = 255
 
 _PERCENT = re.compile(r'^\s*(\d{1,3})\s*%?\s*$')
 
+#: The metadata keys Cinder's request schema accepts.
+_METADATA_KEY = re.compile(r'^[a-zA-Z0-9\-_:. ]{1,255}$')
+
 InvalidSnapshotRequest = exceptions.InvalidSnapshotRequest
 _invalid = InvalidSnapshotRequest
 
@@ -172,6 +175,11 @@ def metadata(value: Any) -> dict[str, str]:
             raise _invalid(
                 f"metadata key {key[:40]!r}... is {len(key)} characters "
                 f"long; the limit is {MAX_FIELD_LENGTH}"
+            )
+        if not _METADATA_KEY.match(key):
+            raise _invalid(
+                f"metadata key {key!r} has a character Cinder refuses; keys "
+                f"may hold ASCII letters, digits, space and - _ : ."
             )
         if not isinstance(item, str):
             raise _invalid(

@@ -129,6 +129,15 @@ class TestRefusedBeforeSending(base.FunctionalTestCase):
         self.refused(self.proxy.replace_snapshot_metadata, self.snap, k=None)
         self.assertUnchanged()
 
+    def test_metadata_key_cinder_does_not_allow(self):
+        exc = self.refused(
+            self.proxy.set_snapshot_metadata, self.snap, **{'what?': 'y'}
+        )
+        self.assertIn("'what?'", str(exc))
+        self.refused(self.proxy.replace_snapshot_metadata, self.snap,
+                     **{'a/b': 'y'})
+        self.assertUnchanged()
+
     def test_delete_metadata_keys_given_as_one_string(self):
         self.refused(self.proxy.delete_snapshot_metadata, self.snap, keys='k')
         self.assertUnchanged()

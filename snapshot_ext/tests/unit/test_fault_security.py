@@ -105,7 +105,10 @@ class TestPaths(SecurityTestCase):
         sid = snap['id']
         for key in HOSTILE:
             with self.subTest(key=key):
-                self.proxy.set_snapshot_metadata(sid, **{key: 'v'})
+                # Such keys can only exist server-side (Cinder's schema
+                # refuses them in requests that set metadata), so the
+                # server holds the key and the proxy reads and deletes it.
+                snap['metadata'][key] = 'v'
                 self.server.forget_requests()
                 self.assertEqual(
                     'v', self.proxy.get_snapshot_metadata_item(sid, key)
@@ -117,6 +120,22 @@ class TestPaths(SecurityTestCase):
                 )
                 self.assertEqual({'keep': 'me'}, snap['metadata'])
         self.assertIn(sid, self.server.snapshots)
+
+    def test_keys_cinder_refuses_are_not_set(self) -> None:
+        snap = self.server.add_snapshot(volume_id=VOLUME)
+        self.server.forget_requests()
+        # Cinder accepts ASCII letters, digits, space and - _ : . only.
+        refused = [k for k in HOSTILE if k not in ('x y', '..a', '.hidden')]
+        for key in refused:
+            with self.subTest(key=key):
+                exc = self.assertRaises(
+                    exceptions.InvalidSnapshotRequest,
+                    self.proxy.set_snapshot_metadata,
+                    snap['id'],
+                    **{key: 'v'},
+                )
+                self.assertIn('metadata key', str(exc))
+        self.assertEqual([], self.server.api_requests())
 
     def test_dot_segments_never_sent(self) -> None:
         snap = self.server.add_snapshot(volume_id=VOLUME)

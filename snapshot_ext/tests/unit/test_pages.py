@@ -141,6 +141,39 @@ class TestPages(fakes.ProxyTestCase):
         )
         self.assert_request(request, method, path, query=query)
 
+    def test_with_count_stops_when_count_is_reached(self) -> None:
+        # Cinder links a next page after the short last page when the
+        # count is asked for; the listing ends once it holds ``count``.
+        page1 = copy.deepcopy(PAGE1)
+        page1['count'] = 3
+        page2 = copy.deepcopy(PAGE2)
+        page2['count'] = 3
+        page2['snapshots_links'] = [{
+            'rel': 'next',
+            'href': fakes.ENDPOINT + DETAIL + '?marker=' + PAGE2_IDS[0],
+        }]
+        page2['snapshots'] = page2['snapshots'][:1]
+        self.mock_pages(page1, page2, {'snapshots': [], 'count': 3})
+        pages = list(self.proxy.snapshot_pages(
+            page_size=2, volume_id=VID, with_count=True
+        ))
+        self.assertEqual([2, 1], [len(p) for p in pages])
+        self.assertIsNone(pages[-1].next_marker)
+        self.assertEqual(2, len(self.api_requests()))
+
+    def test_with_count_from_a_marker_follows_links(self) -> None:
+        # From a marker, ``count`` still counts every match, so it cannot
+        # tell where the listing ends: links are followed as usual.
+        page2 = copy.deepcopy(PAGE2)
+        page2['count'] = 4
+        self.mock_pages(page2, {'snapshots': [], 'count': 4})
+        pages = list(self.proxy.snapshot_pages(
+            page_size=2, volume_id=VID, with_count=True, marker=MARKER1
+        ))
+        self.assertEqual([len(PAGE2['snapshots']), 0],
+                         [len(p) for p in pages])
+        self.assertEqual(2, len(self.api_requests()))
+
     def test_max_items_caps_total(self) -> None:
         self.mock_pages(PAGE1, PAGE2)
         snaps = list(self.proxy.snapshots(
