@@ -291,8 +291,9 @@ def wait_for_status(
 ) -> _snapshot.Snapshot:
     """Poll a snapshot until its status is ``status``.
 
-    All arguments are checked before the first request.  A snapshot that
-    already has the status is returned without a request.
+    All arguments are checked before the first request.  The server is
+    always asked at least once: the object given may be stale (an
+    ``available`` snapshot an admin has since reset to ``error``).
 
     :param session: The proxy to send the requests through.
     :param snapshot: The snapshot to wait for.
@@ -326,8 +327,6 @@ def wait_for_status(
     pace = timing(interval, wait)
     progress = callback_arg(callback)
 
-    if normalise(getattr(snapshot, attribute, None)) == target:
-        return snapshot
     name = describe(snapshot)
     poller = Poller(pace, clock)
     while True:

@@ -150,11 +150,28 @@ class TestWaitForStatus(WaitTestCase):
         self.assertEqual([2.0, 3.0, 4.5], self.clock.sleeps)
         self.assert_gets(4)
 
-    def test_already_in_status_sends_nothing(self) -> None:
+    def test_already_in_status_asks_the_server_once(self) -> None:
+        self.answer(
+            'GET', f'/snapshots/{SID}', snapshot_body(status='available')
+        )
         snap = _snapshot.Snapshot(id=SID, status='available')
-        self.assertIs(snap, self.proxy.wait_for_status(snap, 'available'))
-        self.assert_no_api_request()
+        self.assertEqual(
+            'available', self.proxy.wait_for_status(snap, 'available').status
+        )
+        self.assert_gets(1)
         self.assertEqual([], self.clock.sleeps)
+
+    def test_stale_object_is_not_trusted(self) -> None:
+        # The object says available; the server says an admin reset it.
+        self.answer('GET', f'/snapshots/{SID}', snapshot_body(status='error'))
+        exc = self.assertRaises(
+            exceptions.SnapshotFailure,
+            self.proxy.wait_for_status,
+            _snapshot.Snapshot(id=SID, status='available'),
+            'available',
+        )
+        self.assertEqual('error', exc.status)
+        self.assert_gets(1)
 
     def test_error_fails_at_once(self) -> None:
         self.answer('GET', f'/snapshots/{SID}', snapshot_body(status='error'))
