@@ -312,7 +312,7 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
             microversion,
             cls._repeated_keys,
             # What check_fields() lets through.
-            checked=_FIELD_TYPES,
+            checked={**_FIELD_TYPES, 'id': (str,)},
         )
 
     def _translate_response(

@@ -1,0 +1,586 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Client-side cost of snapshot_ext, openstacksdk and plain keystoneauth.
+
+Starts the loopback server (``server.py``, 127.0.0.1 only) in its own
+process, then measures, for the three clients of ``clients.py``:
+
+* listing all snapshots (10,000 by default) with pages of 1000, kept in a
+  list;
+* 1000 sequential GETs of one snapshot;
+* 200 create + delete;
+* the memory the whole list holds, and the peak while iterating without
+  keeping (tracemalloc, one fresh process per client);
+* ``import snapshot_ext`` beyond ``import openstack`` (fresh processes).
+
+The timed workloads run in one process, the clients alternating in a
+rotating order, several repetitions; the table shows medians, ratios to
+plain keystoneauth and the requests the server counted per workload.  The
+server's own ceiling (a raw ``http.client`` doing the same requests) is
+measured first.  The whole run is bounded by ``--time-limit``: what has
+not started by then is skipped and reported as such.
+
+Usage::
+
+    python tools/bench/run.py            # full run (about 5 minutes)
+    python tools/bench/run.py --quick    # short run (about 1 minute)
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+import gc
+import http.client
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from typing import Any
+import urllib.parse
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path[:0] = [HERE, ROOT]
+
+import clients  # noqa: E402
+import server  # noqa: E402
+
+VOLUME_ID = '0c2d4b6a-8e3f-4a1b-9c5d-7e6f8a9b0c1d'
+
+
+class Deadline:
+    """The run's time bound.
+
+    :param seconds: How long the run may take.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.end = time.monotonic() + seconds
+        self.skipped: list[str] = []
+
+    def left(self) -> float:
+        """Seconds left (never negative)."""
+        return max(0.0, self.end - time.monotonic())
+
+    def allows(self, what: str, needs: float = 0.0) -> bool:
+        """Tell whether ``what`` may start; record it when it may not.
+
+        :param what: A description of the step.
+        :param needs: Seconds it is expected to take.
+        """
+        if self.left() > needs:
+            return True
+        self.skipped.append(what)
+        return False
+
+
+class Server:
+    """The loopback server process.
+
+    :param snapshots: How many snapshots it serves.
+    :param max_seconds: Its lifetime bound.
+    """
+
+    def __init__(self, snapshots: int, max_seconds: float) -> None:
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                os.path.join(HERE, 'server.py'),
+                '--snapshots',
+                str(snapshots),
+                '--max-seconds',
+                str(int(max_seconds)),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError('the benchmark server did not start')
+        self.info = json.loads(line)
+        self.url = self.info['url']
+        self.auth_url = self.info['auth_url']
+        parsed = urllib.parse.urlsplit(self.url)
+        self.host = parsed.hostname or '127.0.0.1'
+        self.port = parsed.port or 80
+
+    def _control(self, method: str, path: str) -> Any:
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=10)
+        try:
+            conn.request(method, path)
+            return json.loads(conn.getresponse().read())
+        finally:
+            conn.close()
+
+    def counts(self) -> dict[str, int]:
+        """Requests per route since the last reset."""
+        return dict(self._control('GET', '/_bench/stats'))
+
+    def reset(self) -> None:
+        """Zero the request counters."""
+        self._control('POST', '/_bench/reset')
+
+    def stop(self) -> None:
+        """Stop the server and wait for it (bounded)."""
+        if self.process.stdin:
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+def _api_requests(counts: dict[str, int]) -> int:
+    # Every request the server saw, token and discovery requests included.
+    return sum(counts.values())
+
+
+# The server's ceiling -----------------------------------------------------
+
+
+def server_ceiling(
+    srv: Server, snapshot_ids: list[str], gets: int
+) -> dict[str, float]:
+    """Time the workloads with a raw keep-alive ``http.client``.
+
+    No JSON is decoded and no objects are built: this is what the server
+    and the loopback cost, a floor under every client.
+
+    :param srv: The server.
+    :param snapshot_ids: IDs to GET.
+    :param gets: How many GETs.
+    :returns: Seconds per workload and GETs per second.
+    """
+    prefix = f"/volume/v3/{srv.info['project_id']}"
+    headers = {
+        'X-Auth-Token': server.TOKEN,
+        'OpenStack-API-Version': 'volume 3.71',
+    }
+    conn = http.client.HTTPConnection(srv.host, srv.port, timeout=30)
+    try:
+        start = time.perf_counter()
+        marker = None
+        while True:
+            query = f'limit={clients.PAGE_SIZE}'
+            if marker:
+                query += f'&marker={marker}'
+            conn.request(
+                'GET', f'{prefix}/snapshots/detail?{query}', headers=headers
+            )
+            body = conn.getresponse().read()
+            cut = body.rfind(b'marker=')
+            if cut < 0:
+                break
+            marker = body[cut + 7 : body.index(b'"', cut)].decode()
+        listing = time.perf_counter() - start
+        start = time.perf_counter()
+        for n in range(gets):
+            snapshot_id = snapshot_ids[n % len(snapshot_ids)]
+            conn.request(
+                'GET', f'{prefix}/snapshots/{snapshot_id}', headers=headers
+            )
+            conn.getresponse().read()
+        getting = time.perf_counter() - start
+    finally:
+        conn.close()
+    return {
+        'list': listing,
+        'get': getting,
+        'gets_per_second': gets / getting if getting else 0.0,
+    }
+
+
+# Timed workloads ------------------------------------------------------------
+
+
+def timed_runs(
+    srv: Server,
+    kinds: list[str],
+    reps: int,
+    gets: int,
+    creates: int,
+    snapshot_ids: list[str],
+    deadline: Deadline,
+) -> tuple[dict[tuple[str, str], list[float]], dict[Any, Any]]:
+    """Run the workloads, alternating clients, ``reps`` times.
+
+    :returns: Seconds per (client, workload), and the request counts per
+        (client, workload) plus each client's setup requests.
+    """
+    made: dict[str, clients.Client] = {}
+    requests: dict[Any, Any] = {}
+    for kind in kinds:
+        srv.reset()
+        client = clients.make(kind, auth_url=srv.auth_url)
+        client.setup()
+        made[kind] = client
+        requests[(kind, 'setup')] = _api_requests(srv.counts())
+    # Expected cost per workload of the slowest client, to stay in bounds.
+    expected = {'list': 20.0, 'get': gets * 0.01, 'create': creates * 0.02}
+    times: dict[tuple[str, str], list[float]] = {}
+    workloads: dict[str, Callable[[clients.Client], Any]] = {
+        'list': lambda c: c.list_all(),
+        'get': lambda c: [
+            c.get(snapshot_ids[n % len(snapshot_ids)]) for n in range(gets)
+        ],
+        'create': lambda c: [
+            c.create_delete(VOLUME_ID, f'bench-{n}') for n in range(creates)
+        ],
+    }
+    for rep in range(reps):
+        order = kinds[rep % len(kinds) :] + kinds[: rep % len(kinds)]
+        for name, work in workloads.items():
+            for kind in order:
+                label = f'{name} rep {rep + 1} {kind}'
+                if not deadline.allows(label, expected[name]):
+                    continue
+                client = made[kind]
+                gc.collect()
+                srv.reset()
+                start = time.perf_counter()
+                result = work(client)
+                elapsed = time.perf_counter() - start
+                counts = srv.counts()
+                del result
+                times.setdefault((kind, name), []).append(elapsed)
+                requests[(kind, name)] = counts
+                print(
+                    f'  {label:32s} {elapsed:8.3f} s  '
+                    f'{_api_requests(counts)} requests',
+                    flush=True,
+                )
+    return times, requests
+
+
+# Memory (one process per client) ----------------------------------------
+
+
+def memory_child(kind: str, auth_url: str) -> dict[str, float]:
+    """Measure one client's memory; runs in a fresh process.
+
+    :param kind: The client.
+    :param auth_url: The server's Keystone URL.
+    :returns: Bytes held by the kept list, and the peak while iterating
+        without keeping, both above the baseline.
+    """
+    client = clients.make(kind, auth_url=auth_url)
+    client.setup()
+    # Warm up: first-use imports and tables are not the list's cost.
+    for n, _ in enumerate(client.iter_snapshots()):
+        if n >= clients.PAGE_SIZE:
+            break
+    gc.collect()
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    kept = client.list_all()
+    gc.collect()
+    held = tracemalloc.get_traced_memory()[0] - base
+    count = len(kept)
+    del kept
+    gc.collect()
+    tracemalloc.reset_peak()
+    base = tracemalloc.get_traced_memory()[0]
+    streamed = sum(1 for _ in client.iter_snapshots())
+    peak = tracemalloc.get_traced_memory()[1] - base
+    tracemalloc.stop()
+    return {
+        'kept_bytes': held,
+        'stream_peak_bytes': peak,
+        'count': count,
+        'streamed': streamed,
+    }
+
+
+def memory(
+    srv: Server, kinds: list[str], deadline: Deadline
+) -> dict[str, dict[str, float]]:
+    """Run :func:`memory_child` for each client in its own process.
+
+    :returns: The child's results per client.
+    """
+    results = {}
+    for kind in kinds:
+        needs = 90.0 if kind == 'openstacksdk' else 10.0
+        if not deadline.allows(f'memory {kind}', needs):
+            continue
+        done = subprocess.run(
+            [
+                sys.executable,
+                os.path.abspath(__file__),
+                '--memory-child',
+                kind,
+                '--auth-url',
+                srv.auth_url,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=max(10.0, deadline.left()),
+            check=False,
+        )
+        if done.returncode != 0:
+            print(done.stderr, file=sys.stderr)
+            continue
+        results[kind] = json.loads(done.stdout.strip().splitlines()[-1])
+        print(
+            f"  memory {kind:14s} kept "
+            f"{results[kind]['kept_bytes'] / 1e6:7.1f} MB, streaming peak "
+            f"{results[kind]['stream_peak_bytes'] / 1e6:6.1f} MB",
+            flush=True,
+        )
+    return results
+
+
+# Import time -----------------------------------------------------------
+
+_IMPORT = (
+    'import time, json\n'
+    't0 = time.perf_counter()\n'
+    'import openstack\n'
+    't1 = time.perf_counter()\n'
+    'import snapshot_ext\n'
+    't2 = time.perf_counter()\n'
+    'print(json.dumps([t1 - t0, t2 - t1]))\n'
+)
+
+
+def import_times(runs: int, deadline: Deadline) -> list[tuple[float, float]]:
+    """Time ``import openstack`` then ``import snapshot_ext``.
+
+    :param runs: How many fresh processes.
+    :returns: (openstack, snapshot_ext beyond it) seconds per process.
+    """
+    env = dict(os.environ)
+    env['PYTHONPATH'] = os.pathsep.join(
+        [ROOT] + [p for p in env.get('PYTHONPATH', '').split(os.pathsep) if p]
+    )
+    out = []
+    for _ in range(runs):
+        if not deadline.allows('import time', 5.0):
+            break
+        done = subprocess.run(
+            [sys.executable, '-c', _IMPORT],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            check=True,
+        )
+        first, second = json.loads(done.stdout)
+        out.append((first, second))
+    return out
+
+
+# Report ------------------------------------------------------------------
+
+
+def _fmt_seconds(value: float | None) -> str:
+    if value is None:
+        return '-'
+    return f'{value:.3f} s' if value < 100 else f'{value:.0f} s'
+
+
+def _ratio(value: float | None, base: float | None) -> str:
+    if value is None or not base:
+        return '-'
+    return f'{value / base:.2f}x'
+
+
+def _ratios(values: dict[str, float]) -> str:
+    base = values.get('keystoneauth')
+    return ''.join(
+        f'{_ratio(values.get(kind), base):>10s}'
+        for kind in ('snapshot_ext', 'openstacksdk')
+    )
+
+
+def report(
+    args: argparse.Namespace,
+    kinds: list[str],
+    ceiling: dict[str, float],
+    times: dict[tuple[str, str], list[float]],
+    requests: dict[Any, Any],
+    mem: dict[str, dict[str, float]],
+    imports: list[tuple[float, float]],
+    deadline: Deadline,
+) -> dict[str, Any]:
+    """Print the table and return the results as data."""
+    names = {
+        'list': f'list {args.snapshots} (pages of {clients.PAGE_SIZE})',
+        'get': f'{args.gets} GETs',
+        'create': f'{args.creates} create+delete',
+    }
+    cols = ['keystoneauth', 'snapshot_ext', 'openstacksdk']
+    cols = [c for c in cols if c in kinds]
+    head = f"{'workload':30s}" + ''.join(f'{c:>14s}' for c in cols)
+    head += f"{'ext/ksa':>10s}{'sdk/ksa':>10s}   requests ksa/ext/sdk"
+    print()
+    print(
+        f'Medians of {args.reps} repetitions; python {sys.version.split()[0]}'
+    )
+    print(head)
+    print('-' * len(head))
+    data: dict[str, Any] = {'workloads': {}, 'memory': {}, 'import': {}}
+    for name, title in names.items():
+        med = {
+            k: statistics.median(times[(k, name)])
+            for k in cols
+            if times.get((k, name))
+        }
+        reqs = [
+            str(_api_requests(requests[(k, name)]))
+            if (k, name) in requests
+            else '-'
+            for k in ('keystoneauth', 'snapshot_ext', 'openstacksdk')
+        ]
+        line = f'{title:30s}' + ''.join(
+            f'{_fmt_seconds(med.get(c)):>14s}' for c in cols
+        )
+        line += _ratios(med)
+        line += '   ' + '/'.join(reqs)
+        print(line)
+        data['workloads'][name] = {
+            'median_seconds': med,
+            'runs': {k: times.get((k, name), []) for k in cols},
+            'requests': {k: requests.get((k, name), {}) for k in cols},
+        }
+    for key, title in (
+        ('kept_bytes', 'memory, whole list kept'),
+        ('stream_peak_bytes', 'memory, peak while streaming'),
+    ):
+        vals = {k: mem[k][key] for k in cols if k in mem}
+        line = f'{title:30s}' + ''.join(
+            f"{(f'{vals[c] / 1e6:.1f} MB' if c in vals else '-'):>14s}"
+            for c in cols
+        )
+        line += _ratios(vals)
+        print(line)
+        data['memory'][key] = vals
+    if imports:
+        extra = statistics.median(b for _, b in imports)
+        base = statistics.median(a for a, _ in imports)
+        print(
+            f"{'import snapshot_ext':30s}{'':>14s}"
+            f"{f'+{extra * 1000:.0f} ms':>14s}"
+            f"   (beyond import openstack, {base * 1000:.0f} ms; "
+            f"median of {len(imports)} processes)"
+        )
+        data['import'] = {
+            'snapshot_ext_beyond_openstack_seconds': extra,
+            'openstack_seconds': base,
+            'runs': imports,
+        }
+    setup = {
+        k: requests.get((k, 'setup')) for k in cols if (k, 'setup') in requests
+    }
+    print(
+        'setup requests (auth + discovery, not timed): '
+        + ', '.join(f'{k} {v}' for k, v in setup.items())
+    )
+    if ceiling:
+        print(
+            f"server ceiling (raw http.client, no JSON decoding): list "
+            f"{ceiling['list']:.3f} s, {args.gets} GETs "
+            f"{ceiling['get']:.3f} s ({ceiling['gets_per_second']:.0f}/s)"
+        )
+    if deadline.skipped:
+        print(f'time limit reached; skipped: {", ".join(deadline.skipped)}')
+    data['setup_requests'] = setup
+    data['server_ceiling'] = ceiling
+    data['skipped'] = deadline.skipped
+    return data
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=(__doc__ or '').split('\n')[0]
+    )
+    parser.add_argument(
+        '--quick',
+        action='store_true',
+        help='fewer repetitions, GETs and creates',
+    )
+    parser.add_argument('--reps', type=int)
+    parser.add_argument('--gets', type=int)
+    parser.add_argument('--creates', type=int)
+    parser.add_argument('--snapshots', type=int, default=10000)
+    parser.add_argument(
+        '--clients',
+        default=','.join(clients.KINDS),
+        help='comma-separated subset of ' + ', '.join(clients.KINDS),
+    )
+    parser.add_argument(
+        '--time-limit', type=float, help='seconds the whole run may take'
+    )
+    parser.add_argument('--no-memory', action='store_true')
+    parser.add_argument('--no-import', action='store_true')
+    parser.add_argument('--json', help='also write the results here')
+    parser.add_argument('--memory-child', help=argparse.SUPPRESS)
+    parser.add_argument('--auth-url', help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.memory_child:
+        print(json.dumps(memory_child(args.memory_child, args.auth_url)))
+        return
+
+    args.reps = args.reps or (2 if args.quick else 5)
+    args.gets = args.gets or (200 if args.quick else 1000)
+    args.creates = args.creates or (50 if args.quick else 200)
+    limit = args.time_limit or (150.0 if args.quick else 900.0)
+    kinds = [k.strip() for k in args.clients.split(',') if k.strip()]
+    deadline = Deadline(limit)
+    snapshot_ids = [s['id'] for s in server.make_snapshots(args.snapshots)][
+        :: max(1, args.snapshots // 997)
+    ]
+
+    srv = Server(args.snapshots, limit + 120)
+    try:
+        print(f'server {srv.url} serving {args.snapshots} snapshots')
+        ceiling = server_ceiling(srv, snapshot_ids, args.gets)
+        print(
+            f"  server ceiling: list {ceiling['list']:.3f} s, "
+            f"{ceiling['gets_per_second']:.0f} GETs/s",
+            flush=True,
+        )
+        times, requests = timed_runs(
+            srv,
+            kinds,
+            args.reps,
+            args.gets,
+            args.creates,
+            snapshot_ids,
+            deadline,
+        )
+        mem = {} if args.no_memory else memory(srv, kinds, deadline)
+        imports = (
+            []
+            if args.no_import
+            else import_times(3 if args.quick else 9, deadline)
+        )
+    finally:
+        srv.stop()
+    data = report(
+        args, kinds, ceiling, times, requests, mem, imports, deadline
+    )
+    if args.json:
+        with open(args.json, 'w', encoding='utf-8') as out:
+            json.dump(data, out, indent=2, default=str)
+
+
+if __name__ == '__main__':
+    main()
