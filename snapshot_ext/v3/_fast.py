@@ -33,14 +33,15 @@ None of that depends on the object.  This module computes it once:
 :class:`PrecomputedFields`, a mixin placed before openstacksdk's class,
 makes openstacksdk's own code paths (``new``, ``existing``, responses of
 fetch, create, commit and delete, ``to_dict()``) use these tables, and
-:class:`Builder` makes listed objects directly from the decoded JSON.
-Either way an object equals (``==``, ``to_dict()``, ``repr()``, clean
-state) what openstacksdk builds for the same class and values.  Two
-things are shared that openstacksdk duplicates: equal values of the keys a
-class names in ``_repeated_keys`` within one listing (strings, which
-cannot change), and, until first used, the empty header and URI parts of
-listed objects.  Nothing in openstacksdk itself changes: only classes that
-use the mixin behave differently, and only in cost.
+:class:`Builder` makes listed objects directly from the decoded JSON
+(:func:`json_body` reads a page in one piece).  Either way an object
+equals (``==``, ``to_dict()``, ``repr()``, clean state) what openstacksdk
+builds for the same class and values.  What a listed object does not need
+yet is not stored: its header, URI and computed parts are made when first
+used, and within one listing equal values of the keys the class names in
+``_repeated_keys`` are stored once (they are strings, which cannot
+change).  Nothing in openstacksdk itself changes: only classes that use
+the mixin behave differently, and only in cost.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from collections.abc import Generator
 from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import MutableMapping
+import json
 import threading
 import time
 from typing import Any
@@ -59,6 +61,7 @@ import weakref
 
 from openstack import fields
 from openstack import resource
+import requests
 
 R = TypeVar('R', bound=resource.Resource)
 T = TypeVar('T')
@@ -67,6 +70,8 @@ T = TypeVar('T')
 MAX_SHARED_VALUES = 4096
 #: Locations kept per connection or listing (by project and zone), at most.
 MAX_LOCATIONS = 1024
+#: Key orders a :class:`Builder` keeps plans for, at most.
+MAX_SHAPES = 64
 #: Where :class:`Builder` keeps an object's location until the object's
 #: computed component is first used.
 LOCATION_ATTR = '_snapshot_ext_location'
@@ -242,7 +247,6 @@ class Plan:
         self.exact = exact
         #: (key, component, server name, default, type, list type)
         self.entries = tuple(entries)
-        self.keys = tuple(e[0] for e in entries)
         #: Every key with its value when absent, in order.
         self.template = {e[0]: e[3] for e in entries}
         body = [e for e in entries if e[1] == '_body']
@@ -792,7 +796,7 @@ class Builder(Generic[R]):
         shape = None
         if set(keys) <= self._as_is and self._renamable(keys):
             shape = _Shape(self._plan, keys, self.repeated, self.checked)
-        if len(self._shapes) < MAX_LOCATIONS:
+        if len(self._shapes) < MAX_SHAPES:
             self._shapes[keys] = shape
         return shape
 
@@ -927,6 +931,26 @@ class Builder(Generic[R]):
         except TypeError:
             pass
         return found
+
+
+# Response bodies ---------------------------------------------------------
+
+
+def json_body(response: requests.Response) -> Any:
+    """Decode a JSON response body, read in one piece.
+
+    ``response.json()`` has ``requests`` read the body in chunks of 10 KiB
+    and decode it to text first; a page of a thousand snapshots is about
+    half a megabyte.  For a response requested with ``stream=True`` this
+    reads it with one call and decodes the JSON from the bytes (UTF-8, 16
+    or 32, as JSON allows).  A body already read (``stream=False``, or by
+    keystoneauth's debug logging) is used as it is.
+
+    :param response: The response.
+    :returns: The decoded JSON.
+    :raises: ValueError when the body is not JSON.
+    """
+    return json.loads(b''.join(response.iter_content(chunk_size=None)))
 
 
 # Endpoints ---------------------------------------------------------------

@@ -512,10 +512,12 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
                 params=query_params,
                 headers=request_headers,
                 microversion=microversion,
+                # The page is read in one piece (see _fast.json_body).
+                stream=True,
             )
             exceptions.raise_from_response(response)
             try:
-                return response.json()
+                return _fast.json_body(response)
             except ValueError as exc:
                 raise exceptions.InvalidResponse(
                     f"the snapshot listing is not valid JSON: {exc}"

@@ -21,6 +21,7 @@ own Snapshot, without snapshot_ext's mixin, so that nothing of
 import copy
 import datetime
 import glob
+import io
 import json
 import os
 from typing import Any
@@ -32,6 +33,7 @@ from openstack import fields
 from openstack import resource
 from openstack import utils
 from openstack.block_storage.v3 import snapshot as stock_snapshot
+import requests
 
 from snapshot_ext.tests import base
 from snapshot_ext.tests.unit import fakes
@@ -746,3 +748,30 @@ class TestEndpointOverrideConfigured(fakes.ProxyTestCase):
         kwargs: dict[str, Any] = {}
         _fast.add_endpoint(self.proxy, kwargs)
         self.assertEqual({}, kwargs)
+
+
+class TestJSONBody(base.TestCase):
+    """Bodies read in one piece decode as ``response.json()`` does."""
+
+    def response(self, body: bytes) -> requests.Response:
+        response = requests.Response()
+        response.status_code = 200
+        response.raw = io.BytesIO(body)
+        return response
+
+    def test_streamed_body(self) -> None:
+        document = {'snapshots': [{'id': 'a', 'name': 'é'}]}
+        for encoding in ('utf-8', 'utf-16', 'utf-32'):
+            with self.subTest(encoding=encoding):
+                raw = json.dumps(document, ensure_ascii=False)
+                response = self.response(raw.encode(encoding))
+                self.assertEqual(document, _fast.json_body(response))
+
+    def test_body_already_read(self) -> None:
+        response = self.response(b'{"count": 3}')
+        self.assertEqual(b'{"count": 3}', response.content)
+        self.assertEqual({'count': 3}, _fast.json_body(response))
+
+    def test_not_json(self) -> None:
+        response = self.response(b'<html>Bad Gateway</html>')
+        self.assertRaises(ValueError, _fast.json_body, response)
