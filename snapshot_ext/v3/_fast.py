@@ -644,6 +644,8 @@ def _kept_as_is(types: tuple[type, ...] | None, exact: type | None) -> bool:
 
 
 def _may_be_list(types: tuple[type, ...] | None) -> bool:
+    """Tell whether a value of a key checked for these types may be a
+    list (``None``: not checked)."""
     if types is None:
         return True
     return any(issubclass(t, list) for t in types)
@@ -655,6 +657,7 @@ class _Shape:
     :param plan: The class's :class:`Plan`.
     :param keys: The server keys of the objects, in order.
     :param repeated: The builder's repeated keys.
+    :param checked: The builder's checked types, by server key.
     """
 
     __slots__ = ('renamed', 'stray', 'converted', 'repeated', 'lists')
