@@ -22,9 +22,13 @@ Plug it into a connection with a clouds.yaml vendor hook
     snapshot_ext.register(conn)
     for snap in conn.block_storage.snapshots(status='available'):
         print(snap.name, snap.created)
+
+For type checkers, :func:`proxy` returns the same proxy with its real
+type: ``bs = snapshot_ext.proxy(conn)``.
 """
 
 from snapshot_ext.registration import is_registered
+from snapshot_ext.registration import proxy
 from snapshot_ext.registration import register
 
-__all__ = ['register', 'is_registered']
+__all__ = ['register', 'is_registered', 'proxy']

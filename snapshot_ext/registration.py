@@ -123,3 +123,25 @@ def is_registered(conn: _connection.Connection) -> bool:
     :returns: ``True`` when ``conn`` uses snapshot_ext's proxy.
     """
     return bool(getattr(type(conn), '_snapshot_ext_registered', False))
+
+
+def proxy(conn: _connection.Connection) -> _v3_proxy.Proxy:
+    """Return ``conn``'s block-storage proxy, typed as snapshot_ext's.
+
+    ``conn.block_storage`` works the same at run time; type checkers,
+    though, only know openstacksdk's own proxy types for it.  This
+    registers ``conn`` when it is not yet (no request is sent for that)
+    and returns the proxy with its real type.
+
+    :param conn: The connection.
+    :returns: The :class:`snapshot_ext.v3._proxy.Proxy` of ``conn``.
+    :raises: TypeError when the cloud's block-storage API is not v3.
+    """
+    register(conn)
+    block_storage: Any = conn.block_storage
+    if not isinstance(block_storage, _v3_proxy.Proxy):
+        raise TypeError(
+            f"the block-storage service of this connection is "
+            f"{type(block_storage).__name__}, not the v3 API"
+        )
+    return block_storage

@@ -45,8 +45,8 @@ from snapshot_ext.v3 import _fast
 from snapshot_ext.v3 import _filters
 from snapshot_ext.v3 import _microversion as mv
 from snapshot_ext.v3 import _pages
-from snapshot_ext.v3 import _transport
 from snapshot_ext.v3 import _prune
+from snapshot_ext.v3 import _transport
 from snapshot_ext.v3 import _validate
 from snapshot_ext.v3 import _wait
 from snapshot_ext.v3 import snapshot as _snapshot
@@ -126,7 +126,7 @@ class Proxy(_stock_proxy.Proxy):
         """The microversion sent with every snapshot request.
 
         Negotiated on first use as the highest version both the cloud and
-        snapshot_ext support (at most |max_mv|), or lower when clouds.yaml
+        snapshot_ext support (at most 3.71), or lower when clouds.yaml
         sets ``block_storage_api_version``.  ``None`` when the cloud
         announces no microversions.
         """

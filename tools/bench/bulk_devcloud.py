@@ -63,6 +63,8 @@ sys.path.insert(0, REPO_DIR)
 import openstack  # noqa: E402
 from openstack import exceptions as sdk_exceptions  # noqa: E402
 
+import snapshot_ext  # noqa: E402
+
 MODES = (
     'one-by-one',
     'sequential',
@@ -191,7 +193,7 @@ def main(argv: collections.abc.Sequence[str] | None = None) -> int:
         return 2
     os.environ['OS_CLIENT_CONFIG_FILE'] = config
     conn = openstack.connect(cloud=args.cloud)
-    proxy = conn.block_storage
+    proxy = snapshot_ext.proxy(conn)
     tag = uuid.uuid4().hex[:8]
     vol = proxy.create_volume(size=1, name=f'bench-bulk-{tag}')
     timings: dict[str, list[float]] = {m: [] for m in modes}

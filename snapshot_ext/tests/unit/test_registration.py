@@ -43,6 +43,20 @@ class TestRegister(fakes.ProxyTestCase):
         self.assertIs(_proxy.Proxy, type(self.conn.block_storage))
         self.assertIsInstance(self.conn.block_storage, stock_proxy.Proxy)
 
+    def test_proxy_registers_and_returns_the_typed_proxy(self) -> None:
+        bs = snapshot_ext.proxy(self.conn)
+        self.assertTrue(snapshot_ext.is_registered(self.conn))
+        self.assertIs(_proxy.Proxy, type(bs))
+        self.assertIs(bs, self.conn.block_storage)
+        self.assertIs(bs, snapshot_ext.proxy(self.conn))
+        self.assertEqual([], self.api_requests())
+
+    def test_proxy_refuses_a_non_v3_block_storage(self) -> None:
+        snapshot_ext.register(self.conn)
+        self.conn._proxies['block-storage'] = object()
+        exc = self.assertRaises(TypeError, snapshot_ext.proxy, self.conn)
+        self.assertIn('not the v3 API', str(exc))
+
     def test_unregistered_connection(self) -> None:
         self.assertFalse(snapshot_ext.is_registered(self.conn))
         self.assertIs(stock_proxy.Proxy, type(self.conn.block_storage))
