@@ -134,8 +134,9 @@ class TestRefusedBeforeSending(base.FunctionalTestCase):
             self.proxy.set_snapshot_metadata, self.snap, **{'what?': 'y'}
         )
         self.assertIn("'what?'", str(exc))
-        self.refused(self.proxy.replace_snapshot_metadata, self.snap,
-                     **{'a/b': 'y'})
+        self.refused(
+            self.proxy.replace_snapshot_metadata, self.snap, **{'a/b': 'y'}
+        )
         self.assertUnchanged()
 
     def test_delete_metadata_keys_given_as_one_string(self):

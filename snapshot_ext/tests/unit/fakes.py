@@ -21,7 +21,6 @@ keystoneauth adapter, discovery) without a network.
 Typical use::
 
     class TestSomething(fakes.ProxyTestCase):
-
         def test_get(self) -> None:
             self.mock('GET', '/snapshots/abc', capture='snapshot_show_mv3.71')
             snap = self.proxy.get_snapshot('abc')
@@ -329,7 +328,8 @@ class ProxyTestCase(base.TestCase):
         :returns: The requests, oldest first.
         """
         return [
-            r for r in self.requests_mock.request_history
+            r
+            for r in self.requests_mock.request_history
             if self.is_discovery(r)
         ]
 
@@ -339,7 +339,7 @@ class ProxyTestCase(base.TestCase):
         :returns: The requests, oldest first, since the test started or
             since the last :meth:`forget_requests`.
         """
-        history = self.requests_mock.request_history[self._forgotten:]
+        history = self.requests_mock.request_history[self._forgotten :]
         return [r for r in history if not self.is_discovery(r)]
 
     def assert_no_api_request(self) -> None:

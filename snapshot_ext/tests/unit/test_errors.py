@@ -25,7 +25,6 @@ ACTION = f'/snapshots/{SID}/action'
 
 
 class TestServerErrors(fakes.ProxyTestCase):
-
     def check(
         self,
         capture: str,
@@ -53,7 +52,9 @@ class TestServerErrors(fakes.ProxyTestCase):
 
     def test_reset_status_invalid(self) -> None:
         self.check(
-            'err_reset_status_invalid', 'POST', ACTION,
+            'err_reset_status_invalid',
+            'POST',
+            ACTION,
             lambda: self.proxy.reset_snapshot_status(SID, 'error'),
             sdk_exceptions.BadRequestException,
             json={'os-reset_status': {'status': 'error'}},
@@ -61,7 +62,9 @@ class TestServerErrors(fakes.ProxyTestCase):
 
     def test_force_delete_forbidden(self) -> None:
         exc = self.check(
-            'err_demo_force_delete_403', 'POST', ACTION,
+            'err_demo_force_delete_403',
+            'POST',
+            ACTION,
             lambda: self.proxy.delete_snapshot(SID, force=True),
             sdk_exceptions.ForbiddenException,
             json={'os-force_delete': {}},
@@ -70,14 +73,18 @@ class TestServerErrors(fakes.ProxyTestCase):
 
     def test_get_not_found(self) -> None:
         self.check(
-            'err_get_deleted_404', 'GET', f'/snapshots/{SID}',
+            'err_get_deleted_404',
+            'GET',
+            f'/snapshots/{SID}',
             lambda: self.proxy.get_snapshot(SID),
             sdk_exceptions.NotFoundException,
         )
 
     def test_update_refused(self) -> None:
         self.check(
-            'err_update_empty_body', 'PUT', f'/snapshots/{SID}',
+            'err_update_empty_body',
+            'PUT',
+            f'/snapshots/{SID}',
             lambda: self.proxy.update_snapshot(SID, name='x'),
             sdk_exceptions.BadRequestException,
             json={'snapshot': {'name': 'x'}},
@@ -85,7 +92,9 @@ class TestServerErrors(fakes.ProxyTestCase):
 
     def test_create_refused(self) -> None:
         self.check(
-            'err_create_snapshot_volume_in_error', 'POST', '/snapshots',
+            'err_create_snapshot_volume_in_error',
+            'POST',
+            '/snapshots',
             lambda: self.proxy.create_snapshot(volume_id=VID),
             sdk_exceptions.BadRequestException,
             json={'snapshot': {'volume_id': VID}},
@@ -93,7 +102,9 @@ class TestServerErrors(fakes.ProxyTestCase):
 
     def test_set_status_refused(self) -> None:
         self.check(
-            'err_uss_creating_to_deleting', 'POST', ACTION,
+            'err_uss_creating_to_deleting',
+            'POST',
+            ACTION,
             lambda: self.proxy.set_snapshot_status(SID, 'deleting'),
             sdk_exceptions.BadRequestException,
             json={'os-update_snapshot_status': {'status': 'deleting'}},
@@ -101,7 +112,9 @@ class TestServerErrors(fakes.ProxyTestCase):
 
     def test_microversion_refused_by_server(self) -> None:
         exc = self.check(
-            'err_mv_too_new', 'GET', f'/snapshots/{SID}',
+            'err_mv_too_new',
+            'GET',
+            f'/snapshots/{SID}',
             lambda: self.proxy.get_snapshot(SID),
             sdk_exceptions.HttpException,
         )
@@ -109,7 +122,9 @@ class TestServerErrors(fakes.ProxyTestCase):
 
     def test_list_refused(self) -> None:
         self.check(
-            'err_list_offset', 'GET', '/snapshots',
+            'err_list_offset',
+            'GET',
+            '/snapshots',
             lambda: list(self.proxy.snapshots(details=False, offset=0)),
             sdk_exceptions.BadRequestException,
             query={'offset': ['0']},
@@ -117,17 +132,27 @@ class TestServerErrors(fakes.ProxyTestCase):
 
     def test_metadata_refused(self) -> None:
         self.check(
-            'err_metadata_key_too_long', 'PUT', f'/snapshots/{SID}/metadata',
+            'err_metadata_key_too_long',
+            'PUT',
+            f'/snapshots/{SID}/metadata',
             lambda: self.proxy.replace_snapshot_metadata(SID, k='v'),
             sdk_exceptions.BadRequestException,
             json={'metadata': {'k': 'v'}},
         )
 
     def test_over_limit(self) -> None:
-        self.mock('GET', f'/snapshots/{SID}', status_code=413, json={
-            'overLimit': {'code': 413, 'message': 'Too many requests',
-                          'retryAfter': '0'}
-        })
+        self.mock(
+            'GET',
+            f'/snapshots/{SID}',
+            status_code=413,
+            json={
+                'overLimit': {
+                    'code': 413,
+                    'message': 'Too many requests',
+                    'retryAfter': '0',
+                }
+            },
+        )
         exc = self.assertRaises(
             sdk_exceptions.HttpException, self.proxy.get_snapshot, SID
         )
@@ -136,8 +161,13 @@ class TestServerErrors(fakes.ProxyTestCase):
         self.assertEqual(fakes.REQUEST_ID, exc.request_id)
 
     def test_error_without_json_body(self) -> None:
-        self.mock('DELETE', f'/snapshots/{SID}', status_code=500,
-                  text='', headers={'x-openstack-request-id': 'req-x'})
+        self.mock(
+            'DELETE',
+            f'/snapshots/{SID}',
+            status_code=500,
+            text='',
+            headers={'x-openstack-request-id': 'req-x'},
+        )
         exc = self.assertRaises(
             sdk_exceptions.HttpException, self.proxy.delete_snapshot, SID
         )

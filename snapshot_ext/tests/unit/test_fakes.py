@@ -18,7 +18,6 @@ SID = fakes.SNAPSHOT_ID
 
 
 class TestProxyTestCase(fakes.ProxyTestCase):
-
     def test_setup_sends_nothing(self) -> None:
         self.assertEqual([], self.requests_mock.request_history)
 

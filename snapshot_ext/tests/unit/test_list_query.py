@@ -34,7 +34,6 @@ ALLOWED = (
 
 
 class ListTestCase(fakes.ProxyTestCase):
-
     def setUp(self) -> None:
         super().setUp()
         self.mock('GET', DETAIL, json={'snapshots': []})
@@ -64,7 +63,6 @@ class ListTestCase(fakes.ProxyTestCase):
 
 
 class TestListQuery(ListTestCase):
-
     def test_details(self) -> None:
         self.assert_list_query({})
         self.assert_list_query({}, details=True)
@@ -106,11 +104,12 @@ class TestListQuery(ListTestCase):
 
     def test_all_projects_matches_capture(self) -> None:
         self.mock('GET', DETAIL, capture='snapshot_list_all_tenants_admin')
-        snaps = list(self.proxy.snapshots(
-            all_projects=True, name='demo-snap-65d279'
-        ))
-        self.assertEqual(['b233e125-00b7-4c40-af1a-199b522d2673'],
-                         [s.id for s in snaps])
+        snaps = list(
+            self.proxy.snapshots(all_projects=True, name='demo-snap-65d279')
+        )
+        self.assertEqual(
+            ['b233e125-00b7-4c40-af1a-199b522d2673'], [s.id for s in snaps]
+        )
         (request,) = self.api_requests()
         method, path, query, _ = self.captured_request(
             'snapshot_list_all_tenants_admin'
@@ -121,7 +120,8 @@ class TestListQuery(ListTestCase):
         self.assert_refused(
             exceptions.InvalidSnapshotQuery,
             'give all_projects or all_tenants, not both',
-            all_projects=True, all_tenants=True,
+            all_projects=True,
+            all_tenants=True,
         )
 
     def test_project_id_with_all_projects(self) -> None:
@@ -129,19 +129,27 @@ class TestListQuery(ListTestCase):
             warnings.simplefilter('always')
             self.assert_list_query(
                 {'project_id': ['p'], 'all_tenants': ['1']},
-                project_id='p', all_projects=True,
+                project_id='p',
+                all_projects=True,
             )
         self.assertEqual(
-            [], [w for w in caught
-                 if issubclass(w.category, _query.ProjectFilterWarning)]
+            [],
+            [
+                w
+                for w in caught
+                if issubclass(w.category, _query.ProjectFilterWarning)
+            ],
         )
 
     def test_project_id_without_all_projects_warns(self) -> None:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter('always')
             self.assert_list_query({'project_id': ['p']}, project_id='p')
-        relevant = [w for w in caught
-                    if issubclass(w.category, _query.ProjectFilterWarning)]
+        relevant = [
+            w
+            for w in caught
+            if issubclass(w.category, _query.ProjectFilterWarning)
+        ]
         self.assertEqual(1, len(relevant))
         self.assertIn('all_projects=True', str(relevant[0].message))
 
@@ -160,7 +168,8 @@ class TestListQuery(ListTestCase):
     def test_sort_key_and_dir(self) -> None:
         self.assert_list_query(
             {'sort_key': ['created_at'], 'sort_dir': ['asc']},
-            sort_key='created_at', sort_dir='asc',
+            sort_key='created_at',
+            sort_dir='asc',
         )
         self.assert_list_query({'sort_key': ['size']}, sort_key='size')
 
@@ -170,7 +179,8 @@ class TestListQuery(ListTestCase):
                 self.assert_refused(
                     exceptions.InvalidSnapshotQuery,
                     'sort cannot be combined with sort_key/sort_dir',
-                    sort='created_at', **extra,
+                    sort='created_at',
+                    **extra,
                 )
 
     def test_bad_sort_refused(self) -> None:
@@ -188,17 +198,21 @@ class TestListQuery(ListTestCase):
                 )
         self.assert_refused(
             exceptions.InvalidSnapshotQuery,
-            "sort_dir must be 'asc' or 'desc'", sort_dir='up',
+            "sort_dir must be 'asc' or 'desc'",
+            sort_dir='up',
         )
         self.assert_refused(
-            exceptions.InvalidSnapshotQuery, 'sort_key must be a string',
+            exceptions.InvalidSnapshotQuery,
+            'sort_key must be a string',
             sort_key='',
         )
 
     def test_limit_offset_marker(self) -> None:
         self.assert_list_query(
             {'limit': ['3'], 'offset': ['0'], 'marker': ['m-1']},
-            limit=3, offset=0, marker='m-1',
+            limit=3,
+            offset=0,
+            marker='m-1',
         )
 
     def test_bad_paging_values_refused(self) -> None:
@@ -228,16 +242,16 @@ class TestListQuery(ListTestCase):
         list(self.proxy.snapshots(metadata=meta))
         (request,) = self.api_requests()
         self.assert_request(
-            request, 'GET', DETAIL,
+            request,
+            'GET',
+            DETAIL,
             query={'metadata': ['{"a": "b c", "k": "v"}']},
         )
         sent = self.parse_query(request)['metadata'][0]
         self.assertEqual(meta, json.loads(sent))
 
     def parse_query(self, request: Any) -> dict[str, list[str]]:
-        return urllib.parse.parse_qs(
-            urllib.parse.urlsplit(request.url).query
-        )
+        return urllib.parse.parse_qs(urllib.parse.urlsplit(request.url).query)
 
     def test_bad_metadata_filter_refused(self) -> None:
         for value in ({'k': 1}, 'k=v', {1: 'v'}):
@@ -263,9 +277,12 @@ class TestListQuery(ListTestCase):
 
     def test_like_filters(self) -> None:
         cases = [
-            ('name~', 'name~'), ('name_like', 'name~'),
-            ('status~', 'status~'), ('status_like', 'status~'),
-            ('volume_id~', 'volume_id~'), ('volume_id_like', 'volume_id~'),
+            ('name~', 'name~'),
+            ('name_like', 'name~'),
+            ('status~', 'status~'),
+            ('status_like', 'status~'),
+            ('volume_id~', 'volume_id~'),
+            ('volume_id_like', 'volume_id~'),
         ]
         for client, server in cases:
             with self.subTest(filter=client):
@@ -275,24 +292,23 @@ class TestListQuery(ListTestCase):
         self.forget_requests()
         list(self.proxy.snapshots(details=False, name_like='ext'))
         (request,) = self.api_requests()
-        method, path, query, _ = self.captured_request(
-            'list_like_filter_name'
-        )
+        method, path, query, _ = self.captured_request('list_like_filter_name')
         self.assert_request(request, method, path, query=query)
 
     def test_like_filter_given_twice_refused(self) -> None:
         self.assert_refused(
-            exceptions.InvalidSnapshotQuery, 'name~ was given twice',
+            exceptions.InvalidSnapshotQuery,
+            'name~ was given twice',
             **{'name~': 'a', 'name_like': 'b'},
         )
 
     def test_string_filter_types(self) -> None:
-        for name in ('name', 'status', 'volume_id', 'project_id',
-                     'name_like'):
+        for name in ('name', 'status', 'volume_id', 'project_id', 'name_like'):
             with self.subTest(filter=name):
                 self.assert_refused(
                     exceptions.InvalidSnapshotQuery,
-                    f'{name} must be a string, got 5', **{name: 5},
+                    f'{name} must be a string, got 5',
+                    **{name: 5},
                 )
         for value in ('yes', 'false', 1):
             with self.subTest(all_projects=value):
@@ -317,13 +333,17 @@ class TestListQuery(ListTestCase):
         self.assert_refused(
             exceptions.InvalidSnapshotQuery,
             'unknown snapshot list filter(s): bar, foo;',
-            foo=1, bar=2,
+            foo=1,
+            bar=2,
         )
 
     def test_unknown_filter_dropped_when_allowed(self) -> None:
         self.forget_requests()
-        list(self.proxy.snapshots(foo='bar', name='n',
-                                  allow_unknown_params=True))
+        list(
+            self.proxy.snapshots(
+                foo='bar', name='n', allow_unknown_params=True
+            )
+        )
         (request,) = self.api_requests()
         self.assert_request(request, 'GET', DETAIL, query={'name': ['n']})
 
@@ -334,7 +354,8 @@ class TestListQuery(ListTestCase):
         )
         self.assertRaises(
             exceptions.InvalidSnapshotQuery,
-            self.proxy.snapshot_pages, foo=1,
+            self.proxy.snapshot_pages,
+            foo=1,
         )
         self.assert_no_api_request()
 
@@ -342,16 +363,15 @@ class TestListQuery(ListTestCase):
         self.mock('GET', DETAIL, capture='err_list_bad_sort_key')
         exc = self.assertRaises(
             sdk_exceptions.BadRequestException,
-            list, self.proxy.snapshots(sort='bogus:asc'),
+            list,
+            self.proxy.snapshots(sort='bogus:asc'),
         )
         self.assertEqual(
             'Invalid input received: Invalid sort key', exc.details
         )
         self.assertEqual(fakes.REQUEST_ID, exc.request_id)
         (request,) = self.api_requests()
-        method, path, query, _ = self.captured_request(
-            'err_list_bad_sort_key'
-        )
+        method, path, query, _ = self.captured_request('err_list_bad_sort_key')
         self.assert_request(request, method, path, query=query)
 
 
@@ -374,8 +394,7 @@ class TestListQueryAt30(ListTestCase):
             ({'status_like': 'x'}, 'like filter status~', '3.34'),
             ({'volume_id~': 'x'}, 'like filter volume_id~', '3.34'),
             ({'sort': 'name:asc'}, 'sorting snapshots by name', '3.30'),
-            ({'sort': [('name', 'asc')]}, 'sorting snapshots by name',
-             '3.30'),
+            ({'sort': [('name', 'asc')]}, 'sorting snapshots by name', '3.30'),
             ({'sort_key': 'name'}, 'sorting snapshots by name', '3.30'),
         ]
         for kwargs, feature, required in cases:
@@ -423,13 +442,16 @@ class TestListQueryFeatureGates(ListTestCase):
         assert isinstance(exc, exceptions.MicroversionUnavailable)
         self.assertEqual('3.44', exc.available)
         self.assert_refused(
-            exceptions.MicroversionUnavailable, 'consumes_quota filter',
+            exceptions.MicroversionUnavailable,
+            'consumes_quota filter',
             consumes_quota=False,
         )
         # Older gates pass at 3.44.
         self.assert_list_query(
             {'metadata': ['{"k": "v"}'], 'name~': ['x'], 'sort': ['name']},
-            metadata={'k': 'v'}, name_like='x', sort='name',
+            metadata={'k': 'v'},
+            name_like='x',
+            sort='name',
         )
 
 
@@ -458,13 +480,17 @@ class TestListQueryGateBoundaries(fakes.ProxyTestCase):
                         )
                         (request,) = self.api_requests()
                         self.assert_request(
-                            request, 'GET', DETAIL, query=expected,
+                            request,
+                            'GET',
+                            DETAIL,
+                            query=expected,
                             microversion=version,
                         )
                     else:
                         exc = self.assertRaises(
                             exceptions.MicroversionUnavailable,
-                            conn.block_storage.snapshots, **kwargs,
+                            conn.block_storage.snapshots,
+                            **kwargs,
                         )
                         self.assertEqual(gate, exc.required)
                         self.assertEqual(version, exc.available)

@@ -46,11 +46,11 @@ class EveryCallMixin(fakes.ProxyTestCase):
         self.mock('PUT', meta, json={'metadata': {'a': 'b'}})
         self.mock('GET', f'{meta}/a', json={'meta': {'a': 'b'}})
         self.mock('DELETE', f'{meta}/a')
-        self.mock('POST', '/manageable_snapshots', status_code=202,
-                  json=SHOW)
+        self.mock('POST', '/manageable_snapshots', status_code=202, json=SHOW)
         self.mock('POST', '/os-snapshot-manage', status_code=202, json=SHOW)
-        self.mock('GET', '/manageable_snapshots',
-                  json={'manageable-snapshots': []})
+        self.mock(
+            'GET', '/manageable_snapshots', json={'manageable-snapshots': []}
+        )
 
     def call_everything(self) -> int:
         """Call every verb once; return how many requests that makes."""
@@ -95,7 +95,6 @@ class EveryCallMixin(fakes.ProxyTestCase):
 
 
 class TestNegotiatedAt371(EveryCallMixin):
-
     def test_every_call_carries_3_71(self) -> None:
         self.assert_every_call_carries('volume 3.71')
         self.assertEqual('3.71', self.proxy.snapshot_microversion)
@@ -122,8 +121,9 @@ class TestServerMaxAboveOurs(fakes.ProxyTestCase):
         self.mock('GET', f'/snapshots/{SID}', json=SHOW)
         self.proxy.get_snapshot(SID)
         (request,) = self.api_requests()
-        self.assert_request(request, 'GET', f'/snapshots/{SID}',
-                            microversion='3.71')
+        self.assert_request(
+            request, 'GET', f'/snapshots/{SID}', microversion='3.71'
+        )
 
 
 class TestConfiguredCeiling(EveryCallMixin):
@@ -143,7 +143,8 @@ class TestConfiguredCeiling(EveryCallMixin):
     def test_feature_above_ceiling_refused(self) -> None:
         exc = self.assertRaises(
             exceptions.MicroversionUnavailable,
-            self.proxy.snapshots, consumes_quota=True,
+            self.proxy.snapshots,
+            consumes_quota=True,
         )
         self.assertEqual('3.65', exc.required)
         self.assertEqual('3.50', exc.available)
@@ -154,7 +155,9 @@ class TestConfiguredCeiling(EveryCallMixin):
         self.proxy.create_snapshot(volume_id=VID, force=True)
         (request,) = self.api_requests()
         self.assert_request(
-            request, 'POST', '/snapshots',
+            request,
+            'POST',
+            '/snapshots',
             json={'snapshot': {'volume_id': VID, 'force': True}},
         )
 
@@ -182,14 +185,14 @@ class TestNoMicroversions(EveryCallMixin):
     def test_feature_refused(self) -> None:
         exc = self.assertRaises(
             exceptions.MicroversionUnavailable,
-            self.proxy.snapshot_pages, with_count=True,
+            self.proxy.snapshot_pages,
+            with_count=True,
         )
         self.assertIn('3.0 (no microversion announced)', str(exc))
         self.assert_no_api_request()
 
 
 class TestPerProxy(fakes.ProxyTestCase):
-
     def test_each_connection_negotiates_its_own(self) -> None:
         other = self.make_connection(api_version='3.40')
         snapshot_ext.register(other)
@@ -198,19 +201,23 @@ class TestPerProxy(fakes.ProxyTestCase):
         other.block_storage.get_snapshot(SID)
         self.proxy.get_snapshot(SID)
         first, second, third = self.api_requests()
-        self.assert_request(first, 'GET', f'/snapshots/{SID}',
-                            microversion='3.71')
-        self.assert_request(second, 'GET', f'/snapshots/{SID}',
-                            microversion='3.40')
-        self.assert_request(third, 'GET', f'/snapshots/{SID}',
-                            microversion='3.71')
+        self.assert_request(
+            first, 'GET', f'/snapshots/{SID}', microversion='3.71'
+        )
+        self.assert_request(
+            second, 'GET', f'/snapshots/{SID}', microversion='3.40'
+        )
+        self.assert_request(
+            third, 'GET', f'/snapshots/{SID}', microversion='3.71'
+        )
 
     def test_explicit_microversion_for_a_listing(self) -> None:
         self.mock('GET', '/snapshots/detail', json={'snapshots': []})
         list(self.proxy.snapshots(microversion='3.60'))
         (request,) = self.api_requests()
-        self.assert_request(request, 'GET', '/snapshots/detail',
-                            microversion='3.60')
+        self.assert_request(
+            request, 'GET', '/snapshots/detail', microversion='3.60'
+        )
 
 
 class _FakeAdapter:
@@ -238,7 +245,6 @@ class _FakeAdapter:
 
 
 class TestNegotiate(base.TestCase):
-
     def test_parse(self) -> None:
         self.assertEqual((3, 45), mv.parse('3.45'))
         self.assertEqual((3, 0), mv.parse(None))
@@ -257,8 +263,12 @@ class TestNegotiate(base.TestCase):
             (_FakeAdapter(None), None),
             (_FakeAdapter((3, 71), min_version=(3, 80)), None),
             (_FakeAdapter((3, 71), min_version=None), '3.71'),
-            (_FakeAdapter(
-                (3, 71), error=ks_exceptions.DiscoveryFailure('x')), None),
+            (
+                _FakeAdapter(
+                    (3, 71), error=ks_exceptions.DiscoveryFailure('x')
+                ),
+                None,
+            ),
         ]
         for adapter, expected in cases:
             with self.subTest(expected=expected):
@@ -277,7 +287,10 @@ class TestNegotiate(base.TestCase):
         self.assertEqual('3.44', mv.require(adapter, 'x', '3.10'))
         exc = self.assertRaises(
             exceptions.MicroversionUnavailable,
-            mv.require, adapter, 'with_count', '3.45',
+            mv.require,
+            adapter,
+            'with_count',
+            '3.45',
         )
         self.assertEqual(
             'with_count needs Block Storage API microversion 3.45 or '

@@ -57,7 +57,6 @@ def _href(marker: str, host: str = fakes.HOST) -> str:
 
 
 class TestPages(fakes.ProxyTestCase):
-
     def mock_pages(self, *bodies: dict[str, Any] | int) -> None:
         """Answer successive listing GETs with these bodies or statuses.
 
@@ -68,18 +67,23 @@ class TestPages(fakes.ProxyTestCase):
         responses: list[dict[str, Any]] = []
         for body in bodies:
             if isinstance(body, int):
-                responses.append({
-                    'status_code': body,
-                    'json': {'itemNotFound': {'code': body,
-                                              'message': 'gone'}},
-                    'headers': HEADERS,
-                })
+                responses.append(
+                    {
+                        'status_code': body,
+                        'json': {
+                            'itemNotFound': {'code': body, 'message': 'gone'}
+                        },
+                        'headers': HEADERS,
+                    }
+                )
             else:
-                responses.append({
-                    'status_code': 200,
-                    'json': copy.deepcopy(body),
-                    'headers': HEADERS,
-                })
+                responses.append(
+                    {
+                        'status_code': 200,
+                        'json': copy.deepcopy(body),
+                        'headers': HEADERS,
+                    }
+                )
         self.requests_mock.get(fakes.ENDPOINT + DETAIL, responses)
 
     def test_two_captured_pages(self) -> None:
@@ -106,7 +110,9 @@ class TestPages(fakes.ProxyTestCase):
         )
         self.assert_request(second, method, path, query=query)
         self.assert_request(
-            third, 'GET', DETAIL,
+            third,
+            'GET',
+            DETAIL,
             query={'limit': ['2'], 'volume_id': [VID], 'marker': [MARKER2]},
         )
 
@@ -131,10 +137,12 @@ class TestPages(fakes.ProxyTestCase):
         page = next(pages)
         self.assertEqual(4, page.count)
         self.assertEqual(1, len(page))
-        self.assertEqual('fa4e02e6-0698-4dd8-afc8-5bbb76cd2fa5',
-                         page.items[0].id)
-        self.assertEqual('fa4e02e6-0698-4dd8-afc8-5bbb76cd2fa5',
-                         page.next_marker)
+        self.assertEqual(
+            'fa4e02e6-0698-4dd8-afc8-5bbb76cd2fa5', page.items[0].id
+        )
+        self.assertEqual(
+            'fa4e02e6-0698-4dd8-afc8-5bbb76cd2fa5', page.next_marker
+        )
         (request,) = self.api_requests()
         method, path, query, _ = self.captured_request(
             'snapshot_list_with_count'
@@ -148,15 +156,19 @@ class TestPages(fakes.ProxyTestCase):
         page1['count'] = 3
         page2 = copy.deepcopy(PAGE2)
         page2['count'] = 3
-        page2['snapshots_links'] = [{
-            'rel': 'next',
-            'href': fakes.ENDPOINT + DETAIL + '?marker=' + PAGE2_IDS[0],
-        }]
+        page2['snapshots_links'] = [
+            {
+                'rel': 'next',
+                'href': fakes.ENDPOINT + DETAIL + '?marker=' + PAGE2_IDS[0],
+            }
+        ]
         page2['snapshots'] = page2['snapshots'][:1]
         self.mock_pages(page1, page2, {'snapshots': [], 'count': 3})
-        pages = list(self.proxy.snapshot_pages(
-            page_size=2, volume_id=VID, with_count=True
-        ))
+        pages = list(
+            self.proxy.snapshot_pages(
+                page_size=2, volume_id=VID, with_count=True
+            )
+        )
         self.assertEqual([2, 1], [len(p) for p in pages])
         self.assertIsNone(pages[-1].next_marker)
         self.assertEqual(2, len(self.api_requests()))
@@ -167,18 +179,17 @@ class TestPages(fakes.ProxyTestCase):
         page2 = copy.deepcopy(PAGE2)
         page2['count'] = 4
         self.mock_pages(page2, {'snapshots': [], 'count': 4})
-        pages = list(self.proxy.snapshot_pages(
-            page_size=2, volume_id=VID, with_count=True, marker=MARKER1
-        ))
-        self.assertEqual([len(PAGE2['snapshots']), 0],
-                         [len(p) for p in pages])
+        pages = list(
+            self.proxy.snapshot_pages(
+                page_size=2, volume_id=VID, with_count=True, marker=MARKER1
+            )
+        )
+        self.assertEqual([len(PAGE2['snapshots']), 0], [len(p) for p in pages])
         self.assertEqual(2, len(self.api_requests()))
 
     def test_max_items_caps_total(self) -> None:
         self.mock_pages(PAGE1, PAGE2)
-        snaps = list(self.proxy.snapshots(
-            limit=2, volume_id=VID, max_items=3
-        ))
+        snaps = list(self.proxy.snapshots(limit=2, volume_id=VID, max_items=3))
         self.assertEqual(PAGE1_IDS + PAGE2_IDS[:1], [s.id for s in snaps])
         first, second = self.api_requests()
         self.assert_request(
@@ -186,7 +197,9 @@ class TestPages(fakes.ProxyTestCase):
         )
         # Only one more item is wanted, so only one is asked for.
         self.assert_request(
-            second, 'GET', DETAIL,
+            second,
+            'GET',
+            DETAIL,
             query={'limit': ['1'], 'volume_id': [VID], 'marker': [MARKER1]},
         )
 
@@ -215,7 +228,9 @@ class TestPages(fakes.ProxyTestCase):
     def test_page_size_and_other_limit_refused(self) -> None:
         exc = self.assertRaises(
             exceptions.InvalidSnapshotQuery,
-            self.proxy.snapshot_pages, page_size=2, limit=3,
+            self.proxy.snapshot_pages,
+            page_size=2,
+            limit=3,
         )
         self.assertIn('give page_size or limit', str(exc))
         self.assert_no_api_request()
@@ -225,15 +240,18 @@ class TestPages(fakes.ProxyTestCase):
             with self.subTest(page_size=size):
                 self.assertRaises(
                     exceptions.InvalidSnapshotQuery,
-                    self.proxy.snapshot_pages, page_size=size,
+                    self.proxy.snapshot_pages,
+                    page_size=size,
                 )
         self.assert_no_api_request()
 
     def test_not_paginated(self) -> None:
         self.mock_pages(PAGE1, PAGE1, PAGE2)
-        pages = list(self.proxy.snapshot_pages(
-            page_size=2, volume_id=VID, paginated=False
-        ))
+        pages = list(
+            self.proxy.snapshot_pages(
+                page_size=2, volume_id=VID, paginated=False
+            )
+        )
         self.assertEqual(1, len(pages))
         self.assertEqual(PAGE1_IDS, [s.id for s in pages[0]])
         snaps = list(self.proxy.snapshots(limit=2, paginated=False))
@@ -245,22 +263,30 @@ class TestPages(fakes.ProxyTestCase):
         self.assert_request(second, 'GET', DETAIL, query={'limit': ['2']})
 
     def test_summary_listing_pages(self) -> None:
-        self.requests_mock.get(fakes.ENDPOINT + '/snapshots', [
-            {'json': _page(['a', 'b'], _href('b'))},
-            {'json': _page([])},
-        ])
+        self.requests_mock.get(
+            fakes.ENDPOINT + '/snapshots',
+            [
+                {'json': _page(['a', 'b'], _href('b'))},
+                {'json': _page([])},
+            ],
+        )
         ids = [s.id for s in self.proxy.snapshots(details=False, limit=2)]
         self.assertEqual(['a', 'b'], ids)
         first, second = self.api_requests()
-        self.assert_request(first, 'GET', '/snapshots',
-                            query={'limit': ['2']})
-        self.assert_request(second, 'GET', '/snapshots',
-                            query={'limit': ['2'], 'marker': ['b']})
+        self.assert_request(first, 'GET', '/snapshots', query={'limit': ['2']})
+        self.assert_request(
+            second,
+            'GET',
+            '/snapshots',
+            query={'limit': ['2'], 'marker': ['b']},
+        )
 
     def test_next_link_to_other_host_only_gives_marker(self) -> None:
         evil = 'evil.example.org'
-        href = (f'https://{evil}/v3/other/snapshots/detail?limit=1&'
-                f'marker=b&all_tenants=1&name=zzz')
+        href = (
+            f'https://{evil}/v3/other/snapshots/detail?limit=1&'
+            f'marker=b&all_tenants=1&name=zzz'
+        )
         self.mock_pages(_page(['a', 'b'], href), _page(['c']))
         ids = [s.id for s in self.proxy.snapshots(limit=2)]
         self.assertEqual(['a', 'b', 'c'], ids)
@@ -268,8 +294,9 @@ class TestPages(fakes.ProxyTestCase):
         self.assert_request(first, 'GET', DETAIL, query={'limit': ['2']})
         # Same host and path as the first page; the link's other
         # parameters are ignored.
-        self.assert_request(second, 'GET', DETAIL,
-                            query={'limit': ['2'], 'marker': ['b']})
+        self.assert_request(
+            second, 'GET', DETAIL, query={'limit': ['2'], 'marker': ['b']}
+        )
         hosts = {r.hostname for r in self.requests_mock.request_history}
         self.assertEqual({fakes.HOST}, hosts)
 
@@ -277,10 +304,12 @@ class TestPages(fakes.ProxyTestCase):
         self.mock_pages(_page(['a', 'b'], _href('b')), _page([]))
         list(self.proxy.snapshots(limit=2, offset=4))
         first, second = self.api_requests()
-        self.assert_request(first, 'GET', DETAIL,
-                            query={'limit': ['2'], 'offset': ['4']})
-        self.assert_request(second, 'GET', DETAIL,
-                            query={'limit': ['2'], 'marker': ['b']})
+        self.assert_request(
+            first, 'GET', DETAIL, query={'limit': ['2'], 'offset': ['4']}
+        )
+        self.assert_request(
+            second, 'GET', DETAIL, query={'limit': ['2'], 'marker': ['b']}
+        )
 
     def test_repeated_marker_raises(self) -> None:
         self.mock_pages(
@@ -289,9 +318,7 @@ class TestPages(fakes.ProxyTestCase):
         )
         pages = self.proxy.snapshot_pages(page_size=2)
         self.assertEqual(['a', 'b'], [s.id for s in next(pages)])
-        exc = self.assertRaises(
-            _pages.ListingInterrupted, next, pages
-        )
+        exc = self.assertRaises(_pages.ListingInterrupted, next, pages)
         self.assertIn("marker 'b' twice", str(exc))
         self.assertEqual(2, exc.pages)
         self.assertEqual(4, exc.items)
@@ -336,16 +363,14 @@ class TestPages(fakes.ProxyTestCase):
         self.assertEqual(2, exc.items)
 
     def test_failure_on_first_page_raised_as_is(self) -> None:
-        self.mock(
-            'GET', DETAIL, capture='err_list_bad_marker'
-        )
+        self.mock('GET', DETAIL, capture='err_list_bad_marker')
         marker = 'f9f3a612-ced2-4baa-8041-f116a788b815'
         exc = self.assertRaises(
             sdk_exceptions.NotFoundException,
-            list, self.proxy.snapshots(marker=marker),
+            list,
+            self.proxy.snapshots(marker=marker),
         )
-        self.assertEqual(f'Snapshot {marker} could not be found.',
-                         exc.details)
+        self.assertEqual(f'Snapshot {marker} could not be found.', exc.details)
         (request,) = self.api_requests()
         method, path, query, _ = self.captured_request('err_list_bad_marker')
         self.assert_request(request, method, path, query=query)
@@ -356,13 +381,26 @@ class TestPages(fakes.ProxyTestCase):
             ({'volumes': []}, "no list under 'snapshots'"),
             ({'snapshots': [{'name': 'x'}]}, 'not an object with a string'),
             ({'snapshots': [], 'count': 'many'}, 'count is not an integer'),
-            ({'snapshots': [_item('a')], 'snapshots_links': {}},
-             'is not a list'),
-            ({'snapshots': [_item('a')],
-              'snapshots_links': [{'rel': 'next'}]}, 'has no href'),
-            ({'snapshots': [_item('a')],
-              'snapshots_links': [{'rel': 'next', 'href': 'https://x/?a=1'}]},
-             'carries no marker'),
+            (
+                {'snapshots': [_item('a')], 'snapshots_links': {}},
+                'is not a list',
+            ),
+            (
+                {
+                    'snapshots': [_item('a')],
+                    'snapshots_links': [{'rel': 'next'}],
+                },
+                'has no href',
+            ),
+            (
+                {
+                    'snapshots': [_item('a')],
+                    'snapshots_links': [
+                        {'rel': 'next', 'href': 'https://x/?a=1'}
+                    ],
+                },
+                'carries no marker',
+            ),
         ]
         for body, message in cases:
             with self.subTest(body=body):
@@ -370,7 +408,8 @@ class TestPages(fakes.ProxyTestCase):
                 self.mock('GET', DETAIL, json=body)
                 exc = self.assertRaises(
                     sdk_exceptions.InvalidResponse,
-                    list, self.proxy.snapshots(),
+                    list,
+                    self.proxy.snapshots(),
                 )
                 self.assertIn(message, str(exc))
                 self.assertEqual(1, len(self.api_requests()))
@@ -383,7 +422,8 @@ class TestPages(fakes.ProxyTestCase):
         self.assertIn('not valid JSON', str(exc))
 
     def test_page_object(self) -> None:
-        page = _pages.Page(items=[1, 2], next_marker=None, count=None,
-                           number=1)
+        page = _pages.Page(
+            items=[1, 2], next_marker=None, count=None, number=1
+        )
         self.assertEqual([1, 2], list(page))
         self.assertEqual(2, len(page))

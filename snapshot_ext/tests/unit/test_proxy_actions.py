@@ -38,7 +38,6 @@ ALL_STATUSES = [
 
 
 class TestResetStatus(fakes.ProxyTestCase):
-
     def test_every_valid_status(self) -> None:
         self.assertEqual(set(ALL_STATUSES), _validate.RESET_STATUSES)
         self.mock('POST', ACTION, status_code=202)
@@ -48,14 +47,19 @@ class TestResetStatus(fakes.ProxyTestCase):
                 self.proxy.reset_snapshot_status(SID, status)
                 (request,) = self.api_requests()
                 self.assert_request(
-                    request, 'POST', ACTION,
+                    request,
+                    'POST',
+                    ACTION,
                     json={'os-reset_status': {'status': status}},
                 )
 
     def test_matches_capture(self) -> None:
         snap_id = 'cccfcc3a-164a-427c-83a0-9f12c6254fce'
-        self.mock('POST', f'/snapshots/{snap_id}/action',
-                  capture='ok_reset_status_available')
+        self.mock(
+            'POST',
+            f'/snapshots/{snap_id}/action',
+            capture='ok_reset_status_available',
+        )
         self.proxy.reset_snapshot_status(snap_id, 'available')
         (request,) = self.api_requests()
         method, path, query, body = self.captured_request(
@@ -68,7 +72,9 @@ class TestResetStatus(fakes.ProxyTestCase):
             with self.subTest(status=status):
                 exc = self.assertRaises(
                     exceptions.InvalidSnapshotRequest,
-                    self.proxy.reset_snapshot_status, SID, status,
+                    self.proxy.reset_snapshot_status,
+                    SID,
+                    status,
                 )
                 self.assertIn(
                     f'reset_status: status {status!r} is not valid; valid '
@@ -79,11 +85,16 @@ class TestResetStatus(fakes.ProxyTestCase):
 
     def test_server_refusal_surfaces(self) -> None:
         snap_id = 'b233e125-00b7-4c40-af1a-199b522d2673'
-        self.mock('POST', f'/snapshots/{snap_id}/action',
-                  capture='err_demo_reset_status_403')
+        self.mock(
+            'POST',
+            f'/snapshots/{snap_id}/action',
+            capture='err_demo_reset_status_403',
+        )
         exc = self.assertRaises(
             sdk_exceptions.ForbiddenException,
-            self.proxy.reset_snapshot_status, snap_id, 'creating',
+            self.proxy.reset_snapshot_status,
+            snap_id,
+            'creating',
         )
         self.assertIn('snapshot_admin_actions:reset_status', str(exc.details))
         self.assertEqual(fakes.REQUEST_ID, exc.request_id)
@@ -95,15 +106,18 @@ class TestResetStatus(fakes.ProxyTestCase):
 
 
 class TestSetStatus(fakes.ProxyTestCase):
-
     def _check(self, progress: object, expected: dict[str, str]) -> None:
         self.forget_requests()
         self.proxy.set_snapshot_status(
-            SID, expected['status'], progress  # type: ignore[arg-type]
+            SID,
+            expected['status'],
+            progress,  # type: ignore[arg-type]
         )
         (request,) = self.api_requests()
         self.assert_request(
-            request, 'POST', ACTION,
+            request,
+            'POST',
+            ACTION,
             json={'os-update_snapshot_status': expected},
         )
 
@@ -129,8 +143,11 @@ class TestSetStatus(fakes.ProxyTestCase):
 
     def test_matches_capture(self) -> None:
         snap_id = 'cccfcc3a-164a-427c-83a0-9f12c6254fce'
-        self.mock('POST', f'/snapshots/{snap_id}/action',
-                  capture='ok_uss_creating_to_error')
+        self.mock(
+            'POST',
+            f'/snapshots/{snap_id}/action',
+            capture='ok_uss_creating_to_error',
+        )
         self.proxy.set_snapshot_status(snap_id, 'error')
         (request,) = self.api_requests()
         method, path, query, body = self.captured_request(
@@ -139,12 +156,13 @@ class TestSetStatus(fakes.ProxyTestCase):
         self.assert_request(request, method, path, query=query, json=body)
 
     def test_bad_progress_refused(self) -> None:
-        for progress in ('abc', 101, -1, True, False, '101%', 5.5, '',
-                         '-1%'):
+        for progress in ('abc', 101, -1, True, False, '101%', 5.5, '', '-1%'):
             with self.subTest(progress=progress):
                 exc = self.assertRaises(
                     exceptions.InvalidSnapshotRequest,
-                    self.proxy.set_snapshot_status, SID, 'creating',
+                    self.proxy.set_snapshot_status,
+                    SID,
+                    'creating',
                     progress,
                 )
                 self.assertIn(
@@ -159,21 +177,25 @@ class TestSetStatus(fakes.ProxyTestCase):
             with self.subTest(status=status):
                 exc = self.assertRaises(
                     exceptions.InvalidSnapshotRequest,
-                    self.proxy.set_snapshot_status, SID, status,
+                    self.proxy.set_snapshot_status,
+                    SID,
+                    status,
                 )
                 self.assertIn('update_snapshot_status', str(exc))
         self.assert_no_api_request()
 
     def test_server_refusal_surfaces(self) -> None:
-        self.mock('POST', ACTION,
-                  capture='err_update_snapshot_status_from_available')
+        self.mock(
+            'POST', ACTION, capture='err_update_snapshot_status_from_available'
+        )
         exc = self.assertRaises(
             sdk_exceptions.BadRequestException,
-            self.proxy.set_snapshot_status, SID, 'error',
+            self.proxy.set_snapshot_status,
+            SID,
+            'error',
         )
         self.assertEqual(
-            'Snapshot status available not allowed for '
-            'update_snapshot_status',
+            'Snapshot status available not allowed for update_snapshot_status',
             exc.details,
         )
         self.assertEqual(fakes.REQUEST_ID, exc.request_id)
@@ -185,15 +207,25 @@ class TestSetStatus(fakes.ProxyTestCase):
 
 
 class TestManage(fakes.ProxyTestCase):
-    answer = {'snapshot': {'id': SID, 'status': 'creating',
-                           'volume_id': VID, 'name': 'managed'}}
+    answer = {
+        'snapshot': {
+            'id': SID,
+            'status': 'creating',
+            'volume_id': VID,
+            'name': 'managed',
+        }
+    }
 
     def test_manage_at_3_71(self) -> None:
-        self.mock('POST', '/manageable_snapshots', status_code=202,
-                  json=self.answer)
+        self.mock(
+            'POST', '/manageable_snapshots', status_code=202, json=self.answer
+        )
         snap = self.proxy.manage_snapshot(
-            volume_id=VID, ref={'source-name': 'snap-1'}, name='managed',
-            description='d', metadata={'k': 'v'},
+            volume_id=VID,
+            ref={'source-name': 'snap-1'},
+            name='managed',
+            description='d',
+            metadata={'k': 'v'},
         )
         self.assertIsInstance(snap, _snapshot.Snapshot)
         self.assertEqual(SID, snap.id)
@@ -201,28 +233,35 @@ class TestManage(fakes.ProxyTestCase):
         self.assertEqual('3.71', snap.microversion)
         (request,) = self.api_requests()
         self.assert_request(
-            request, 'POST', '/manageable_snapshots',
-            json={'snapshot': {
-                'volume_id': VID,
-                'ref': {'source-name': 'snap-1'},
-                'name': 'managed',
-                'description': 'd',
-                'metadata': {'k': 'v'},
-            }},
+            request,
+            'POST',
+            '/manageable_snapshots',
+            json={
+                'snapshot': {
+                    'volume_id': VID,
+                    'ref': {'source-name': 'snap-1'},
+                    'name': 'managed',
+                    'description': 'd',
+                    'metadata': {'k': 'v'},
+                }
+            },
         )
 
     def test_missing_ref_refused(self) -> None:
-        for attrs in ({'volume_id': VID}, {'ref': {'source-name': 'x'}},
-                      {'volume_id': VID, 'ref': {}},
-                      {'volume_id': VID, 'ref': 'x'},
-                      {'volume_id': VID, 'ref': {'a': 'b'}, 'size': 1},
-                      {'volume_id': '', 'ref': {'a': 'b'}},
-                      {'volume_id': VID, 'ref': {'a': 'b'},
-                       'metadata': {'k': 1}}):
+        for attrs in (
+            {'volume_id': VID},
+            {'ref': {'source-name': 'x'}},
+            {'volume_id': VID, 'ref': {}},
+            {'volume_id': VID, 'ref': 'x'},
+            {'volume_id': VID, 'ref': {'a': 'b'}, 'size': 1},
+            {'volume_id': '', 'ref': {'a': 'b'}},
+            {'volume_id': VID, 'ref': {'a': 'b'}, 'metadata': {'k': 1}},
+        ):
             with self.subTest(attrs=attrs):
                 self.assertRaises(
                     exceptions.InvalidSnapshotRequest,
-                    self.proxy.manage_snapshot, **attrs,
+                    self.proxy.manage_snapshot,
+                    **attrs,
                 )
         self.assert_no_api_request()
 
@@ -230,37 +269,46 @@ class TestManage(fakes.ProxyTestCase):
         self.mock('POST', ACTION, status_code=202)
         self.proxy.unmanage_snapshot(SID)
         (request,) = self.api_requests()
-        self.assert_request(
-            request, 'POST', ACTION, json={'os-unmanage': {}}
-        )
+        self.assert_request(request, 'POST', ACTION, json={'os-unmanage': {}})
 
     def test_manageable_snapshots(self) -> None:
-        item = {'reference': {'source-name': 'snap-1'}, 'size': 1,
-                'safe_to_manage': True,
-                'source_reference': {'source-name': 'vol-1'}}
-        self.mock('GET', '/manageable_snapshots',
-                  json={'manageable-snapshots': [item]})
+        item = {
+            'reference': {'source-name': 'snap-1'},
+            'size': 1,
+            'safe_to_manage': True,
+            'source_reference': {'source-name': 'vol-1'},
+        }
+        self.mock(
+            'GET',
+            '/manageable_snapshots',
+            json={'manageable-snapshots': [item]},
+        )
         items = list(self.proxy.manageable_snapshots(host='host@lvm'))
         self.assertEqual(1, len(items))
-        self.assertIsInstance(
-            items[0], manageable_snapshot.ManageableSnapshot
-        )
+        self.assertIsInstance(items[0], manageable_snapshot.ManageableSnapshot)
         (request,) = self.api_requests()
         self.assert_request(
-            request, 'GET', '/manageable_snapshots',
+            request,
+            'GET',
+            '/manageable_snapshots',
             query={'host': ['host@lvm']},
         )
 
     def test_manageable_snapshots_by_cluster(self) -> None:
-        self.mock('GET', '/manageable_snapshots/detail',
-                  json={'manageable-snapshots': []})
+        self.mock(
+            'GET',
+            '/manageable_snapshots/detail',
+            json={'manageable-snapshots': []},
+        )
         self.assertEqual(
-            [], list(self.proxy.manageable_snapshots(
-                details=True, cluster='c1'))
+            [],
+            list(self.proxy.manageable_snapshots(details=True, cluster='c1')),
         )
         (request,) = self.api_requests()
         self.assert_request(
-            request, 'GET', '/manageable_snapshots/detail',
+            request,
+            'GET',
+            '/manageable_snapshots/detail',
             query={'cluster': ['c1']},
         )
 
@@ -270,17 +318,27 @@ class TestManageAt30(fakes.ProxyTestCase):
     expected_microversion = '3.0'
 
     def test_manage_legacy_path(self) -> None:
-        self.mock('POST', '/os-snapshot-manage', status_code=202,
-                  json={'snapshot': {'id': SID, 'status': 'creating'}})
+        self.mock(
+            'POST',
+            '/os-snapshot-manage',
+            status_code=202,
+            json={'snapshot': {'id': SID, 'status': 'creating'}},
+        )
         snap = self.proxy.manage_snapshot(
             volume_id=VID, ref={'source-name': 'snap-1'}
         )
         self.assertEqual(SID, snap.id)
         (request,) = self.api_requests()
         self.assert_request(
-            request, 'POST', '/os-snapshot-manage',
-            json={'snapshot': {'volume_id': VID,
-                               'ref': {'source-name': 'snap-1'}}},
+            request,
+            'POST',
+            '/os-snapshot-manage',
+            json={
+                'snapshot': {
+                    'volume_id': VID,
+                    'ref': {'source-name': 'snap-1'},
+                }
+            },
         )
 
 
@@ -289,14 +347,19 @@ class TestManageAt37(fakes.ProxyTestCase):
     expected_microversion = '3.7'
 
     def test_manage_legacy_path_below_3_8(self) -> None:
-        self.mock('POST', '/os-snapshot-manage', status_code=202,
-                  json={'snapshot': {'id': SID, 'status': 'creating'}})
+        self.mock(
+            'POST',
+            '/os-snapshot-manage',
+            status_code=202,
+            json={'snapshot': {'id': SID, 'status': 'creating'}},
+        )
         self.proxy.manage_snapshot(volume_id=VID, ref={'source-id': 'x'})
         (request,) = self.api_requests()
         self.assert_request(
-            request, 'POST', '/os-snapshot-manage',
-            json={'snapshot': {'volume_id': VID,
-                               'ref': {'source-id': 'x'}}},
+            request,
+            'POST',
+            '/os-snapshot-manage',
+            json={'snapshot': {'volume_id': VID, 'ref': {'source-id': 'x'}}},
         )
 
 
@@ -305,14 +368,19 @@ class TestManageAt38(fakes.ProxyTestCase):
     expected_microversion = '3.8'
 
     def test_manage_new_path_from_3_8(self) -> None:
-        self.mock('POST', '/manageable_snapshots', status_code=202,
-                  json={'snapshot': {'id': SID, 'status': 'creating'}})
+        self.mock(
+            'POST',
+            '/manageable_snapshots',
+            status_code=202,
+            json={'snapshot': {'id': SID, 'status': 'creating'}},
+        )
         self.proxy.manage_snapshot(volume_id=VID, ref={'source-id': 'x'})
         (request,) = self.api_requests()
         self.assert_request(
-            request, 'POST', '/manageable_snapshots',
-            json={'snapshot': {'volume_id': VID,
-                               'ref': {'source-id': 'x'}}},
+            request,
+            'POST',
+            '/manageable_snapshots',
+            json={'snapshot': {'volume_id': VID, 'ref': {'source-id': 'x'}}},
         )
 
 
@@ -323,7 +391,8 @@ class TestManageableAt316(fakes.ProxyTestCase):
     def test_cluster_refused(self) -> None:
         exc = self.assertRaises(
             exceptions.MicroversionUnavailable,
-            self.proxy.manageable_snapshots, cluster='c1',
+            self.proxy.manageable_snapshots,
+            cluster='c1',
         )
         self.assertEqual('3.17', exc.required)
         self.assertEqual('3.16', exc.available)
@@ -333,11 +402,10 @@ class TestManageableAt316(fakes.ProxyTestCase):
         self.assert_no_api_request()
 
     def test_host_allowed(self) -> None:
-        self.mock('GET', '/manageable_snapshots',
-                  json={'manageable-snapshots': []})
-        self.assertEqual(
-            [], list(self.proxy.manageable_snapshots(host='h'))
+        self.mock(
+            'GET', '/manageable_snapshots', json={'manageable-snapshots': []}
         )
+        self.assertEqual([], list(self.proxy.manageable_snapshots(host='h')))
         (request,) = self.api_requests()
         self.assert_request(
             request, 'GET', '/manageable_snapshots', query={'host': ['h']}

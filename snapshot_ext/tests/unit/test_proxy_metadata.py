@@ -23,7 +23,6 @@ META = f'/snapshots/{SID}/metadata'
 
 
 class TestSnapshotMetadata(fakes.ProxyTestCase):
-
     def test_fetch_metadata(self) -> None:
         self.mock('GET', META, capture='metadata_get_after_delete')
         snap = self.proxy.fetch_snapshot_metadata(SID)
@@ -51,19 +50,28 @@ class TestSnapshotMetadata(fakes.ProxyTestCase):
                 self.mock('GET', f'{META}/a', json={'meta': meta})
                 exc = self.assertRaises(
                     sdk_exceptions.InvalidResponse,
-                    self.proxy.get_snapshot_metadata_item, SID, 'a',
+                    self.proxy.get_snapshot_metadata_item,
+                    SID,
+                    'a',
                 )
                 self.assertIn("no string value for 'a'", str(exc))
                 (request,) = self.api_requests()
                 self.assert_request(request, 'GET', f'{META}/a')
 
     def test_get_metadata_item_missing(self) -> None:
-        self.mock('GET', f'{META}/nope', status_code=404, json={
-            'itemNotFound': {'code': 404, 'message': 'Metadata key nope'}
-        })
+        self.mock(
+            'GET',
+            f'{META}/nope',
+            status_code=404,
+            json={
+                'itemNotFound': {'code': 404, 'message': 'Metadata key nope'}
+            },
+        )
         exc = self.assertRaises(
             sdk_exceptions.NotFoundException,
-            self.proxy.get_snapshot_metadata_item, SID, 'nope',
+            self.proxy.get_snapshot_metadata_item,
+            SID,
+            'nope',
         )
         self.assertEqual('Metadata key nope', exc.details)
         self.assertEqual(fakes.REQUEST_ID, exc.request_id)
@@ -120,12 +128,22 @@ class TestSnapshotMetadata(fakes.ProxyTestCase):
         self.assert_request(request, 'PUT', META, json={'metadata': {}})
 
     def test_delete_missing_key(self) -> None:
-        self.mock('DELETE', f'{META}/a', status_code=404, json={
-            'itemNotFound': {'code': 404, 'message': 'Metadata a not found'}
-        })
+        self.mock(
+            'DELETE',
+            f'{META}/a',
+            status_code=404,
+            json={
+                'itemNotFound': {
+                    'code': 404,
+                    'message': 'Metadata a not found',
+                }
+            },
+        )
         self.assertRaises(
             sdk_exceptions.NotFoundException,
-            self.proxy.delete_snapshot_metadata, SID, ['a'],
+            self.proxy.delete_snapshot_metadata,
+            SID,
+            ['a'],
         )
         (request,) = self.api_requests()
         self.assert_request(request, 'DELETE', f'{META}/a')
@@ -133,7 +151,9 @@ class TestSnapshotMetadata(fakes.ProxyTestCase):
     def test_keys_as_string_refused(self) -> None:
         exc = self.assertRaises(
             exceptions.InvalidSnapshotRequest,
-            self.proxy.delete_snapshot_metadata, SID, 'abc',
+            self.proxy.delete_snapshot_metadata,
+            SID,
+            'abc',
         )
         self.assertIn("not the string 'abc'", str(exc))
         self.assert_no_api_request()
@@ -143,29 +163,41 @@ class TestSnapshotMetadata(fakes.ProxyTestCase):
             with self.subTest(keys=keys):
                 self.assertRaises(
                     exceptions.InvalidSnapshotRequest,
-                    self.proxy.delete_snapshot_metadata, SID, keys,
+                    self.proxy.delete_snapshot_metadata,
+                    SID,
+                    keys,
                 )
         self.assert_no_api_request()
 
     def test_non_string_value_refused(self) -> None:
-        for call in (self.proxy.set_snapshot_metadata,
-                     self.proxy.replace_snapshot_metadata):
+        for call in (
+            self.proxy.set_snapshot_metadata,
+            self.proxy.replace_snapshot_metadata,
+        ):
             with self.subTest(call=call.__name__):
                 exc = self.assertRaises(
-                    exceptions.InvalidSnapshotRequest, call, SID, a=1,
+                    exceptions.InvalidSnapshotRequest,
+                    call,
+                    SID,
+                    a=1,
                 )
-                self.assertIn("metadata value for key 'a' must be a string",
-                              str(exc))
+                self.assertIn(
+                    "metadata value for key 'a' must be a string", str(exc)
+                )
         self.assert_no_api_request()
 
     def test_too_long_refused(self) -> None:
         self.assertRaises(
             exceptions.InvalidSnapshotRequest,
-            self.proxy.set_snapshot_metadata, SID, **{'k' * 256: 'v'},
+            self.proxy.set_snapshot_metadata,
+            SID,
+            **{'k' * 256: 'v'},
         )
         self.assertRaises(
             exceptions.InvalidSnapshotRequest,
-            self.proxy.replace_snapshot_metadata, SID, k='v' * 256,
+            self.proxy.replace_snapshot_metadata,
+            SID,
+            k='v' * 256,
         )
         self.assert_no_api_request()
 
@@ -173,7 +205,8 @@ class TestSnapshotMetadata(fakes.ProxyTestCase):
         self.mock('PUT', META, capture='err_metadata_not_dict')
         exc = self.assertRaises(
             sdk_exceptions.BadRequestException,
-            self.proxy.delete_snapshot_metadata, SID,
+            self.proxy.delete_snapshot_metadata,
+            SID,
         )
         self.assertIn("'x' is not of type 'object'", str(exc.details))
         self.assertEqual(fakes.REQUEST_ID, exc.request_id)
@@ -182,6 +215,7 @@ class TestSnapshotMetadata(fakes.ProxyTestCase):
         self.mock('GET', META, json={'meta': {}})
         exc = self.assertRaises(
             sdk_exceptions.InvalidResponse,
-            self.proxy.fetch_snapshot_metadata, SID,
+            self.proxy.fetch_snapshot_metadata,
+            SID,
         )
         self.assertIn("no object under 'metadata'", str(exc))

@@ -27,7 +27,6 @@ NOT_FOUND = {'itemNotFound': {'code': 404, 'message': 'not found'}}
 
 
 class TestGetSnapshot(fakes.ProxyTestCase):
-
     def test_get_snapshot(self) -> None:
         self.mock('GET', f'/snapshots/{SID}', capture='snapshot_show_mv3.71')
         snap = self.proxy.get_snapshot(SID)
@@ -65,9 +64,7 @@ class TestGetSnapshot(fakes.ProxyTestCase):
 
     def test_get_snapshot_not_found(self) -> None:
         missing = '2b626fc0-e136-4122-a3ae-ce4c97388a94'
-        self.mock(
-            'GET', f'/snapshots/{missing}', capture='err_get_not_found'
-        )
+        self.mock('GET', f'/snapshots/{missing}', capture='err_get_not_found')
         exc = self.assertRaises(
             sdk_exceptions.NotFoundException, self.proxy.get_snapshot, missing
         )
@@ -89,10 +86,14 @@ class TestFindSnapshot(fakes.ProxyTestCase):
         self.assert_request(request, 'GET', f'/snapshots/{SID}')
 
     def test_find_by_name(self) -> None:
-        self.mock('GET', f'/snapshots/{self.name}', status_code=404,
-                  json=NOT_FOUND)
-        self.mock('GET', '/snapshots/detail',
-                  capture='snapshot_list_all_tenants_admin')
+        self.mock(
+            'GET', f'/snapshots/{self.name}', status_code=404, json=NOT_FOUND
+        )
+        self.mock(
+            'GET',
+            '/snapshots/detail',
+            capture='snapshot_list_all_tenants_admin',
+        )
         snap = self.proxy.find_snapshot(self.name, ignore_missing=False)
         self.assertEqual('b233e125-00b7-4c40-af1a-199b522d2673', snap.id)
         self.assertEqual(self.name, snap.name)
@@ -103,10 +104,14 @@ class TestFindSnapshot(fakes.ProxyTestCase):
         )
 
     def test_find_by_name_all_projects(self) -> None:
-        self.mock('GET', f'/snapshots/{self.name}', status_code=404,
-                  json=NOT_FOUND)
-        self.mock('GET', '/snapshots/detail',
-                  capture='snapshot_list_all_tenants_admin')
+        self.mock(
+            'GET', f'/snapshots/{self.name}', status_code=404, json=NOT_FOUND
+        )
+        self.mock(
+            'GET',
+            '/snapshots/detail',
+            capture='snapshot_list_all_tenants_admin',
+        )
         snap = self.proxy.find_snapshot(
             self.name, ignore_missing=False, all_projects=True
         )
@@ -118,10 +123,12 @@ class TestFindSnapshot(fakes.ProxyTestCase):
         self.assert_request(listing, method, path, query=query)
 
     def test_find_by_name_summary_listing(self) -> None:
-        self.mock('GET', f'/snapshots/{self.name}', status_code=404,
-                  json=NOT_FOUND)
-        self.mock('GET', '/snapshots',
-                  capture='snapshot_list_all_tenants_admin')
+        self.mock(
+            'GET', f'/snapshots/{self.name}', status_code=404, json=NOT_FOUND
+        )
+        self.mock(
+            'GET', '/snapshots', capture='snapshot_list_all_tenants_admin'
+        )
         self.proxy.find_snapshot(
             self.name, ignore_missing=False, details=False
         )
@@ -135,13 +142,15 @@ class TestFindSnapshot(fakes.ProxyTestCase):
             'snapshots'
         ][0]
         twin = dict(item, id='11111111-2222-3333-4444-555555555555')
-        self.mock('GET', f'/snapshots/{self.name}', status_code=404,
-                  json=NOT_FOUND)
-        self.mock('GET', '/snapshots/detail',
-                  json={'snapshots': [item, twin]})
+        self.mock(
+            'GET', f'/snapshots/{self.name}', status_code=404, json=NOT_FOUND
+        )
+        self.mock('GET', '/snapshots/detail', json={'snapshots': [item, twin]})
         exc = self.assertRaises(
             sdk_exceptions.DuplicateResource,
-            self.proxy.find_snapshot, self.name, ignore_missing=False,
+            self.proxy.find_snapshot,
+            self.name,
+            ignore_missing=False,
         )
         self.assertIn(self.name, str(exc))
         self.assertEqual(2, len(self.api_requests()))
@@ -151,7 +160,9 @@ class TestFindSnapshot(fakes.ProxyTestCase):
         self.mock('GET', '/snapshots/detail', json={'snapshots': []})
         exc = self.assertRaises(
             sdk_exceptions.NotFoundException,
-            self.proxy.find_snapshot, 'nope', ignore_missing=False,
+            self.proxy.find_snapshot,
+            'nope',
+            ignore_missing=False,
         )
         self.assertIn('nope', str(exc))
         get, listing = self.api_requests()
@@ -171,17 +182,22 @@ class TestFindSnapshot(fakes.ProxyTestCase):
     def test_find_all_projects_must_be_bool(self) -> None:
         exc = self.assertRaises(
             exceptions.InvalidSnapshotRequest,
-            self.proxy.find_snapshot, 'x', ignore_missing=False,
+            self.proxy.find_snapshot,
+            'x',
+            ignore_missing=False,
             all_projects='false',
         )
-        self.assertIn("all_projects must be True or False, got 'false'",
-                      str(exc))
+        self.assertIn(
+            "all_projects must be True or False, got 'false'", str(exc)
+        )
         self.assert_no_api_request()
 
     def test_find_empty_refused(self) -> None:
         self.assertRaises(
             exceptions.InvalidSnapshotRequest,
-            self.proxy.find_snapshot, '', ignore_missing=False,
+            self.proxy.find_snapshot,
+            '',
+            ignore_missing=False,
         )
         self.assert_no_api_request()
 
@@ -209,7 +225,9 @@ class TestCreateSnapshot(fakes.ProxyTestCase):
         )
         (request,) = self.api_requests()
         self.assert_request(
-            request, 'POST', '/snapshots',
+            request,
+            'POST',
+            '/snapshots',
             json={
                 'snapshot': {
                     'volume_id': VID,
@@ -229,7 +247,9 @@ class TestCreateSnapshot(fakes.ProxyTestCase):
 
     def test_create_minimal_matches_capture(self) -> None:
         self._mock_create()
-        self.proxy.create_snapshot(volume_id='4464543f-96ad-43b4-ae06-c6b59c86d6f6')
+        self.proxy.create_snapshot(
+            volume_id='4464543f-96ad-43b4-ae06-c6b59c86d6f6'
+        )
         (request,) = self.api_requests()
         method, path, query, body = self.captured_request(
             'err_create_snapshot_volume_in_error'
@@ -244,7 +264,9 @@ class TestCreateSnapshot(fakes.ProxyTestCase):
                 self.proxy.create_snapshot(volume_id=VID, **{key: True})
                 (request,) = self.api_requests()
                 self.assert_request(
-                    request, 'POST', '/snapshots',
+                    request,
+                    'POST',
+                    '/snapshots',
                     json={'snapshot': {'volume_id': VID}},
                 )
 
@@ -253,17 +275,24 @@ class TestCreateSnapshot(fakes.ProxyTestCase):
         self.proxy.create_snapshot(volume_id=VID, force=False)
         (request,) = self.api_requests()
         self.assert_request(
-            request, 'POST', '/snapshots',
+            request,
+            'POST',
+            '/snapshots',
             json={'snapshot': {'volume_id': VID}},
         )
 
     def test_volume_id_required(self) -> None:
-        for attrs in ({}, {'name': 'x'}, {'volume_id': ''},
-                      {'volume_id': None}):
+        for attrs in (
+            {},
+            {'name': 'x'},
+            {'volume_id': ''},
+            {'volume_id': None},
+        ):
             with self.subTest(attrs=attrs):
                 exc = self.assertRaises(
                     exceptions.InvalidSnapshotRequest,
-                    self.proxy.create_snapshot, **attrs,
+                    self.proxy.create_snapshot,
+                    **attrs,
                 )
                 self.assertIn('volume_id is required', str(exc))
         self.assert_no_api_request()
@@ -271,11 +300,16 @@ class TestCreateSnapshot(fakes.ProxyTestCase):
     def test_unknown_attribute_refused(self) -> None:
         exc = self.assertRaises(
             exceptions.InvalidSnapshotRequest,
-            self.proxy.create_snapshot, volume_id=VID, size=5,
+            self.proxy.create_snapshot,
+            volume_id=VID,
+            size=5,
         )
         self.assertIn('size', str(exc))
-        self.assertIn('allowed: description, force, is_forced, metadata, '
-                      'name, volume_id', str(exc))
+        self.assertIn(
+            'allowed: description, force, is_forced, metadata, '
+            'name, volume_id',
+            str(exc),
+        )
         self.assert_no_api_request()
 
     def test_bad_values_refused(self) -> None:
@@ -295,7 +329,8 @@ class TestCreateSnapshot(fakes.ProxyTestCase):
             with self.subTest(attrs=attrs):
                 exc = self.assertRaises(
                     exceptions.InvalidSnapshotRequest,
-                    self.proxy.create_snapshot, **{'volume_id': VID, **attrs},
+                    self.proxy.create_snapshot,
+                    **{'volume_id': VID, **attrs},
                 )
                 self.assertIn(message, str(exc))
         self.assert_no_api_request()
@@ -305,7 +340,8 @@ class TestCreateSnapshot(fakes.ProxyTestCase):
         volume = 'a22e050a-b03c-47ed-b29f-aac2584a7665'
         exc = self.assertRaises(
             sdk_exceptions.NotFoundException,
-            self.proxy.create_snapshot, volume_id=volume,
+            self.proxy.create_snapshot,
+            volume_id=volume,
         )
         self.assertIn(f'Volume {volume} could not be found.', str(exc.details))
         self.assertEqual(fakes.REQUEST_ID, exc.request_id)
@@ -321,40 +357,61 @@ class TestCreateSnapshotBelow366(fakes.ProxyTestCase):
     expected_microversion = '3.65'
 
     def test_force_true_sent(self) -> None:
-        self.mock('POST', '/snapshots', status_code=202,
-                  json={'snapshot': {'id': SID, 'status': 'creating'}})
+        self.mock(
+            'POST',
+            '/snapshots',
+            status_code=202,
+            json={'snapshot': {'id': SID, 'status': 'creating'}},
+        )
         self.proxy.create_snapshot(volume_id=VID, force=True)
         (request,) = self.api_requests()
         self.assert_request(
-            request, 'POST', '/snapshots',
+            request,
+            'POST',
+            '/snapshots',
             json={'snapshot': {'volume_id': VID, 'force': True}},
         )
 
     def test_is_forced_sent_as_force(self) -> None:
-        self.mock('POST', '/snapshots', status_code=202,
-                  json={'snapshot': {'id': SID, 'status': 'creating'}})
+        self.mock(
+            'POST',
+            '/snapshots',
+            status_code=202,
+            json={'snapshot': {'id': SID, 'status': 'creating'}},
+        )
         self.proxy.create_snapshot(volume_id=VID, is_forced=True)
         (request,) = self.api_requests()
         self.assert_request(
-            request, 'POST', '/snapshots',
+            request,
+            'POST',
+            '/snapshots',
             json={'snapshot': {'volume_id': VID, 'force': True}},
         )
 
 
 class TestUpdateSnapshot(fakes.ProxyTestCase):
-
     def _mock_update(self) -> None:
-        self.mock('PUT', f'/snapshots/{SID}', json={
-            'snapshot': {'id': SID, 'name': 'new', 'description': 'desc',
-                         'status': 'available'}
-        })
+        self.mock(
+            'PUT',
+            f'/snapshots/{SID}',
+            json={
+                'snapshot': {
+                    'id': SID,
+                    'name': 'new',
+                    'description': 'desc',
+                    'status': 'available',
+                }
+            },
+        )
 
     def test_update_name_and_description(self) -> None:
         self._mock_update()
         snap = self.proxy.update_snapshot(SID, name='new', description='desc')
         (request,) = self.api_requests()
         self.assert_request(
-            request, 'PUT', f'/snapshots/{SID}',
+            request,
+            'PUT',
+            f'/snapshots/{SID}',
             json={'snapshot': {'name': 'new', 'description': 'desc'}},
         )
         self.assertEqual('new', snap.name)
@@ -365,7 +422,9 @@ class TestUpdateSnapshot(fakes.ProxyTestCase):
         self.proxy.update_snapshot(SID, description='desc')
         (request,) = self.api_requests()
         self.assert_request(
-            request, 'PUT', f'/snapshots/{SID}',
+            request,
+            'PUT',
+            f'/snapshots/{SID}',
             json={'snapshot': {'description': 'desc'}},
         )
 
@@ -379,25 +438,33 @@ class TestUpdateSnapshot(fakes.ProxyTestCase):
         self.proxy.update_snapshot(snap, name='new')
         _, request = self.api_requests()
         self.assert_request(
-            request, 'PUT', f'/snapshots/{SID}',
+            request,
+            'PUT',
+            f'/snapshots/{SID}',
             json={'snapshot': {'name': 'new'}},
         )
 
     def test_nothing_to_change_refused(self) -> None:
         exc = self.assertRaises(
             exceptions.InvalidSnapshotRequest,
-            self.proxy.update_snapshot, SID,
+            self.proxy.update_snapshot,
+            SID,
         )
         self.assertIn('nothing to update', str(exc))
         self.assert_no_api_request()
 
     def test_other_attributes_refused(self) -> None:
-        for attrs in ({'size': 5}, {'name': 'n', 'status': 'error'},
-                      {'metadata': {'a': 'b'}}):
+        for attrs in (
+            {'size': 5},
+            {'name': 'n', 'status': 'error'},
+            {'metadata': {'a': 'b'}},
+        ):
             with self.subTest(attrs=attrs):
                 exc = self.assertRaises(
                     exceptions.InvalidSnapshotRequest,
-                    self.proxy.update_snapshot, SID, **attrs,
+                    self.proxy.update_snapshot,
+                    SID,
+                    **attrs,
                 )
                 self.assertIn('only name and description', str(exc))
         self.assert_no_api_request()
@@ -405,17 +472,20 @@ class TestUpdateSnapshot(fakes.ProxyTestCase):
     def test_bad_values_refused(self) -> None:
         self.assertRaises(
             exceptions.InvalidSnapshotRequest,
-            self.proxy.update_snapshot, SID, name=5,
+            self.proxy.update_snapshot,
+            SID,
+            name=5,
         )
         self.assertRaises(
             exceptions.InvalidSnapshotRequest,
-            self.proxy.update_snapshot, SID, description='x' * 256,
+            self.proxy.update_snapshot,
+            SID,
+            description='x' * 256,
         )
         self.assert_no_api_request()
 
 
 class TestDeleteSnapshot(fakes.ProxyTestCase):
-
     def test_delete(self) -> None:
         self.mock('DELETE', f'/snapshots/{SID}', status_code=202)
         self.proxy.delete_snapshot(SID)
@@ -423,28 +493,36 @@ class TestDeleteSnapshot(fakes.ProxyTestCase):
         self.assert_request(request, 'DELETE', f'/snapshots/{SID}')
 
     def test_delete_missing_ignored(self) -> None:
-        self.mock('DELETE', f'/snapshots/{SID}', status_code=404,
-                  json=NOT_FOUND)
+        self.mock(
+            'DELETE', f'/snapshots/{SID}', status_code=404, json=NOT_FOUND
+        )
         self.proxy.delete_snapshot(SID)
         (request,) = self.api_requests()
         self.assert_request(request, 'DELETE', f'/snapshots/{SID}')
 
     def test_delete_missing_raises(self) -> None:
-        self.mock('DELETE', f'/snapshots/{SID}', status_code=404,
-                  json=NOT_FOUND)
+        self.mock(
+            'DELETE', f'/snapshots/{SID}', status_code=404, json=NOT_FOUND
+        )
         self.assertRaises(
             sdk_exceptions.NotFoundException,
-            self.proxy.delete_snapshot, SID, ignore_missing=False,
+            self.proxy.delete_snapshot,
+            SID,
+            ignore_missing=False,
         )
         (request,) = self.api_requests()
         self.assert_request(request, 'DELETE', f'/snapshots/{SID}')
 
     def test_delete_refused_by_server(self) -> None:
-        self.mock('DELETE', f'/snapshots/{SID}',
-                  capture='err_delete_snapshot_in_creating')
+        self.mock(
+            'DELETE',
+            f'/snapshots/{SID}',
+            capture='err_delete_snapshot_in_creating',
+        )
         exc = self.assertRaises(
             sdk_exceptions.BadRequestException,
-            self.proxy.delete_snapshot, SID,
+            self.proxy.delete_snapshot,
+            SID,
         )
         self.assertEqual(
             'Invalid snapshot: Snapshot status must be available or error '
@@ -464,21 +542,28 @@ class TestDeleteSnapshot(fakes.ProxyTestCase):
         self.assertEqual({'os-force_delete': {}}, body)
 
     def test_delete_force_missing_ignored(self) -> None:
-        self.mock('POST', f'/snapshots/{SID}/action', status_code=404,
-                  json=NOT_FOUND)
+        self.mock(
+            'POST', f'/snapshots/{SID}/action', status_code=404, json=NOT_FOUND
+        )
         self.proxy.delete_snapshot(SID, force=True)
         (request,) = self.api_requests()
         self.assert_request(
-            request, 'POST', f'/snapshots/{SID}/action',
+            request,
+            'POST',
+            f'/snapshots/{SID}/action',
             json={'os-force_delete': {}},
         )
 
     def test_delete_force_missing_raises(self) -> None:
-        self.mock('POST', f'/snapshots/{SID}/action', status_code=404,
-                  json=NOT_FOUND)
+        self.mock(
+            'POST', f'/snapshots/{SID}/action', status_code=404, json=NOT_FOUND
+        )
         self.assertRaises(
             sdk_exceptions.NotFoundException,
-            self.proxy.delete_snapshot, SID, ignore_missing=False, force=True,
+            self.proxy.delete_snapshot,
+            SID,
+            ignore_missing=False,
+            force=True,
         )
         self.assertEqual(1, len(self.api_requests()))
 
@@ -487,29 +572,41 @@ class TestDeleteSnapshot(fakes.ProxyTestCase):
         self.proxy.force_delete_snapshot(SID)
         (request,) = self.api_requests()
         self.assert_request(
-            request, 'POST', f'/snapshots/{SID}/action',
+            request,
+            'POST',
+            f'/snapshots/{SID}/action',
             json={'os-force_delete': {}},
         )
 
     def test_force_delete_missing_raises_by_default(self) -> None:
-        self.mock('POST', f'/snapshots/{SID}/action',
-                  capture='after_force_delete_get', status_code=404)
+        self.mock(
+            'POST',
+            f'/snapshots/{SID}/action',
+            capture='after_force_delete_get',
+            status_code=404,
+        )
         self.assertRaises(
             sdk_exceptions.NotFoundException,
-            self.proxy.force_delete_snapshot, SID,
+            self.proxy.force_delete_snapshot,
+            SID,
         )
-        self.mock('POST', f'/snapshots/{SID}/action', status_code=404,
-                  json=NOT_FOUND)
+        self.mock(
+            'POST', f'/snapshots/{SID}/action', status_code=404, json=NOT_FOUND
+        )
         self.proxy.force_delete_snapshot(SID, ignore_missing=True)
         self.assertEqual(2, len(self.api_requests()))
 
     def test_force_delete_forbidden(self) -> None:
         snap_id = 'b233e125-00b7-4c40-af1a-199b522d2673'
-        self.mock('POST', f'/snapshots/{snap_id}/action',
-                  capture='err_demo_force_delete_403')
+        self.mock(
+            'POST',
+            f'/snapshots/{snap_id}/action',
+            capture='err_demo_force_delete_403',
+        )
         exc = self.assertRaises(
             sdk_exceptions.ForbiddenException,
-            self.proxy.force_delete_snapshot, snap_id,
+            self.proxy.force_delete_snapshot,
+            snap_id,
         )
         self.assertEqual(
             "Policy doesn't allow volume_extension:snapshot_admin_actions:"

@@ -29,13 +29,13 @@ QUOTED_IDS = [
 
 
 class TestIdQuoting(fakes.ProxyTestCase):
-
     def test_get_snapshot_quotes_id(self) -> None:
         for raw, quoted in QUOTED_IDS:
             with self.subTest(id=raw):
                 self.forget_requests()
                 self.mock(
-                    'GET', f'/snapshots/{quoted}',
+                    'GET',
+                    f'/snapshots/{quoted}',
                     json={'snapshot': {'id': raw}},
                 )
                 snap = self.proxy.get_snapshot(raw)
@@ -51,13 +51,16 @@ class TestIdQuoting(fakes.ProxyTestCase):
 
     def test_update_snapshot_quotes_id(self) -> None:
         self.mock(
-            'PUT', '/snapshots/a%2Fb',
+            'PUT',
+            '/snapshots/a%2Fb',
             json={'snapshot': {'id': 'a/b', 'name': 'n'}},
         )
         self.proxy.update_snapshot('a/b', name='n')
         (request,) = self.api_requests()
         self.assert_request(
-            request, 'PUT', '/snapshots/a%2Fb',
+            request,
+            'PUT',
+            '/snapshots/a%2Fb',
             json={'snapshot': {'name': 'n'}},
         )
 
@@ -66,13 +69,16 @@ class TestIdQuoting(fakes.ProxyTestCase):
         self.proxy.reset_snapshot_status('a/b', 'error')
         (request,) = self.api_requests()
         self.assert_request(
-            request, 'POST', '/snapshots/a%2Fb/action',
+            request,
+            'POST',
+            '/snapshots/a%2Fb/action',
             json={'os-reset_status': {'status': 'error'}},
         )
 
     def test_metadata_quotes_id(self) -> None:
         self.mock(
-            'GET', '/snapshots/..%2Fvolumes%2Fx/metadata',
+            'GET',
+            '/snapshots/..%2Fvolumes%2Fx/metadata',
             json={'metadata': {}},
         )
         self.proxy.fetch_snapshot_metadata('../volumes/x')
@@ -82,9 +88,7 @@ class TestIdQuoting(fakes.ProxyTestCase):
         )
 
     def test_find_snapshot_quotes_id(self) -> None:
-        self.mock(
-            'GET', '/snapshots/a%2Fb', json={'snapshot': {'id': 'a/b'}}
-        )
+        self.mock('GET', '/snapshots/a%2Fb', json={'snapshot': {'id': 'a/b'}})
         snap = self.proxy.find_snapshot('a/b', ignore_missing=False)
         self.assertEqual('a/b', snap.id)
         (request,) = self.api_requests()
@@ -135,7 +139,8 @@ class TestIdQuoting(fakes.ProxyTestCase):
         snap = _snapshot.Snapshot(name='no-id')
         self.assertRaises(
             exceptions.InvalidSnapshotRequest,
-            self.proxy.get_snapshot, snap,
+            self.proxy.get_snapshot,
+            snap,
         )
         self.assert_no_api_request()
 
@@ -165,10 +170,14 @@ class TestMetadataKeyQuoting(fakes.ProxyTestCase):
             with self.subTest(key=key):
                 self.assertRaises(
                     exceptions.InvalidSnapshotRequest,
-                    self.proxy.get_snapshot_metadata_item, SID, key,
+                    self.proxy.get_snapshot_metadata_item,
+                    SID,
+                    key,
                 )
                 self.assertRaises(
                     exceptions.InvalidSnapshotRequest,
-                    self.proxy.delete_snapshot_metadata, SID, ['ok', key],
+                    self.proxy.delete_snapshot_metadata,
+                    SID,
+                    ['ok', key],
                 )
         self.assert_no_api_request()

@@ -13,6 +13,7 @@
 """Tests of :func:`snapshot_ext.register`."""
 
 import inspect
+from typing import Any
 
 from openstack import connection
 from openstack.block_storage import block_storage_service
@@ -53,7 +54,9 @@ class TestRegister(fakes.ProxyTestCase):
 
     def test_proxy_refuses_a_non_v3_block_storage(self) -> None:
         snapshot_ext.register(self.conn)
-        self.conn._proxies['block-storage'] = object()
+        # What a cloud with only the v2 API would have built.
+        proxies: dict[str, Any] = self.conn._proxies
+        proxies['block-storage'] = object()
         exc = self.assertRaises(TypeError, snapshot_ext.proxy, self.conn)
         self.assertIn('not the v3 API', str(exc))
 
@@ -66,9 +69,7 @@ class TestRegister(fakes.ProxyTestCase):
         snapshot_ext.register(self.conn)
         after = _static_block_storage()
         self.assertIs(before, after)
-        self.assertIs(
-            block_storage_service.BlockStorageService, type(after)
-        )
+        self.assertIs(block_storage_service.BlockStorageService, type(after))
         self.assertNotIsInstance(after, registration.BlockStorageService)
         self.assertFalse(
             hasattr(connection.Connection, '_snapshot_ext_registered')

@@ -23,7 +23,6 @@ TOKEN = fakes.TOKEN
 
 
 class TestSecrets(fakes.ProxyTestCase):
-
     def assert_clean(self, obj: object) -> None:
         self.assertNotIn(TOKEN, repr(obj))
         self.assertNotIn(TOKEN, str(obj))
@@ -37,8 +36,9 @@ class TestSecrets(fakes.ProxyTestCase):
 
     def test_resources(self) -> None:
         self.mock('GET', f'/snapshots/{SID}', capture='snapshot_show_mv3.71')
-        self.mock('GET', '/snapshots/detail',
-                  capture='snapshot_list_with_count')
+        self.mock(
+            'GET', '/snapshots/detail', capture='snapshot_list_with_count'
+        )
         snap = self.proxy.get_snapshot(SID)
         self.assert_clean(snap)
         self.assert_clean(snap.to_dict())
@@ -50,28 +50,41 @@ class TestSecrets(fakes.ProxyTestCase):
         self.assert_clean(self.conn)
 
     def test_server_errors(self) -> None:
-        self.mock('POST', f'/snapshots/{SID}/action',
-                  capture='err_demo_force_delete_403')
+        self.mock(
+            'POST',
+            f'/snapshots/{SID}/action',
+            capture='err_demo_force_delete_403',
+        )
         exc = self.assertRaises(
             sdk_exceptions.ForbiddenException,
-            self.proxy.force_delete_snapshot, SID,
+            self.proxy.force_delete_snapshot,
+            SID,
         )
         self.assert_clean(exc)
         self.assert_clean(exc.details)
         self.assertEqual(fakes.REQUEST_ID, exc.request_id)
 
     def test_listing_interrupted(self) -> None:
-        self.requests_mock.get(fakes.ENDPOINT + '/snapshots/detail', [
-            {'json': {
-                'snapshots': [{'id': 'a'}],
-                'snapshots_links': [{
-                    'rel': 'next',
-                    'href': f'{fakes.ENDPOINT}/snapshots/detail?marker=a',
-                }],
-            }},
-            {'status_code': 404, 'json': {
-                'itemNotFound': {'code': 404, 'message': 'gone'}}},
-        ])
+        self.requests_mock.get(
+            fakes.ENDPOINT + '/snapshots/detail',
+            [
+                {
+                    'json': {
+                        'snapshots': [{'id': 'a'}],
+                        'snapshots_links': [
+                            {
+                                'rel': 'next',
+                                'href': f'{fakes.ENDPOINT}/snapshots/detail?marker=a',
+                            }
+                        ],
+                    }
+                },
+                {
+                    'status_code': 404,
+                    'json': {'itemNotFound': {'code': 404, 'message': 'gone'}},
+                },
+            ],
+        )
         exc = self.assertRaises(
             _pages.ListingInterrupted, list, self.proxy.snapshots()
         )
@@ -82,15 +95,20 @@ class TestSecrets(fakes.ProxyTestCase):
         errors = [
             self.assertRaises(
                 exceptions.InvalidSnapshotRequest,
-                self.proxy.create_snapshot, name='x',
+                self.proxy.create_snapshot,
+                name='x',
             ),
             self.assertRaises(
                 exceptions.InvalidSnapshotQuery,
-                self.proxy.snapshots, bogus=1,
+                self.proxy.snapshots,
+                bogus=1,
             ),
             self.assertRaises(
                 exceptions.InvalidSnapshotRequest,
-                self.proxy.set_snapshot_status, SID, 'creating', 'abc',
+                self.proxy.set_snapshot_status,
+                SID,
+                'creating',
+                'abc',
             ),
         ]
         for exc in errors:
@@ -99,13 +117,17 @@ class TestSecrets(fakes.ProxyTestCase):
 
     def test_logs(self) -> None:
         self.mock('GET', f'/snapshots/{SID}', capture='snapshot_show_mv3.71')
-        self.mock('POST', f'/snapshots/{SID}/action',
-                  capture='err_demo_force_delete_403')
+        self.mock(
+            'POST',
+            f'/snapshots/{SID}/action',
+            capture='err_demo_force_delete_403',
+        )
         with self.assertLogs(level='DEBUG') as logs:
             self.proxy.get_snapshot(SID)
             self.assertRaises(
                 sdk_exceptions.ForbiddenException,
-                self.proxy.force_delete_snapshot, SID,
+                self.proxy.force_delete_snapshot,
+                SID,
             )
         output = '\n'.join(logs.output)
         # Requests were logged (with headers), yet without the token.

@@ -24,7 +24,6 @@ UTC = datetime.timezone.utc
 
 
 class TestSnapshotResource(base.TestCase):
-
     def test_subclass_of_stock(self) -> None:
         self.assertTrue(
             issubclass(_snapshot.Snapshot, stock_snapshot.Snapshot)
@@ -108,7 +107,9 @@ class TestSnapshotResource(base.TestCase):
         snap = _snapshot.Snapshot.existing(**body['snapshot'])
         data = snap.to_dict(computed=False)
         self.assertEqual('100%', data['progress'])
-        self.assertEqual('e080f68669cd48deb6c5be51af2cba97', data['project_id'])
+        self.assertEqual(
+            'e080f68669cd48deb6c5be51af2cba97', data['project_id']
+        )
         self.assertNotIn('os-extended-snapshot-attributes:progress', data)
 
     def test_progress_percent(self) -> None:

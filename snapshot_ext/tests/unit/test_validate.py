@@ -24,16 +24,23 @@ Invalid = exceptions.InvalidSnapshotRequest
 
 
 class TestExceptionTypes(base.TestCase):
-
     def test_hierarchy(self) -> None:
         self.assertTrue(issubclass(Invalid, sdk_exceptions.InvalidRequest))
         self.assertTrue(issubclass(Invalid, ValueError))
-        self.assertTrue(issubclass(exceptions.InvalidSnapshotQuery,
-                                   sdk_exceptions.InvalidResourceQuery))
-        self.assertTrue(issubclass(exceptions.InvalidSnapshotQuery,
-                                   ValueError))
-        self.assertTrue(issubclass(exceptions.MicroversionUnavailable,
-                                   sdk_exceptions.NotSupported))
+        self.assertTrue(
+            issubclass(
+                exceptions.InvalidSnapshotQuery,
+                sdk_exceptions.InvalidResourceQuery,
+            )
+        )
+        self.assertTrue(
+            issubclass(exceptions.InvalidSnapshotQuery, ValueError)
+        )
+        self.assertTrue(
+            issubclass(
+                exceptions.MicroversionUnavailable, sdk_exceptions.NotSupported
+            )
+        )
 
     def test_microversion_unavailable(self) -> None:
         exc = exceptions.MicroversionUnavailable('with_count', '3.45', '3.40')
@@ -50,7 +57,6 @@ class TestExceptionTypes(base.TestCase):
 
 
 class TestPathSegment(base.TestCase):
-
     def test_quoted(self) -> None:
         cases = [
             ('abc', 'abc'),
@@ -77,12 +83,20 @@ class TestPathSegment(base.TestCase):
 
 
 class TestStatus(base.TestCase):
-
     def test_reset_statuses(self) -> None:
         self.assertEqual(
-            {'creating', 'available', 'deleting', 'deleted', 'updating',
-             'error', 'error_deleting', 'unmanaging', 'backing-up',
-             'restoring'},
+            {
+                'creating',
+                'available',
+                'deleting',
+                'deleted',
+                'updating',
+                'error',
+                'error_deleting',
+                'unmanaging',
+                'backing-up',
+                'restoring',
+            },
             set(_validate.RESET_STATUSES),
         )
 
@@ -98,8 +112,11 @@ class TestStatus(base.TestCase):
             _validate.status('error', _validate.RESET_STATUSES, 'a'),
         )
         exc = self.assertRaises(
-            Invalid, _validate.status, 'nope',
-            frozenset({'b', 'a'}), 'act',
+            Invalid,
+            _validate.status,
+            'nope',
+            frozenset({'b', 'a'}),
+            'act',
         )
         self.assertEqual(
             "act: status 'nope' is not valid; valid statuses are a, b",
@@ -108,7 +125,6 @@ class TestStatus(base.TestCase):
 
 
 class TestProgress(base.TestCase):
-
     def test_accepted(self) -> None:
         cases: list[tuple[Any, str | None]] = [
             (None, None),
@@ -125,20 +141,32 @@ class TestProgress(base.TestCase):
                 self.assertEqual(expected, _validate.progress(value))
 
     def test_refused(self) -> None:
-        for value in ('abc', 101, -1, True, False, '101%', 5.5, '', '1000',
-                      '5.5%', '%', [50]):
+        for value in (
+            'abc',
+            101,
+            -1,
+            True,
+            False,
+            '101%',
+            5.5,
+            '',
+            '1000',
+            '5.5%',
+            '%',
+            [50],
+        ):
             with self.subTest(value=value):
                 exc = self.assertRaises(Invalid, _validate.progress, value)
                 self.assertIn('integer percentage from 0 to 100', str(exc))
 
 
 class TestText(base.TestCase):
-
     def test_text(self) -> None:
         self.assertEqual('x' * 255, _validate.text('x' * 255, 'name'))
         self.assertIsNone(_validate.text(None, 'name'))
-        self.assertRaises(Invalid, _validate.text, None, 'name',
-                          allow_none=False)
+        self.assertRaises(
+            Invalid, _validate.text, None, 'name', allow_none=False
+        )
         exc = self.assertRaises(Invalid, _validate.text, 'x' * 256, 'name')
         self.assertEqual(
             'name is 256 characters long; the limit is 255', str(exc)
@@ -148,7 +176,6 @@ class TestText(base.TestCase):
 
 
 class TestMetadata(base.TestCase):
-
     def test_accepted(self) -> None:
         value = {'a': 'b', 'k' * 255: 'v' * 255}
         result = _validate.metadata(value)
@@ -158,14 +185,18 @@ class TestMetadata(base.TestCase):
 
     def test_refused(self) -> None:
         cases: list[tuple[Any, str]] = [
-            ('a=b', 'metadata must be a mapping of strings to strings, got '
-                    'str'),
+            (
+                'a=b',
+                'metadata must be a mapping of strings to strings, got str',
+            ),
             ([('a', 'b')], 'got list'),
             ({'': 'v'}, "metadata keys must be non-empty strings, got ''"),
             ({1: 'v'}, 'got 1'),
             ({'k' * 256: 'v'}, 'is 256 characters long'),
-            ({'k': 1}, "metadata value for key 'k' must be a string, got "
-                       "int 1"),
+            (
+                {'k': 1},
+                "metadata value for key 'k' must be a string, got int 1",
+            ),
             ({'k': None}, 'got NoneType None'),
             ({'k': 'v' * 256}, "value for key 'k' is 256 characters"),
         ]
@@ -185,7 +216,6 @@ class TestMetadata(base.TestCase):
 
 
 class TestAttrs(base.TestCase):
-
     def test_boolean(self) -> None:
         self.assertIs(True, _validate.boolean(True, 'f'))
         self.assertIs(False, _validate.boolean(False, 'f'))
@@ -197,22 +227,31 @@ class TestAttrs(base.TestCase):
                 )
 
     def test_create_attrs(self) -> None:
-        attrs = {'volume_id': 'v', 'name': 'n', 'description': 'd',
-                 'metadata': {'a': 'b'}, 'force': True}
+        attrs = {
+            'volume_id': 'v',
+            'name': 'n',
+            'description': 'd',
+            'metadata': {'a': 'b'},
+            'force': True,
+        }
         self.assertEqual(attrs, _validate.create_attrs(attrs))
-        self.assertEqual({'volume_id': 'v', 'is_forced': False},
-                         _validate.create_attrs(
-                             {'volume_id': 'v', 'is_forced': False}))
-        self.assertEqual({'volume_id': 'v', 'name': None},
-                         _validate.create_attrs(
-                             {'volume_id': 'v', 'name': None}))
+        self.assertEqual(
+            {'volume_id': 'v', 'is_forced': False},
+            _validate.create_attrs({'volume_id': 'v', 'is_forced': False}),
+        )
+        self.assertEqual(
+            {'volume_id': 'v', 'name': None},
+            _validate.create_attrs({'volume_id': 'v', 'name': None}),
+        )
 
     def test_create_attrs_refused(self) -> None:
         cases: list[tuple[dict[str, Any], str]] = [
             ({}, 'volume_id is required to create a snapshot'),
-            ({'volume_id': 'v', 'size': 1, 'status': 'x'},
-             'cannot create a snapshot with size, status; allowed: '
-             'description, force, is_forced, metadata, name, volume_id'),
+            (
+                {'volume_id': 'v', 'size': 1, 'status': 'x'},
+                'cannot create a snapshot with size, status; allowed: '
+                'description, force, is_forced, metadata, name, volume_id',
+            ),
             ({'volume_id': 'v', 'metadata': {'a': 1}}, "key 'a'"),
             ({'volume_id': 'v', 'force': 'yes'}, 'force must be True'),
             ({'volume_id': 7}, 'volume_id must be a non-empty string'),
@@ -236,8 +275,7 @@ class TestAttrs(base.TestCase):
             Invalid, _validate.update_attrs, {'name': 'n', 'size': 2}
         )
         self.assertEqual(
-            'a snapshot update can change only name and description, not '
-            'size',
+            'a snapshot update can change only name and description, not size',
             str(exc),
         )
         self.assertRaises(Invalid, _validate.update_attrs, {'name': 1})
