@@ -438,8 +438,16 @@ class Proxy(_stock_proxy.Proxy):
         :param metadata: The complete new metadata.
         :returns: The Snapshot, ``metadata`` as the server now has it.
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` for
-            a non-string value, before sending.
+            a non-string value, or for no keys at all (which would delete
+            every key: :meth:`delete_snapshot_metadata` says that
+            explicitly), before sending.
         """
+        if not metadata:
+            raise exceptions.InvalidSnapshotRequest(
+                "replace_snapshot_metadata needs the new metadata; with no "
+                "keys it would delete every key, which "
+                "delete_snapshot_metadata(snapshot) does explicitly"
+            )
         _validate.metadata(metadata)
         return self._snapshot_resource(snapshot).replace_metadata(
             self, metadata
@@ -545,8 +553,14 @@ class Proxy(_stock_proxy.Proxy):
             ``limit``, ``offset``, ``sort``.
         :returns: A generator of manageable snapshots.
         :raises: :class:`~snapshot_ext.exceptions.MicroversionUnavailable`
-            for ``cluster`` below 3.17.
+            below 3.8 (no ``/manageable_snapshots``), and for ``cluster``
+            below 3.17.
         """
+        mv.require(
+            self,
+            'listing manageable snapshots',
+            mv.MANAGE_VIA_MANAGEABLE_SNAPSHOTS,
+        )
         if 'cluster' in query:
             mv.require(
                 self,

@@ -231,6 +231,90 @@ def never_sent(exc: BaseException) -> bool:
     return False
 
 
+def _send_and_read(
+    send_once: Callable[..., requests.Response],
+    read_stream: bool,
+    /,
+    *args: Any,
+    **kwargs: Any,
+) -> requests.Response:
+    """Send one attempt and, for ``stream=True``, read its whole body.
+
+    The body is read within the attempt so that an answer cut short is a
+    lost answer like any other; ``requests`` keeps the bytes, so later
+    reads (``response.json()``, ``iter_content``) use them.  A body read
+    while sending (keystoneauth's debug logging reads it) fails the same
+    way.
+
+    :param send_once: Sends the request.
+    :param read_stream: Whether the body is streamed and must be read
+        here.
+    :param args: Passed on to ``send_once``.
+    :param kwargs: Passed on to ``send_once``.
+    :returns: The response, body read.
+    :raises: keystoneauth's ``ConnectionError`` subclasses when the body is
+        cut short or cannot be read.
+    """
+    try:
+        response = send_once(*args, **kwargs)
+        if read_stream:
+            response.content  # noqa: B018 (reads and keeps the body)
+        return response
+    except (
+        requests.exceptions.ChunkedEncodingError,
+        requests.exceptions.ContentDecodingError,
+    ) as exc:
+        raise ks_exceptions.UnknownConnectionError(
+            f"the answer was cut short: {exc}", exc
+        ) from exc
+    except requests.exceptions.ConnectionError as exc:
+        raise ks_exceptions.ConnectFailure(
+            f"reading the answer failed: {exc}"
+        ) from exc
+
+
+def _repeated_delete(
+    response: requests.Response, verb: str, url: str
+) -> requests.Response:
+    """Judge the answer to a DELETE repeated after a lost answer.
+
+    404: the first attempt deleted it, which is what was asked; answered
+    as a success (204).  400 or 409 (Cinder refuses to delete a snapshot
+    that is already ``deleting``): the first attempt probably took effect,
+    but that is not certain, so :class:`RequestOutcomeUnknown` says so.
+    """
+    code = response.status_code
+    if code == 404:
+        LOG.info(
+            "%s %s: the answer to the first attempt was lost and the "
+            "repeat found nothing to delete; the first attempt deleted it",
+            verb,
+            _path(url),
+        )
+        done = requests.Response()
+        done.status_code = 204
+        done.url = response.url
+        done.request = response.request
+        done.headers = response.headers
+        done.reason = 'No Content'
+        response.close()
+        return done
+    if code in (400, 409):
+        cause = ks_exceptions.from_response(response, verb, url)
+        raise RequestOutcomeUnknown(
+            verb,
+            url,
+            cause,
+            hint=(
+                f"The repeat was refused with HTTP {code}, which usually "
+                f"means the first attempt took effect (a snapshot being "
+                f"deleted is in status 'deleting'); check the resource's "
+                f"status before trying again."
+            ),
+        )
+    return response
+
+
 def _is_transient(exc: ks_exceptions.ConnectionError) -> bool:
     if isinstance(exc, ks_exceptions.RetriableConnectionFailure):
         return True
@@ -390,6 +474,20 @@ class TransportPolicy:
             dot segment in the path.
         """
         check_path(url)
+        # A streamed answer's body is read here, within the attempt, so
+        # that an answer cut short is retried like any other lost answer.
+        stream = bool(kwargs.get('stream'))
+        for key in ('status_code_retries', 'retriable_status_codes'):
+            # keystoneauth's own status retries stay off; the policy's
+            # apply (set them in clouds.yaml).
+            if kwargs.pop(key, None) is not None:
+                LOG.debug(
+                    "%s given for %s %s is ignored; the transport policy "
+                    "decides status retries",
+                    key,
+                    method,
+                    _path(url),
+                )
         verb = method.upper()
         repeatable = is_repeatable(verb, url, kwargs.get('json'))
         connect_left = (
@@ -404,7 +502,9 @@ class TransportPolicy:
         lost_answer = False
         while True:
             try:
-                response = send_once(
+                response = _send_and_read(
+                    send_once,
+                    stream,
                     url,
                     method,
                     raise_exc=False,
@@ -456,7 +556,9 @@ class TransportPolicy:
             response.close()
             _sleep(wait)
             attempt += 1
-        if lost_answer and response.status_code in (400, 404, 409):
+        if lost_answer and verb == 'DELETE':
+            response = _repeated_delete(response, verb, url)
+        elif lost_answer and response.status_code in (400, 404, 409):
             LOG.warning(
                 "%s %s was repeated after an answer was lost; HTTP %d to "
                 "the repeat may mean the first attempt took effect",

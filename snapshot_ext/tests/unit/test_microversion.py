@@ -75,6 +75,14 @@ class EveryCallMixin(fakes.ProxyTestCase):
         p.set_snapshot_status(SID, 'error', 10)
         p.manage_snapshot(volume_id=VID, ref={'source-name': 'x'})
         p.unmanage_snapshot(SID)
+        if not mv.supports(p, mv.MANAGE_VIA_MANAGEABLE_SNAPSHOTS):
+            # No /manageable_snapshots below 3.8: refused before sending.
+            self.assertRaises(
+                exceptions.MicroversionUnavailable,
+                p.manageable_snapshots,
+                host='h',
+            )
+            return 20
         list(p.manageable_snapshots(host='h'))
         return 21
 

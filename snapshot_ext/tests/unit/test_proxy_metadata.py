@@ -186,6 +186,15 @@ class TestSnapshotMetadata(fakes.ProxyTestCase):
                 )
         self.assert_no_api_request()
 
+    def test_replace_with_nothing_refused(self) -> None:
+        exc = self.assertRaises(
+            exceptions.InvalidSnapshotRequest,
+            self.proxy.replace_snapshot_metadata,
+            SID,
+        )
+        self.assertIn('delete_snapshot_metadata', str(exc))
+        self.assert_no_api_request()
+
     def test_too_long_refused(self) -> None:
         self.assertRaises(
             exceptions.InvalidSnapshotRequest,

@@ -19,7 +19,6 @@ expected wait is asserted exactly and no test waits.
 from collections.abc import Callable
 import copy
 import email.utils
-import logging
 from typing import Any
 
 import fixtures
@@ -318,21 +317,60 @@ class TestIdempotentRetries(RetryTestCase):
         self.assertEqual('v1', self.proxy.get_volume('v1').id)
         self.assertEqual(2, len(self.api_requests()))
 
-    def test_repeated_delete_answered_404_is_reported(self) -> None:
-        logger = self.useFixture(
-            fixtures.FakeLogger(
-                name='snapshot_ext.v3._transport', level=logging.WARNING
-            )
-        )
+    def test_repeated_delete_answered_404_is_done(self) -> None:
+        # The first DELETE took effect but its answer was lost; the repeat
+        # finds nothing.  What was asked for happened: no error, even
+        # with ignore_missing=False.
         self.answer(
             'DELETE',
             f'/snapshots/{SID}',
             lost_answer(),
             (404, {'itemNotFound': {'code': 404, 'message': 'gone'}}),
         )
-        self.proxy.delete_snapshot(SID, ignore_missing=True)
+        self.proxy.delete_snapshot(SID, ignore_missing=False)
         self.assertEqual(2, len(self.api_requests()))
-        self.assertIn('may mean the first attempt took effect', logger.output)
+        for request in self.api_requests():
+            self.assert_request(request, 'DELETE', f'/snapshots/{SID}')
+
+    def test_repeated_delete_refused_is_outcome_unknown(self) -> None:
+        # Cinder refuses to delete a snapshot that is already 'deleting':
+        # the first attempt probably took effect, and the error says so
+        # instead of passing the 400 on as if the delete had failed.
+        self.answer(
+            'DELETE',
+            f'/snapshots/{SID}',
+            lost_answer(),
+            (
+                400,
+                {
+                    'badRequest': {
+                        'code': 400,
+                        'message': 'Snapshot status must be available or '
+                        'error',
+                    }
+                },
+            ),
+        )
+        exc = self.assertRaises(
+            exceptions.RequestOutcomeUnknown,
+            self.proxy.delete_snapshot,
+            SID,
+        )
+        self.assertIn('HTTP 400', exc.hint)
+        self.assertIn("'deleting'", str(exc))
+        self.assertEqual(2, len(self.api_requests()))
+
+    def test_caller_status_retry_settings_do_not_clash(self) -> None:
+        # A stock keystoneauth keyword given by the caller is accepted;
+        # the policy decides status retries.
+        self.answer('GET', f'/snapshots/{SID}', 503, (200, {'ok': True}))
+        response = self.proxy.get(
+            f'/snapshots/{SID}',
+            status_code_retries=5,
+            retriable_status_codes=[500],
+        )
+        self.assertEqual(200, response.status_code)
+        self.assertEqual(2, len(self.api_requests()))
 
     def test_raise_exc_is_honoured(self) -> None:
         self.answer('GET', f'/snapshots/{SID}', 503, 404)
