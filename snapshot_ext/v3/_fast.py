@@ -927,7 +927,9 @@ class Builder(Generic[R]):
             location = locs.get(conn, **kwargs)
         else:
             location = current
-        found = (location, location is not current)
+        # The component marks a value changed when it differs (!=) from
+        # the one it holds, as openstacksdk's _update_location does.
+        found = (location, location != current)
         try:
             if len(self._locations) < MAX_LOCATIONS:
                 self._locations[depends] = found
