@@ -38,21 +38,6 @@ from snapshot_ext.v3 import _query
 _CACHE_ATTR = '_snapshot_ext_resource_filters'
 _lock = threading.Lock()
 
-#: Query parameters Cinder takes out before it checks filters.
-NOT_FILTERS = frozenset(
-    {
-        'all_projects',
-        'all_tenants',
-        'sort',
-        'sort_key',
-        'sort_dir',
-        'limit',
-        'offset',
-        'marker',
-        'with_count',
-    }
-)
-
 
 def _parse(data: Any) -> dict[str, frozenset[str]]:
     entries = data.get('resource_filters') if isinstance(data, dict) else None
@@ -158,7 +143,7 @@ def server_filters(query: Mapping[str, Any]) -> list[str]:
     """
     names = set()
     for key, value in query.items():
-        if value is None or key in NOT_FILTERS or key not in _query.KNOWN:
+        if value is None or key in _query.OPTIONS or key not in _query.KNOWN:
             continue
         names.add(_query.LIKE_FILTERS.get(key, key))
     return sorted(names)

@@ -39,10 +39,10 @@ LIKE_FILTERS = {
     'volume_id_like': 'volume_id~',
 }
 
-#: Every query parameter a snapshot listing accepts, client-side names.
-KNOWN = frozenset(
-    _STRING_FILTERS
-    + (
+#: Listing options: query parameters that shape the listing rather than
+#: filter it (Cinder takes them out before it checks filters).
+OPTIONS = frozenset(
+    {
         'all_projects',
         'all_tenants',
         'sort',
@@ -52,10 +52,15 @@ KNOWN = frozenset(
         'offset',
         'marker',
         'with_count',
-        'metadata',
-        'consumes_quota',
+    }
+)
+
+#: Every query parameter a snapshot listing accepts, client-side names.
+KNOWN = (
+    frozenset(
+        _STRING_FILTERS + ('metadata', 'consumes_quota') + tuple(LIKE_FILTERS)
     )
-    + tuple(LIKE_FILTERS)
+    | OPTIONS
 )
 
 _SORT_DIRS = ('asc', 'desc')

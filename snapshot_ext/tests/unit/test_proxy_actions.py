@@ -362,6 +362,19 @@ class TestManageAt37(fakes.ProxyTestCase):
             json={'snapshot': {'volume_id': VID, 'ref': {'source-id': 'x'}}},
         )
 
+    def test_listing_refused_before_any_request(self) -> None:
+        for details in (False, True):
+            exc = self.assertRaises(
+                exceptions.MicroversionUnavailable,
+                self.proxy.manageable_snapshots,
+                details=details,
+                host='h',
+            )
+            self.assertEqual('3.8', exc.required)
+            self.assertEqual('3.7', exc.available)
+            self.assertIn('manageable snapshots', str(exc))
+        self.assert_no_api_request()
+
 
 class TestManageAt38(fakes.ProxyTestCase):
     max_version = '3.8'
@@ -410,21 +423,3 @@ class TestManageableAt316(fakes.ProxyTestCase):
         self.assert_request(
             request, 'GET', '/manageable_snapshots', query={'host': ['h']}
         )
-
-
-class TestManageableAt37(fakes.ProxyTestCase):
-    max_version = '3.7'
-    expected_microversion = '3.7'
-
-    def test_listing_refused_before_any_request(self) -> None:
-        for details in (False, True):
-            exc = self.assertRaises(
-                exceptions.MicroversionUnavailable,
-                self.proxy.manageable_snapshots,
-                details=details,
-                host='h',
-            )
-            self.assertEqual('3.8', exc.required)
-            self.assertEqual('3.7', exc.available)
-            self.assertIn('manageable snapshots', str(exc))
-        self.assert_no_api_request()
