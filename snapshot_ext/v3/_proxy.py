@@ -27,15 +27,18 @@ from typing import Any
 from typing import Literal
 from typing import cast
 from typing import overload
+import warnings
 
 from openstack import exceptions as sdk_exceptions
 from openstack import resource
+from openstack import warnings as os_warnings
 from openstack.block_storage.v3 import _proxy as _stock_proxy
 from openstack.block_storage.v3 import (
     manageable_snapshot as _manageable_snapshot,
 )
 from openstack.block_storage.v3 import snapshot as _stock_snapshot
 from openstack.block_storage.v3 import volume as _stock_volume
+import jmespath
 import requests
 
 from snapshot_ext import exceptions
@@ -46,12 +49,17 @@ from snapshot_ext.v3 import _filters
 from snapshot_ext.v3 import _microversion as mv
 from snapshot_ext.v3 import _pages
 from snapshot_ext.v3 import _prune
+from snapshot_ext.v3 import _query
 from snapshot_ext.v3 import _transport
 from snapshot_ext.v3 import _validate
 from snapshot_ext.v3 import _wait
 from snapshot_ext.v3 import snapshot as _snapshot
 
 SnapshotRef = str | _stock_snapshot.Snapshot
+
+_JMESPATH_WARNING: type[Warning] = getattr(
+    os_warnings, 'RemovedInSDK60Warning', DeprecationWarning
+)
 
 # The positional parameters of openstack.proxy.Proxy.request after method.
 _REQUEST_ARGS = (
@@ -203,9 +211,8 @@ class Proxy(_stock_proxy.Proxy):
             than one snapshot matches.
         """
         _validate.path_segment(name_or_id, 'name_or_id')
-        _validate.boolean(all_projects, 'all_projects')
         query: dict[str, Any] = {}
-        if all_projects:
+        if _query.flag('all_projects', all_projects):
             query['all_projects'] = True
         return self._find(
             _snapshot.Snapshot,
@@ -248,10 +255,24 @@ class Proxy(_stock_proxy.Proxy):
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotQuery`,
             :class:`~snapshot_ext.exceptions.MicroversionUnavailable`.
         """
+        jmespath_filters = query.pop('jmespath_filters', None)
         pages = self.snapshot_pages(
             details=details, all_projects=all_projects, **query
         )
-        return (item for page in pages for item in page)
+        items = (item for page in pages for item in page)
+        if jmespath_filters and isinstance(jmespath_filters, str):
+            # openstacksdk's deprecated jmespath filtering, kept as it is.
+            warnings.warn(
+                'Support for jmespath-style filters is deprecated and will '
+                'be removed in a future release.',
+                _JMESPATH_WARNING,
+                stacklevel=2,
+            )
+            return cast(
+                Generator[_snapshot.Snapshot, None, None],
+                jmespath.search(jmespath_filters, items),
+            )
+        return items
 
     def snapshot_pages(
         self,
@@ -326,10 +347,11 @@ class Proxy(_stock_proxy.Proxy):
 
         :param snapshot: The ID of a snapshot or a Snapshot.
         :param attrs: ``name`` and/or ``description``.
-        :returns: The updated snapshot as the server returns it.
+        :returns: The updated snapshot as the server returns it; with
+            nothing to change, the snapshot as given, without a request
+            (as openstacksdk does).
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
-            before sending when nothing is to change or another attribute
-            is given.
+            before sending when another attribute is given.
         """
         _validate.update_attrs(attrs)
         res = self._snapshot_resource(snapshot)
@@ -337,6 +359,8 @@ class Proxy(_stock_proxy.Proxy):
         # The server accepts only name and description: send exactly those.
         res._body._dirty.intersection_update(_validate.UPDATE_ATTRS)
         res._body._dirty.update(attrs)
+        if not res._body._dirty:
+            return res
         return res.commit(self)
 
     def delete_snapshot(
@@ -482,12 +506,13 @@ class Proxy(_stock_proxy.Proxy):
         :param snapshot: The ID of a snapshot or a Snapshot.
         :param status: One of creating, available, deleting, deleted,
             updating, error, error_deleting, unmanaging, backing-up,
-            restoring.
+            restoring, in any case (sent in lower case, as Cinder reads
+            it).
         :returns: ``None``
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` for
             an unknown status, before sending.
         """
-        _validate.status(status, _validate.RESET_STATUSES, 'reset_status')
+        status = _validate.reset_status(status)
         self._snapshot_resource(snapshot).reset_status(self, status)
 
     def set_snapshot_status(

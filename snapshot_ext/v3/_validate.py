@@ -103,6 +103,20 @@ def status(value: Any, allowed: frozenset[str], action: str) -> str:
     return value
 
 
+def reset_status(value: Any) -> str:
+    """Check a status for ``os-reset_status`` and lower-case it.
+
+    Cinder reads the status in any case.
+
+    :param value: The status the caller asked for.
+    :returns: The status in lower case.
+    :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`.
+    """
+    if isinstance(value, str):
+        value = value.strip().lower()
+    return status(value, RESET_STATUSES, 'reset_status')
+
+
 def progress(value: Any) -> str | None:
     """Normalise a progress value to Cinder's ``"NN%"`` form.
 
@@ -231,6 +245,31 @@ def boolean(value: Any, what: str) -> bool:
     return value
 
 
+def bool_like(value: Any, what: str) -> bool:
+    """Check a flag Cinder reads with ``bool_from_string``.
+
+    :param value: ``True``/``False``, ``1``/``0`` or a string such as
+        ``'true'``, ``'false'``, ``'yes'``, ``'no'``, ``'1'``, ``'0'``.
+    :param what: The flag's name, for the error message.
+    :returns: The flag.
+    :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`.
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in ('1', 't', 'true', 'on', 'y', 'yes'):
+            return True
+        if text in ('0', 'f', 'false', 'off', 'n', 'no'):
+            return False
+    raise _invalid(
+        f"{what} must be a boolean (True/False, or 'true'/'false'), got "
+        f"{value!r}"
+    )
+
+
 def create_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
     """Check the attributes of a snapshot to create.
 
@@ -255,7 +294,7 @@ def create_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
         metadata(attrs['metadata'])
     for flag in ('force', 'is_forced'):
         if attrs.get(flag) is not None:
-            boolean(attrs[flag], flag)
+            bool_like(attrs[flag], flag)
     return dict(attrs)
 
 
@@ -265,10 +304,8 @@ def update_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
     :param attrs: The attributes to change.
     :returns: The attributes.
     :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` when
-        nothing is to change or an attribute cannot be changed.
+        an attribute cannot be changed.
     """
-    if not attrs:
-        raise _invalid("nothing to update: give name and/or description")
     unknown = sorted(set(attrs) - UPDATE_ATTRS)
     if unknown:
         raise _invalid(

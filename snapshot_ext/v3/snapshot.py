@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from collections.abc import Mapping
+import dataclasses
 import datetime
 import itertools
 from typing import TYPE_CHECKING
@@ -53,6 +54,8 @@ def _parse_time(value: Any) -> datetime.datetime | None:
         return parsed.replace(tzinfo=datetime.timezone.utc)
     return parsed.astimezone(datetime.timezone.utc)
 
+
+_UNSET: Any = object()
 
 _STR = (str, type(None))
 #: The JSON types of a snapshot's fields, as Cinder sends them.
@@ -412,15 +415,22 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
         _validate.create_attrs(
             {k: attrs[k] for k in self._body._dirty if k in attrs}
         )
+        unsent = _UNSET
         if 'force' in attrs and mv.supports(
             session, mv.CREATE_FROM_IN_USE_WITHOUT_FORCE
         ):
-            del attrs['force']
+            unsent = attrs.pop('force')
             self._body._dirty.discard('force')
         try:
-            return super().create(
+            created = super().create(
                 session, prepend_key=prepend_key, base_path=base_path, **kwargs
             )
+            if unsent is not _UNSET and 'force' not in self._body.attributes:
+                # The answer has no force: keep what the caller asked for,
+                # as openstacksdk does when it sends it.
+                self._body.attributes['force'] = unsent
+                dict.__setitem__(self, 'is_forced', unsent)
+            return created
         except _transport.RequestOutcomeUnknown as exc:
             hint = _lookup_hint(attrs.get('volume_id'), attrs.get('name'))
             raise exc.with_hint(hint) from exc.cause
@@ -496,8 +506,14 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
         """
         if max_items is not None:
             max_items = _query._count('max_items', max_items, 1)
+        attributes = cls._filter_attributes()
         if allow_unknown_params:
-            params = {k: v for k, v in params.items() if k in _query.KNOWN}
+            params = {
+                k: v
+                for k, v in params.items()
+                if k in _query.KNOWN or k in attributes
+            }
+        params, local = _query.split(session, params, attributes)
         query = _query.build(session, params)
         if microversion is None:
             microversion = mv.for_session(session)
@@ -532,9 +548,28 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
         pages = _pages.iterate(
             fetch, build, query, cls.resources_key or 'snapshots', max_items
         )
+        if local:
+            # As openstacksdk: max_items counts the snapshots listed, the
+            # filters then choose among them.
+            pages = (
+                dataclasses.replace(
+                    page,
+                    items=[s for s in page.items if _query.matches(s, local)],
+                )
+                for page in pages
+            )
         if not paginated:
             return itertools.islice(pages, 1)
         return pages
+
+    @classmethod
+    def _filter_attributes(cls) -> frozenset[str]:
+        """Name the attributes a listing can compare on the client.
+
+        :returns: Every ``Body`` attribute of the class, as openstacksdk's
+            ``Resource.list`` takes them.
+        """
+        return frozenset(cls._body_mapping().values())
 
     # Actions -------------------------------------------------------------
 
@@ -549,11 +584,12 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
         """Set the status in the database without any check (admin only).
 
         :param session: The proxy to send it through.
-        :param status: One of :data:`snapshot_ext.v3._validate.RESET_STATUSES`.
+        :param status: One of :data:`snapshot_ext.v3._validate.RESET_STATUSES`,
+            in any case (sent in lower case).
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` for
             an unknown status, before sending.
         """
-        _validate.status(status, _validate.RESET_STATUSES, 'reset_status')
+        status = _validate.reset_status(status)
         self._action(session, {'os-reset_status': {'status': status}})
 
     def set_status(
