@@ -212,7 +212,7 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
     #: The ID of the group snapshot it belongs to (microversion 3.14).
     group_snapshot_id = resource.Body('group_snapshot_id')
     #: Whether the snapshot counts against quota (microversion 3.65).
-    consumes_quota = resource.Body('consumes_quota', type=bool)
+    consumes_quota = resource.Body('consumes_quota')
     #: Create even if the volume is in use.  Only sent below microversion
     #: 3.66; from 3.66 on the server needs no force and refuses
     #: ``force=False``, so it is left out of the request.
@@ -228,6 +228,20 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
         'user_id',
         'volume_id',
     )
+
+    def _attributes(self, *args: Any, **kwargs: Any) -> list[str]:
+        """Name the attributes, each once.
+
+        openstacksdk walks the class's MRO, so a field this class declares
+        again (every one, for its documentation) would otherwise appear
+        twice in ``keys()``, ``items()`` and ``json.dumps()``.
+
+        :param args: As for :meth:`openstack.resource.Resource._attributes`.
+        :param kwargs: As for :meth:`openstack.resource.Resource._attributes`.
+        :returns: The names, in openstacksdk's order, without repeats.
+        """
+        names: list[str] = super()._attributes(*args, **kwargs)
+        return list(dict.fromkeys(names))
 
     # Parsed values -------------------------------------------------------
 
