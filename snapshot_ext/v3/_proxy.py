@@ -27,18 +27,15 @@ from typing import Any
 from typing import Literal
 from typing import cast
 from typing import overload
-import warnings
 
 from openstack import exceptions as sdk_exceptions
 from openstack import resource
-from openstack import warnings as os_warnings
 from openstack.block_storage.v3 import _proxy as _stock_proxy
 from openstack.block_storage.v3 import (
     manageable_snapshot as _manageable_snapshot,
 )
 from openstack.block_storage.v3 import snapshot as _stock_snapshot
 from openstack.block_storage.v3 import volume as _stock_volume
-import jmespath
 import requests
 
 from snapshot_ext import exceptions
@@ -56,10 +53,6 @@ from snapshot_ext.v3 import _wait
 from snapshot_ext.v3 import snapshot as _snapshot
 
 SnapshotRef = str | _stock_snapshot.Snapshot
-
-_JMESPATH_WARNING: type[Warning] = getattr(
-    os_warnings, 'RemovedInSDK60Warning', DeprecationWarning
-)
 
 # The positional parameters of openstack.proxy.Proxy.request after method.
 _REQUEST_ARGS = (
@@ -255,24 +248,20 @@ class Proxy(_stock_proxy.Proxy):
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotQuery`,
             :class:`~snapshot_ext.exceptions.MicroversionUnavailable`.
         """
-        jmespath_filters = query.pop('jmespath_filters', None)
+        if query.get('jmespath_filters'):
+            # openstacksdk's deprecated jmespath filtering, as it does it.
+            if all_projects is not False:
+                query['all_projects'] = all_projects
+            return self._list(
+                _snapshot.Snapshot,
+                base_path='/snapshots/detail' if details else None,
+                **query,
+            )
+        query.pop('jmespath_filters', None)
         pages = self.snapshot_pages(
             details=details, all_projects=all_projects, **query
         )
-        items = (item for page in pages for item in page)
-        if jmespath_filters and isinstance(jmespath_filters, str):
-            # openstacksdk's deprecated jmespath filtering, kept as it is.
-            warnings.warn(
-                'Support for jmespath-style filters is deprecated and will '
-                'be removed in a future release.',
-                _JMESPATH_WARNING,
-                stacklevel=2,
-            )
-            return cast(
-                Generator[_snapshot.Snapshot, None, None],
-                jmespath.search(jmespath_filters, items),
-            )
-        return items
+        return (item for page in pages for item in page)
 
     def snapshot_pages(
         self,

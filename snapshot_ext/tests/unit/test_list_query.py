@@ -415,6 +415,7 @@ class TestListQuery(ListTestCase):
         self.assertIsInstance(exc, ValueError)
         self.assertIsInstance(exc, sdk_exceptions.BadRequestException)
         self.assertIsInstance(exc, sdk_exceptions.InvalidResourceQuery)
+        assert isinstance(exc, exceptions.InvalidSnapshotQuery)
         self.assertEqual({'foo'}, exc.extra_data)
 
     def test_several_unknown_filters_named(self) -> None:

@@ -254,7 +254,10 @@ class TestAttrs(base.TestCase):
             ),
             ({'volume_id': 'v', 'metadata': {'a': 1}}, "key 'a'"),
             ({'volume_id': 'v', 'force': 'maybe'}, 'force must be a boolean'),
-            ({'volume_id': 'v', 'is_forced': 2}, 'is_forced must be a boolean'),
+            (
+                {'volume_id': 'v', 'is_forced': 2},
+                'is_forced must be a boolean',
+            ),
             ({'volume_id': 7}, 'volume_id must be a non-empty string'),
         ]
         for attrs, message in cases:

@@ -48,9 +48,12 @@ from requests_mock import request as rm_request
 
 import snapshot_ext
 from snapshot_ext.tests.unit import fakes
+from snapshot_ext.v3 import _proxy
 from snapshot_ext.v3 import _wait
 
-Call = Callable[[connection.Connection], Any]
+#: A case: a function of a Connection (typed Any: the cases call verbs
+#: that only one block-storage version has).
+Call = Callable[[Any], Any]
 
 #: A snapshot as Cinder 29 shows it at microversion 3.71 (a capture).
 SHOW: dict[str, Any] = fakes.load_capture('snapshot_show_mv3.71')['body'][
@@ -64,6 +67,28 @@ PAGE1: dict[str, Any] = fakes.load_capture('snapshot_list_limit2')['body']
 PAGE2: dict[str, Any] = fakes.load_capture('snapshot_list_limit2_page2')[
     'body'
 ]
+
+
+def verb(name: str, /, *args: Any, **kwargs: Any) -> Call:
+    """Make the case that calls one verb of ``conn.block_storage``.
+
+    :param name: The verb, e.g. ``'snapshots'``.
+    :param args: Its positional arguments.
+    :param kwargs: Its keyword arguments.
+    :returns: The case.
+    """
+    return lambda conn: getattr(conn.block_storage, name)(*args, **kwargs)
+
+
+def cloud(name: str, /, *args: Any, **kwargs: Any) -> Call:
+    """Make the case that calls one cloud-layer method of the Connection.
+
+    :param name: The method, e.g. ``'list_volume_snapshots'``.
+    :param args: Its positional arguments.
+    :param kwargs: Its keyword arguments.
+    :returns: The case.
+    """
+    return lambda conn: getattr(conn, name)(*args, **kwargs)
 
 
 def snapshot(**changes: Any) -> dict[str, Any]:
@@ -238,6 +263,7 @@ class Outcome:
     :param sent: The requests sent, discovery left out.
     :param microversions: The ``OpenStack-API-Version`` header of each.
     :param warnings: The warning categories raised.
+    :param headers: The headers of each request.
     """
 
     raw: Any
@@ -246,6 +272,7 @@ class Outcome:
     sent: list[Sent]
     microversions: list[str | None]
     warnings: list[type[Warning]]
+    headers: list[dict[str, str]]
 
 
 def normalise(value: Any) -> Any:
@@ -285,7 +312,14 @@ class CompatTestCase(fakes.ProxyTestCase):
         self.plugin_conn = self.make_connection(api_version=self.api_version)
         snapshot_ext.register(self.plugin_conn)
         self.clock = FakeClock()
-        self.plugin_conn.block_storage._wait_clock = self.clock
+        self.plugin_proxy._wait_clock = self.clock
+
+    @property
+    def plugin_proxy(self) -> _proxy.Proxy:
+        """The registered Connection's ``block_storage``."""
+        proxy = self.plugin_conn.block_storage
+        assert isinstance(proxy, _proxy.Proxy), type(proxy)
+        return proxy
 
     # Running ------------------------------------------------------------
 
@@ -329,6 +363,7 @@ class CompatTestCase(fakes.ProxyTestCase):
             sent=sent,
             microversions=versions,
             warnings=[w.category for w in caught],
+            headers=[dict(r.headers) for r in self.api_requests()],
         )
 
     def both(
@@ -353,7 +388,7 @@ class CompatTestCase(fakes.ProxyTestCase):
     @property
     def negotiated(self) -> str | None:
         """The plugin's microversion header value, e.g. ``volume 3.71``."""
-        version = self.plugin_conn.block_storage.snapshot_microversion
+        version = self.plugin_proxy.snapshot_microversion
         return None if version is None else f'volume {version}'
 
     def assert_plugin_microversion(self, plugin: Outcome) -> None:
@@ -379,8 +414,8 @@ class CompatTestCase(fakes.ProxyTestCase):
         """
         if stock.error is None:
             self.assertIsNone(
-                plugin.error, f'stock succeeded, the plugin raised '
-                f'{plugin.error!r}'
+                plugin.error,
+                f'stock succeeded, the plugin raised {plugin.error!r}',
             )
             return
         self.assertIsNotNone(

@@ -17,6 +17,7 @@ from typing import Any
 from openstack import exceptions as sdk_exceptions
 
 from snapshot_ext import exceptions
+from snapshot_ext.tests.unit import fakes
 from snapshot_ext.tests.unit.compat import harness
 from snapshot_ext.v3 import _query
 
@@ -40,8 +41,8 @@ SAME: dict[str, harness.Call] = {
     'marker': lambda c: c.block_storage.snapshots(
         marker='11111111-1111-4111-8111-111111111111'
     ),
-    'unknown name, allow_unknown_params': lambda c: (
-        c.block_storage.snapshots(foo='bar', allow_unknown_params=True)
+    'unknown name, allow_unknown_params': lambda c: c.block_storage.snapshots(
+        foo='bar', allow_unknown_params=True
     ),
     'client-side description': lambda c: c.block_storage.snapshots(
         description='nightly'
@@ -117,7 +118,7 @@ class TestListing(harness.CompatTestCase):
         super().setUp()
         answer = harness.listing(harness.trio())
         for path in ('/snapshots', '/snapshots/detail'):
-            self.requests_mock.get(harness.fakes.ENDPOINT + path, json=answer)
+            self.requests_mock.get(fakes.ENDPOINT + path, json=answer)
 
     def test_same(self) -> None:
         for name, call in SAME.items():
@@ -157,9 +158,7 @@ class TestListing(harness.CompatTestCase):
         for key, (value, ids) in expected.items():
             with self.subTest(key=key):
                 _, plugin = self.both(
-                    lambda c, k=key, v=value: c.block_storage.snapshots(
-                        **{k: v}
-                    )
+                    harness.verb('snapshots', **{key: value})
                 )
                 self.assertEqual(ids, [s.id[:4] for s in plugin.raw])
                 self.assertEqual({}, plugin.sent[0].query)
@@ -171,14 +170,14 @@ class TestListing(harness.CompatTestCase):
             for how in ('proxy', 'cloud'):
                 with self.subTest(name=name, value=value, how=how):
 
-                    def call(c: Any, n: str = name, v: Any = value) -> Any:
-                        if how == 'cloud':
+                    def call(
+                        c: Any, n: str = name, v: Any = value, h: str = how
+                    ) -> Any:
+                        if h == 'cloud':
                             return c.list_volume_snapshots(filters={n: v})
                         return c.block_storage.snapshots(**{n: v})
 
-                    stock, plugin = self.assert_same(
-                        call, same_requests=False
-                    )
+                    stock, plugin = self.assert_same(call, same_requests=False)
                     self.assertIn('all_tenants', stock.sent[0].query)
                     self.assertEqual(
                         {'all_tenants': ['1']} if truth else {},
@@ -221,6 +220,7 @@ class TestListing(harness.CompatTestCase):
         message = str(plugin.error)
         self.assertIn('unknown snapshot list filter(s): foo', message)
         self.assertIn('openstacksdk would drop it', message)
+        assert isinstance(plugin.error, exceptions.InvalidSnapshotQuery)
         self.assertEqual({'foo'}, plugin.error.extra_data)
         self.assertEqual([], plugin.sent)
 
@@ -237,9 +237,7 @@ class TestListing(harness.CompatTestCase):
         for key, (value, wire, sent) in cases.items():
             with self.subTest(key=key):
                 stock, plugin = self.both(
-                    lambda c, k=key, v=value: c.block_storage.snapshots(
-                        **{k: v}
-                    )
+                    harness.verb('snapshots', **{key: value})
                 )
                 self.assertIsNone(stock.error)
                 self.assertIsNone(plugin.error)
@@ -257,9 +255,7 @@ class TestListing(harness.CompatTestCase):
         for key, (value, query) in cases.items():
             with self.subTest(key=key):
                 stock, plugin = self.assert_same(
-                    lambda c, k=key, v=value: c.block_storage.snapshots(
-                        **{k: v}
-                    ),
+                    harness.verb('snapshots', **{key: value}),
                     same_requests=False,
                 )
                 self.assertEqual({}, stock.sent[0].query)
@@ -280,8 +276,8 @@ class TestListing(harness.CompatTestCase):
             lambda c: c.block_storage.snapshots(headers={'X-Trace': 'on'})
         )
         for outcome in (stock, plugin):
-            (request,) = self.requests_mock.request_history[-1:]
-            self.assertEqual('on', request.headers.get('X-Trace'))
+            (headers,) = outcome.headers
+            self.assertEqual('on', headers.get('X-Trace'))
 
     def test_paging_requests(self) -> None:
         # limit=1 walks four pages (the third is full, the fourth empty).
@@ -290,7 +286,10 @@ class TestListing(harness.CompatTestCase):
         )
         self.assertEqual(4, len(plugin.sent))
         self.assertEqual(
-            {'limit': ['1'], 'marker': ['22222222-2222-4222-8222-222222222222']},
+            {
+                'limit': ['1'],
+                'marker': ['22222222-2222-4222-8222-222222222222'],
+            },
             plugin.sent[2].query,
         )
 

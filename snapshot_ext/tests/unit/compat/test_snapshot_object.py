@@ -25,6 +25,7 @@ from typing import Any
 
 from openstack.block_storage.v3 import snapshot as stock_snapshot
 
+from snapshot_ext.tests.unit import fakes
 from snapshot_ext.tests.unit.compat import harness
 from snapshot_ext.v3 import snapshot as plugin_snapshot
 
@@ -183,16 +184,19 @@ class TestSnapshotObject(harness.CompatTestCase):
     def test_same_from_the_server(self) -> None:
         # Objects made from answers (the plugin builds listed objects
         # its own way) answer every probe as stock's do.
-        self.mock('GET', f'/snapshots/{harness.ID}', json={
-            'snapshot': harness.SHOW
-        })
+        self.mock(
+            'GET', f'/snapshots/{harness.ID}', json={'snapshot': harness.SHOW}
+        )
         self.requests_mock.get(
-            harness.fakes.ENDPOINT + '/snapshots/detail',
+            fakes.ENDPOINT + '/snapshots/detail',
             json=harness.listing(harness.trio()),
         )
-        self.mock('POST', '/snapshots', status_code=202, json={
-            'snapshot': harness.snapshot(status='creating')
-        })
+        self.mock(
+            'POST',
+            '/snapshots',
+            status_code=202,
+            json={'snapshot': harness.snapshot(status='creating')},
+        )
         sources: dict[str, harness.Call] = {
             'get': lambda c: c.block_storage.get_snapshot(harness.ID),
             'list': lambda c: list(c.block_storage.snapshots())[1],

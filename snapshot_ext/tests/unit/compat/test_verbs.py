@@ -115,7 +115,9 @@ class TestReadVerbs(harness.CompatTestCase):
     def test_find_duplicate(self) -> None:
         twins = [harness.snapshot(), harness.snapshot(id='other')]
         answer = harness.listing(twins)
-        self.requests_mock.get(fakes.ENDPOINT + '/snapshots/detail', json=answer)
+        self.requests_mock.get(
+            fakes.ENDPOINT + '/snapshots/detail', json=answer
+        )
         self.mock(
             'GET',
             f"/snapshots/{harness.SHOW['name']}",
@@ -137,9 +139,10 @@ class TestReadVerbs(harness.CompatTestCase):
             ),
             same_requests=False,
         )
-        self.assertEqual({'all_tenants': ['True'], 'name': ['alpha']}, {
-            **stock.sent[1].query
-        })
+        self.assertEqual(
+            {'all_tenants': ['True'], 'name': ['alpha']},
+            {**stock.sent[1].query},
+        )
         self.assertEqual(
             {'all_tenants': ['1'], 'name': ['alpha']}, plugin.sent[1].query
         )
@@ -149,9 +152,9 @@ class TestReadVerbs(harness.CompatTestCase):
 class TestWriteVerbs(harness.CompatTestCase):
     def test_create(self) -> None:
         created = harness.snapshot(status='creating')
-        self.mock('POST', '/snapshots', status_code=202, json={
-            'snapshot': created
-        })
+        self.mock(
+            'POST', '/snapshots', status_code=202, json={'snapshot': created}
+        )
         attrs = {
             'volume_id': VOLUME_ID,
             'name': 'n',
@@ -159,23 +162,25 @@ class TestWriteVerbs(harness.CompatTestCase):
             'metadata': {'k': 'v'},
         }
         self.assert_same(lambda c: c.block_storage.create_snapshot(**attrs))
-        self.assert_same(lambda c: c._create if False else c.block_storage._create(
-            type(c.block_storage)._resource_registry['snapshot'], **attrs
-        ))
+        self.assert_same(
+            lambda c: c.block_storage._create(
+                type(c.block_storage)._resource_registry['snapshot'], **attrs
+            )
+        )
 
     def test_create_force_from_366(self) -> None:
         # Difference: from microversion 3.66 the plugin leaves force out
         # of the request (Cinder refuses force=False there); the returned
         # object carries is_forced as given, as stock's does.
         created = harness.snapshot(status='creating')
-        self.mock('POST', '/snapshots', status_code=202, json={
-            'snapshot': created
-        })
+        self.mock(
+            'POST', '/snapshots', status_code=202, json={'snapshot': created}
+        )
         for force in (True, False, 'true'):
             with self.subTest(force=force):
                 stock, plugin = self.assert_same(
-                    lambda c, f=force: c.block_storage.create_snapshot(
-                        volume_id=VOLUME_ID, force=f
+                    harness.verb(
+                        'create_snapshot', volume_id=VOLUME_ID, force=force
                     ),
                     same_requests=False,
                 )
@@ -203,7 +208,7 @@ class TestWriteVerbs(harness.CompatTestCase):
         for name, attrs in cases.items():
             with self.subTest(case=name):
                 stock, plugin = self.assert_same(
-                    lambda c, a=attrs: c.block_storage.create_snapshot(**a),
+                    harness.verb('create_snapshot', **attrs),
                     same_requests=False,
                 )
                 self.assertIsInstance(
@@ -259,8 +264,9 @@ class TestWriteVerbs(harness.CompatTestCase):
 
     def test_delete(self) -> None:
         self.mock('DELETE', PATH, status_code=202)
-        self.mock('DELETE', '/snapshots/missing', status_code=404,
-                  json=NOT_FOUND)
+        self.mock(
+            'DELETE', '/snapshots/missing', status_code=404, json=NOT_FOUND
+        )
         cases: dict[str, harness.Call] = {
             'delete': lambda c: c.block_storage.delete_snapshot(ID),
             'a stock object': lambda c: c.block_storage.delete_snapshot(
@@ -319,8 +325,9 @@ class TestMetadataVerbs(harness.CompatTestCase):
         self.mock('PUT', f'{PATH}/metadata', json={'metadata': {}})
         for key in ('a', 'b'):
             self.mock('DELETE', f'{PATH}/metadata/{key}')
-        self.mock('DELETE', f'{PATH}/metadata/zz', status_code=404,
-                  json=NOT_FOUND)
+        self.mock(
+            'DELETE', f'{PATH}/metadata/zz', status_code=404, json=NOT_FOUND
+        )
 
     def test_same(self) -> None:
         cases: dict[str, harness.Call] = {
@@ -415,9 +422,12 @@ class TestActions(harness.CompatTestCase):
     def test_manage(self) -> None:
         # Difference: name, description and metadata are left out when
         # not given, instead of sent as null.
-        self.mock('POST', '/manageable_snapshots', status_code=202, json={
-            'snapshot': harness.SHOW
-        })
+        self.mock(
+            'POST',
+            '/manageable_snapshots',
+            status_code=202,
+            json={'snapshot': harness.SHOW},
+        )
         stock, plugin = self.assert_same(
             lambda c: c.block_storage.manage_snapshot(
                 volume_id=VOLUME_ID, ref={'source-name': 's'}
@@ -437,7 +447,12 @@ class TestActions(harness.CompatTestCase):
             stock.sent[0].body,
         )
         self.assertEqual(
-            {'snapshot': {'volume_id': VOLUME_ID, 'ref': {'source-name': 's'}}},
+            {
+                'snapshot': {
+                    'volume_id': VOLUME_ID,
+                    'ref': {'source-name': 's'},
+                }
+            },
             plugin.sent[0].body,
         )
         full = {
@@ -451,14 +466,16 @@ class TestActions(harness.CompatTestCase):
 
     def test_manageable_snapshots(self) -> None:
         self.require(stock_proxy.Proxy, 'manageable_snapshots')
-        body = {'manageable-snapshots': [
-            {
-                'reference': {'source-name': 's'},
-                'size': 1,
-                'safe_to_manage': True,
-                'source_reference': {'source-name': 'v'},
-            }
-        ]}
+        body = {
+            'manageable-snapshots': [
+                {
+                    'reference': {'source-name': 's'},
+                    'size': 1,
+                    'safe_to_manage': True,
+                    'source_reference': {'source-name': 'v'},
+                }
+            ]
+        }
         for path in ('/manageable_snapshots', '/manageable_snapshots/detail'):
             self.mock('GET', path, json=body)
         cases: dict[str, harness.Call] = {

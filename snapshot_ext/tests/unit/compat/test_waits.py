@@ -22,6 +22,7 @@ from typing import Any
 from openstack import exceptions as sdk_exceptions
 
 from snapshot_ext import exceptions
+from snapshot_ext.tests.unit import fakes
 from snapshot_ext.tests.unit.compat import harness
 
 ID = harness.ID
@@ -50,14 +51,25 @@ class TestWaits(harness.CompatTestCase):
 
         :param statuses: The statuses; the last one repeats.
         """
-        self.requests_mock.get(
-            harness.fakes.ENDPOINT + PATH, _answers(*statuses)
-        )
+        self.requests_mock.get(fakes.ENDPOINT + PATH, _answers(*statuses))
+
+    def server(self, statuses: tuple[str | None, ...]) -> Any:
+        """Make a ``prepare`` for :meth:`both` that serves ``statuses``.
+
+        :param statuses: As for :meth:`serve`.
+        :returns: The function.
+        """
+        return lambda: self.serve(*statuses)
 
     def obj(self, conn: Any, status: str = 'creating') -> Any:
-        return conn.block_storage.get_snapshot(ID) if False else type(
-            conn.block_storage
-        )._resource_registry['snapshot'].existing(
+        """A snapshot of the proxy's own class, as its verbs return them.
+
+        :param conn: The Connection.
+        :param status: Its status.
+        :returns: The snapshot.
+        """
+        registry = type(conn.block_storage)._resource_registry
+        return registry['snapshot'].existing(
             connection=conn, **harness.snapshot(status=status)
         )
 
@@ -95,7 +107,7 @@ class TestWaits(harness.CompatTestCase):
         }
         for name, (statuses, call) in cases.items():
             with self.subTest(case=name):
-                self.assert_same(call, prepare=lambda s=statuses: self.serve(*s))
+                self.assert_same(call, prepare=self.server(statuses))
 
     def test_same_error_class(self) -> None:
         # The same exception class (the plugin's a subclass); the number
@@ -140,7 +152,7 @@ class TestWaits(harness.CompatTestCase):
                 stock, plugin = self.assert_same(
                     call,
                     same_requests=False,
-                    prepare=lambda s=statuses: self.serve(*s),
+                    prepare=self.server(statuses),
                 )
                 self.assertIsNotNone(stock.error)
                 self.assertIsInstance(plugin.error, plugin_class)
@@ -191,9 +203,8 @@ class TestWaits(harness.CompatTestCase):
             ('stock', self.stock_conn),
             ('plugin', self.plugin_conn),
         ):
-            self.serve('creating', 'available')
             self.requests_mock.get(
-                harness.fakes.ENDPOINT + PATH,
+                fakes.ENDPOINT + PATH,
                 [
                     {
                         'json': {
@@ -209,7 +220,8 @@ class TestWaits(harness.CompatTestCase):
                     {'json': {'snapshot': harness.snapshot()}},
                 ],
             )
-            conn.block_storage.wait_for_status(
+            proxy: Any = conn.block_storage
+            proxy.wait_for_status(
                 self.obj(conn),
                 interval=INTERVAL,
                 wait=TIMEOUT,
@@ -225,20 +237,27 @@ class TestCloudLayer(harness.CompatTestCase):
         # refuses the force=False the cloud layer always sends); the
         # result is the same.
         volume_id = harness.SHOW['volume_id']
-        self.mock('POST', '/snapshots', status_code=202, json={
-            'snapshot': harness.snapshot(status='creating')
-        })
+        self.mock(
+            'POST',
+            '/snapshots',
+            status_code=202,
+            json={'snapshot': harness.snapshot(status='creating')},
+        )
 
         def prepare() -> None:
             self.requests_mock.get(
-                harness.fakes.ENDPOINT + PATH, _answers('available')
+                fakes.ENDPOINT + PATH, _answers('available')
             )
 
         for wait in (False, True):
             with self.subTest(wait=wait):
                 stock, plugin = self.assert_same(
-                    lambda c, w=wait: c.create_volume_snapshot(
-                        volume_id, name='n', wait=w, timeout=TIMEOUT
+                    harness.cloud(
+                        'create_volume_snapshot',
+                        volume_id,
+                        name='n',
+                        wait=wait,
+                        timeout=TIMEOUT,
                     ),
                     same_requests=False,
                     prepare=prepare,
@@ -258,13 +277,13 @@ class TestCloudLayer(harness.CompatTestCase):
         self.mock('DELETE', PATH, status_code=202)
         self.mock('GET', '/snapshots/nothing', status_code=404, json=NOT_FOUND)
         self.requests_mock.get(
-            harness.fakes.ENDPOINT + '/snapshots/detail',
+            fakes.ENDPOINT + '/snapshots/detail',
             json=harness.listing([]),
         )
 
         def prepare() -> None:
             self.requests_mock.get(
-                harness.fakes.ENDPOINT + PATH,
+                fakes.ENDPOINT + PATH,
                 # The cloud layer's wait polls every 2 s: the first poll
                 # finds it gone so that stock does not sleep.
                 _answers('available', None),
