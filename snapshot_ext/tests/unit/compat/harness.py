@@ -47,7 +47,9 @@ import openstack.version
 from requests_mock import request as rm_request
 
 import snapshot_ext
+from snapshot_ext import exceptions
 from snapshot_ext.tests.unit import fakes
+from snapshot_ext.v3 import _microversion
 from snapshot_ext.v3 import _proxy
 from snapshot_ext.v3 import _wait
 
@@ -459,6 +461,40 @@ class CompatTestCase(fakes.ProxyTestCase):
         if same_requests:
             self.assertEqual(stock.sent, plugin.sent)
         self.assert_plugin_microversion(plugin)
+        return stock, plugin
+
+    def supports(self, version: str) -> bool:
+        """Tell whether the plugin's negotiated microversion has a feature.
+
+        :param version: The feature's microversion, e.g. ``'3.66'``.
+        :returns: Whether the plugin's connection uses it or later.
+        """
+        return _microversion.supports(self.plugin_proxy, version)
+
+    def assert_same_or_gated(
+        self, call: Call, gate: str, **kwargs: Any
+    ) -> tuple[Outcome, Outcome]:
+        """Assert the same behaviour where the plugin has a feature.
+
+        Below the feature's microversion, assert the documented
+        difference: the plugin raises
+        :class:`~snapshot_ext.exceptions.MicroversionUnavailable` before
+        sending anything, where stock sends the request (which Cinder
+        refuses or ignores there).
+
+        :param call: The call, given a Connection.
+        :param gate: The feature's microversion.
+        :param kwargs: For :meth:`assert_same`.
+        :returns: The stock and the plugin :class:`Outcome`.
+        """
+        if self.supports(gate):
+            return self.assert_same(call, **kwargs)
+        stock, plugin = self.both(call, kwargs.get('prepare'))
+        self.assertTrue(stock.sent)
+        self.assertIsInstance(plugin.error, exceptions.MicroversionUnavailable)
+        assert isinstance(plugin.error, exceptions.MicroversionUnavailable)
+        self.assertEqual(gate, plugin.error.required)
+        self.assertEqual([], plugin.sent)
         return stock, plugin
 
     def require(self, owner: Any, name: str) -> None:

@@ -31,7 +31,7 @@ SAME: dict[str, harness.Call] = {
     'project_id': lambda c: c.block_storage.snapshots(project_id='p'),
     'sort': lambda c: c.block_storage.snapshots(sort='created_at:desc'),
     'sort_key/sort_dir': lambda c: c.block_storage.snapshots(
-        sort_key='name', sort_dir='asc'
+        sort_key='created_at', sort_dir='asc'
     ),
     'limit pages': lambda c: c.block_storage.snapshots(limit=1),
     'paginated=False': lambda c: c.block_storage.snapshots(
@@ -124,6 +124,14 @@ class TestListing(harness.CompatTestCase):
         for name, call in SAME.items():
             with self.subTest(case=name):
                 self.assert_same(call)
+
+    def test_sort_by_name(self) -> None:
+        # Below 3.30 Cinder cannot sort snapshots by name.
+        for call in (
+            harness.verb('snapshots', sort='name:asc'),
+            harness.verb('snapshots', sort_key='name', sort_dir='asc'),
+        ):
+            self.assert_same_or_gated(call, '3.30')
 
     def test_fewer_pages(self) -> None:
         for name, call in FEWER_PAGES.items():
@@ -229,16 +237,18 @@ class TestListing(harness.CompatTestCase):
         # know are dropped by stock (listing everything) and sent by the
         # plugin.
         cases = {
-            'availability_zone': ('nova', 'availability_zone', 'nova'),
-            'with_count': (True, 'with_count', 'true'),
-            'name~': ('alp', 'name~', 'alp'),
-            'name_like': ('alp', 'name~', 'alp'),
+            'availability_zone': ('nova', 'availability_zone', 'nova', None),
+            'with_count': (True, 'with_count', 'true', '3.45'),
+            'name~': ('alp', 'name~', 'alp', '3.34'),
+            'name_like': ('alp', 'name~', 'alp', '3.34'),
         }
-        for key, (value, wire, sent) in cases.items():
+        for key, (value, wire, sent, gate) in cases.items():
             with self.subTest(key=key):
-                stock, plugin = self.both(
-                    harness.verb('snapshots', **{key: value})
-                )
+                call = harness.verb('snapshots', **{key: value})
+                if gate and not self.supports(gate):
+                    self.assert_same_or_gated(call, gate)
+                    continue
+                stock, plugin = self.both(call)
                 self.assertIsNone(stock.error)
                 self.assertIsNone(plugin.error)
                 self.assertEqual({}, stock.sent[0].query)
@@ -248,18 +258,27 @@ class TestListing(harness.CompatTestCase):
     def test_metadata_and_consumes_quota(self) -> None:
         # Stock filters these attributes on the client; the plugin sends
         # them to Cinder (same result, another query).
-        cases = {
-            'metadata': ({'team': 'a'}, {'metadata': ['{"team": "a"}']}),
-            'consumes_quota': (True, {'consumes_quota': ['true']}),
-        }
-        for key, (value, query) in cases.items():
-            with self.subTest(key=key):
-                stock, plugin = self.assert_same(
-                    harness.verb('snapshots', **{key: value}),
-                    same_requests=False,
-                )
-                self.assertEqual({}, stock.sent[0].query)
-                self.assertEqual(query, plugin.sent[0].query)
+        # Below 3.22 Cinder ignores metadata: the plugin compares it on
+        # the client then, as stock; below 3.65 the plugin refuses
+        # consumes_quota (the field is not in the answers there).
+        call = harness.verb('snapshots', metadata={'team': 'a'})
+        if self.supports('3.22'):
+            stock, plugin = self.assert_same(call, same_requests=False)
+            self.assertEqual({}, stock.sent[0].query)
+            self.assertEqual(
+                {'metadata': ['{"team": "a"}']}, plugin.sent[0].query
+            )
+        else:
+            self.assert_same(call)
+        call = harness.verb('snapshots', consumes_quota=True)
+        if self.supports('3.65'):
+            stock, plugin = self.assert_same(call, same_requests=False)
+            self.assertEqual({}, stock.sent[0].query)
+            self.assertEqual(
+                {'consumes_quota': ['true']}, plugin.sent[0].query
+            )
+        else:
+            self.assert_same_or_gated(call, '3.65')
 
     def test_microversion_override(self) -> None:
         # A microversion given to the listing is sent by both.
