@@ -172,13 +172,14 @@ def _sort(value: Any, session: Any) -> str:
             f"of (key, direction) pairs, got {value!r}"
         )
     parts = []
-    for key, direction in items:
+    for key, given in items:
+        direction = given.lower() if given is not None else None
         if not key:
             raise _bad(f"sort has an empty key in {value!r}")
         if direction is not None and direction not in _SORT_DIRS:
             raise _bad(
                 f"sort direction for {key!r} must be 'asc' or 'desc', got "
-                f"{direction!r}"
+                f"{given!r}"
             )
         if key == 'name':
             mv.require(session, 'sorting snapshots by name', mv.SORT_BY_NAME)
@@ -295,9 +296,13 @@ def build(session: Any, query: Mapping[str, Any]) -> dict[str, str]:
     params: dict[str, str] = {}
     for name in _STRING_FILTERS:
         if name in given:
-            if not isinstance(given[name], str):
-                raise _bad(f"{name} must be a string, got {given[name]!r}")
-            params[name] = given[name]
+            value = given[name]
+            if isinstance(value, int) and not isinstance(value, bool):
+                # The query string carries it as text either way.
+                value = str(value)
+            if not isinstance(value, str):
+                raise _bad(f"{name} must be a string, got {value!r}")
+            params[name] = value
 
     flag_name = 'all_tenants' if 'all_tenants' in given else 'all_projects'
     all_projects = flag(flag_name, given.get(flag_name, False))
@@ -346,11 +351,10 @@ def build(session: Any, query: Mapping[str, Any]) -> dict[str, str]:
             mv.require(session, 'sorting snapshots by name', mv.SORT_BY_NAME)
         params['sort_key'] = given['sort_key']
     if 'sort_dir' in given:
-        if given['sort_dir'] not in _SORT_DIRS:
-            raise _bad(
-                f"sort_dir must be 'asc' or 'desc', got {given['sort_dir']!r}"
-            )
-        params['sort_dir'] = given['sort_dir']
+        sort_dir = given['sort_dir']
+        if not isinstance(sort_dir, str) or sort_dir.lower() not in _SORT_DIRS:
+            raise _bad(f"sort_dir must be 'asc' or 'desc', got {sort_dir!r}")
+        params['sort_dir'] = sort_dir.lower()
 
     if 'limit' in given:
         params['limit'] = str(_count('limit', given['limit'], 1))

@@ -199,6 +199,18 @@ class TestListQuery(ListTestCase):
         )
         self.assert_list_query({'sort_key': ['size']}, sort_key='size')
 
+    def test_sort_direction_any_case(self) -> None:
+        # Sent in lower case, as Cinder documents them.
+        self.assert_list_query(
+            {'sort': ['created_at:desc,name:asc']},
+            sort='created_at:DESC,name:Asc',
+        )
+        self.assert_list_query(
+            {'sort_key': ['size'], 'sort_dir': ['desc']},
+            sort_key='size',
+            sort_dir='DESC',
+        )
+
     def test_sort_mixed_with_sort_key_refused(self) -> None:
         for extra in ({'sort_key': 'size'}, {'sort_dir': 'asc'}):
             with self.subTest(extra=extra):
@@ -340,13 +352,20 @@ class TestListQuery(ListTestCase):
         )
 
     def test_string_filter_types(self) -> None:
-        for name in ('name', 'status', 'volume_id', 'project_id', 'name_like'):
+        for name in ('name', 'status', 'volume_id', 'project_id'):
             with self.subTest(filter=name):
                 self.assert_refused(
                     exceptions.InvalidSnapshotQuery,
-                    f'{name} must be a string, got 5',
-                    **{name: 5},
+                    f"{name} must be a string, got ['x']",
+                    **{name: ['x']},
                 )
+                # A number goes on the query string as its text.
+                self.assert_list_query({name: ['5']}, **{name: 5})
+        self.assert_refused(
+            exceptions.InvalidSnapshotQuery,
+            'name_like must be a string, got 5',
+            name_like=5,
+        )
         for value in ('maybe', 2, ''):
             with self.subTest(all_projects=value):
                 self.assert_refused(

@@ -494,3 +494,86 @@ class TestActions(harness.CompatTestCase):
             with self.subTest(case=name):
                 # Below 3.8 Cinder has no /manageable_snapshots.
                 self.assert_same_or_gated(call, '3.8')
+
+
+class TestRefusedEarly(harness.CompatTestCase):
+    """Input stock sends (to be refused or misread) and the plugin refuses.
+
+    Each is a documented difference: the plugin raises a
+    :class:`~openstack.exceptions.BadRequestException` subclass naming
+    the problem and sends nothing.
+    """
+
+    def setUp(self) -> None:
+        super().setUp()
+        answer = harness.listing(harness.trio())
+        for path in ('/snapshots', '/snapshots/detail'):
+            self.requests_mock.get(fakes.ENDPOINT + path, json=answer)
+        self.mock('GET', '/snapshots/', status_code=404, json=NOT_FOUND)
+        self.mock('DELETE', f'{PATH}/metadata/a', status_code=200)
+        self.mock('DELETE', f'{PATH}/metadata/b', status_code=200)
+
+    def test_refused(self) -> None:
+        cases: dict[str, tuple[harness.Call, str]] = {
+            # Stock asks for GET /snapshots/ (404) or lists by name ''.
+            'an empty ID': (
+                harness.verb('get_snapshot', ''),
+                'a snapshot ID or Snapshot is required',
+            ),
+            'an empty name': (
+                harness.verb('find_snapshot', ''),
+                'name_or_id must be a non-empty string',
+            ),
+            # Stock deletes the keys 'a' and 'b'.
+            'keys as one string': (
+                harness.verb('delete_snapshot_metadata', ID, keys='ab'),
+                'keys must be a list of metadata keys',
+            ),
+            # Stock lists everything (0 is no cap for it).
+            'max_items=0': (
+                harness.verb('snapshots', max_items=0),
+                'max_items must be >= 1',
+            ),
+            # Stock sends status=available once per item.
+            'a list as a filter value': (
+                harness.verb('snapshots', status=['available']),
+                'status must be a string',
+            ),
+        }
+        for name, (call, message) in cases.items():
+            with self.subTest(case=name):
+                stock, plugin = self.both(call)
+                self.assertTrue(stock.sent)
+                self.assertIsInstance(
+                    plugin.error, sdk_exceptions.BadRequestException
+                )
+                self.assertIn(message, str(plugin.error))
+                self.assertEqual([], plugin.sent)
+
+    def test_accepted_as_stock(self) -> None:
+        # Values stock sends as text, sent the same way.
+        self.assert_same(harness.verb('snapshots', name=5))
+
+    def test_sort_direction_lower_cased(self) -> None:
+        stock, plugin = self.assert_same(
+            harness.verb('snapshots', sort_key='created_at', sort_dir='DESC'),
+            same_requests=False,
+        )
+        self.assertEqual(['DESC'], stock.sent[0].query['sort_dir'])
+        self.assertEqual(['desc'], plugin.sent[0].query['sort_dir'])
+
+    def test_ids_quoted_in_paths(self) -> None:
+        # Difference: an ID or name with a slash stays one path segment.
+        self.mock('GET', '/snapshots/a/b', status_code=404, json=NOT_FOUND)
+        self.mock('GET', '/snapshots/a%2Fb', status_code=404, json=NOT_FOUND)
+        stock, plugin = self.assert_same(
+            harness.verb('find_snapshot', 'a/b'), same_requests=False
+        )
+        self.assertEqual('/snapshots/a/b', stock.sent[0].path)
+        self.assertEqual('/snapshots/a%2Fb', plugin.sent[0].path)
+        self.assertEqual(stock.sent[1:], plugin.sent[1:])
+
+    def test_deprecated_aliases(self) -> None:
+        self.mock('POST', ACTION, status_code=202)
+        self.require(stock_proxy.Proxy, 'reset_snapshot')
+        self.assert_same(harness.verb('reset_snapshot', ID, 'available'))
