@@ -172,14 +172,14 @@ def _sort(value: Any, session: Any) -> str:
             f"of (key, direction) pairs, got {value!r}"
         )
     parts = []
-    for key, given in items:
-        direction = given.lower() if given is not None else None
+    for key, written in items:
+        direction = written.lower() if written is not None else None
         if not key:
             raise _bad(f"sort has an empty key in {value!r}")
         if direction is not None and direction not in _SORT_DIRS:
             raise _bad(
                 f"sort direction for {key!r} must be 'asc' or 'desc', got "
-                f"{given!r}"
+                f"{written!r}"
             )
         if key == 'name':
             mv.require(session, 'sorting snapshots by name', mv.SORT_BY_NAME)

@@ -360,7 +360,8 @@ class TestListQuery(ListTestCase):
                     **{name: ['x']},
                 )
                 # A number goes on the query string as its text.
-                self.assert_list_query({name: ['5']}, **{name: 5})
+                number: dict[str, Any] = {name: 5}
+                self.assert_list_query({name: ['5']}, **number)
         self.assert_refused(
             exceptions.InvalidSnapshotQuery,
             'name_like must be a string, got 5',
