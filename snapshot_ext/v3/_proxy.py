@@ -228,11 +228,18 @@ class Proxy(_stock_proxy.Proxy):
         a wrong type, or one the negotiated microversion lacks raises.
 
         :param details: ``True`` lists ``/snapshots/detail`` (all fields).
-        :param all_projects: List every project's snapshots (admin only).
+        :param all_projects: List every project's snapshots (admin only);
+            ``True``/``False``, ``1``/``0`` or a string Cinder reads as a
+            boolean (``'true'``, ``'no'``, ...), as is ``all_tenants``.
         :param query: Filters and options:
 
-            * ``name``, ``status``, ``volume_id``, ``project_id`` (strings;
-              ``project_id`` only applies with ``all_projects``);
+            * ``name``, ``status``, ``volume_id``, ``availability_zone``,
+              ``project_id`` (strings; ``project_id`` only applies with
+              ``all_projects``);
+            * any other snapshot attribute (``description``, ``size``,
+              ``created_at``, ...), compared with each listed snapshot on
+              the client as openstacksdk does (``metadata`` too, below
+              3.22);
             * ``metadata`` (a dict, 3.22+), ``consumes_quota`` (bool,
               3.65+), ``name~``/``name_like``, ``status~``/``status_like``,
               ``volume_id~``/``volume_id_like`` (substring match, 3.34+);
@@ -243,7 +250,10 @@ class Proxy(_stock_proxy.Proxy):
             * ``offset``, ``marker``; ``with_count`` (3.45+, see
               :meth:`snapshot_pages` to read the count);
             * ``check_filters``: check the filters against the cloud's
-              ``GET /resource_filters`` first (see :meth:`snapshot_pages`).
+              ``GET /resource_filters`` first (see :meth:`snapshot_pages`);
+            * ``paginated``, ``allow_unknown_params``, ``microversion``,
+              ``headers`` and the deprecated ``jmespath_filters``, as
+              openstacksdk's ``Proxy._list`` takes them.
         :returns: A generator of :class:`~snapshot_ext.v3.snapshot.Snapshot`.
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotQuery`,
             :class:`~snapshot_ext.exceptions.MicroversionUnavailable`.
