@@ -238,10 +238,11 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
 
         :param args: As for :meth:`openstack.resource.Resource._attributes`.
         :param kwargs: As for :meth:`openstack.resource.Resource._attributes`.
-        :returns: The names, in openstacksdk's order, without repeats.
+        :returns: The names without repeats, each where openstacksdk's own
+            class has it (its last occurrence in the MRO walk).
         """
         names: list[str] = super()._attributes(*args, **kwargs)
-        return list(dict.fromkeys(names))
+        return list(reversed(dict.fromkeys(reversed(names))))
 
     # Parsed values -------------------------------------------------------
 
@@ -443,7 +444,7 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
                 # The answer has no force: keep what the caller asked for,
                 # as openstacksdk does when it sends it.
                 self._body.attributes['force'] = unsent
-                dict.__setitem__(self, 'is_forced', unsent)
+                dict.__setitem__(self, 'is_forced', self.is_forced)
             return created
         except _transport.RequestOutcomeUnknown as exc:
             hint = _lookup_hint(attrs.get('volume_id'), attrs.get('name'))

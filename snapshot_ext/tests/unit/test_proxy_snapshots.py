@@ -272,6 +272,22 @@ class TestCreateSnapshot(fakes.ProxyTestCase):
                     json={'snapshot': {'volume_id': VID}},
                 )
 
+    def test_is_forced_kept_when_not_sent(self) -> None:
+        # As openstacksdk, whose answer has no force either: the created
+        # snapshot says what was asked for, and is clean.
+        for value in (True, False, 'true'):
+            with self.subTest(force=value):
+                self._mock_create()
+                snap = self.proxy.create_snapshot(volume_id=VID, force=value)
+                self.assertIs(value in (True, 'true'), snap.is_forced)
+                self.assertEqual(snap.is_forced, snap.to_dict()['is_forced'])
+                self.assertEqual(snap.is_forced, snap['is_forced'])
+                self.assertEqual(snap.is_forced, dict(snap)['is_forced'])
+                self.assertEqual(set(), set(snap._body.dirty))
+        self._mock_create()
+        snap = self.proxy.create_snapshot(volume_id=VID)
+        self.assertIsNone(snap.is_forced)
+
     def test_force_false_omitted_at_3_71(self) -> None:
         self._mock_create()
         self.proxy.create_snapshot(volume_id=VID, force=False)
