@@ -23,6 +23,7 @@ import requests
 from snapshot_ext import exceptions
 from snapshot_ext.tests.unit import fakes
 from snapshot_ext.tests.unit.compat import harness
+from snapshot_ext.v3 import _transport
 
 ID = harness.ID
 PATH = f'/snapshots/{ID}'
@@ -111,3 +112,15 @@ class TestTransport(harness.CompatTestCase):
         self.assertIsInstance(plugin.error.cause, type(stock.error))
         self.assertEqual((1, 1), (plugin.error.pages, plugin.error.items))
         self.assertEqual(stock.sent, plugin.sent)
+
+    def test_default_timeout(self) -> None:
+        # Without api_timeout in clouds.yaml stock's requests have no
+        # timeout; the plugin's proxy has a default one.
+        stock: Any = self.stock_conn.block_storage
+        self.assertIsNone(stock.session.timeout)
+        self.assertEqual(
+            _transport.DEFAULT_TIMEOUT, self.plugin_proxy.session.timeout
+        )
+        # The connection's own session, used by its other services, is
+        # left as it was.
+        self.assertIsNone(self.plugin_conn.session.timeout)
