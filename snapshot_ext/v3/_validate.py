@@ -18,6 +18,7 @@ from typing import Any
 import urllib.parse
 
 from snapshot_ext import exceptions
+from snapshot_ext.v3 import _query
 
 #: Every status ``os-reset_status`` accepts (Cinder's full set).
 RESET_STATUSES = frozenset(
@@ -260,9 +261,9 @@ def bool_like(value: Any, what: str) -> bool:
         return bool(value)
     if isinstance(value, str):
         text = value.strip().lower()
-        if text in ('1', 't', 'true', 'on', 'y', 'yes'):
+        if text in _query.TRUE_STRINGS:
             return True
-        if text in ('0', 'f', 'false', 'off', 'n', 'no'):
+        if text in _query.FALSE_STRINGS:
             return False
     raise _invalid(
         f"{what} must be a boolean (True/False, or 'true'/'false'), got "
