@@ -298,7 +298,9 @@ class Proxy(_stock_proxy.Proxy):
             ``None`` follows :attr:`check_snapshot_filters`.
         :param query: Filters, as for :meth:`snapshots`.
         :returns: A generator of :class:`~snapshot_ext.v3._pages.Page`;
-            each has ``items``, ``next_marker`` and ``count``.
+            each has ``items``, ``next_marker`` and ``count``.  Filters
+            compared on the client narrow ``items``; ``count`` is Cinder's
+            count for the filters it applied.
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotQuery`,
             :class:`~snapshot_ext.exceptions.MicroversionUnavailable`.
         """

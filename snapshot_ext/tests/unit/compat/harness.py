@@ -63,12 +63,6 @@ SHOW: dict[str, Any] = fakes.load_capture('snapshot_show_mv3.71')['body'][
 ]
 #: Its ID.
 ID: str = SHOW['id']
-#: A two-item listing page with a next link (a capture).
-PAGE1: dict[str, Any] = fakes.load_capture('snapshot_list_limit2')['body']
-#: The page that link leads to (a capture).
-PAGE2: dict[str, Any] = fakes.load_capture('snapshot_list_limit2_page2')[
-    'body'
-]
 
 
 def verb(name: str, /, *args: Any, **kwargs: Any) -> Call:

@@ -320,3 +320,22 @@ class TestListing(harness.CompatTestCase):
         )
         self.assertNotIn(_query.ProjectFilterWarning, stock.warnings)
         self.assertIn(_query.ProjectFilterWarning, plugin.warnings)
+
+    def test_captured_listing(self) -> None:
+        # openstacksdk's docstring example, over a real Cinder 29 answer.
+        capture = fakes.load_capture('snapshot_list_all_tenants_admin')
+        self.mock('GET', '/snapshots/detail', json=capture['body'])
+        stock, plugin = self.assert_same(
+            harness.cloud(
+                'list_volume_snapshots',
+                filters={'all_tenants': 1, 'name': 'demo-snap-65d279'},
+            )
+        )
+        self.assertEqual(
+            ['b233e125-00b7-4c40-af1a-199b522d2673'],
+            [snap.id for snap in plugin.raw],
+        )
+        _, _, query, _ = self.captured_request(
+            'snapshot_list_all_tenants_admin'
+        )
+        self.assertEqual(query, plugin.sent[0].query)
