@@ -25,6 +25,7 @@ message and request id.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from typing import Any
 
 from keystoneauth1 import exceptions as ks_exceptions
 from openstack import exceptions
@@ -34,18 +35,46 @@ if TYPE_CHECKING:
     from snapshot_ext.v3.snapshot import Snapshot
 
 
-class InvalidSnapshotRequest(exceptions.InvalidRequest, ValueError):
+class InvalidSnapshotRequest(
+    exceptions.BadRequestException, exceptions.InvalidRequest, ValueError
+):
     """A snapshot call was given arguments the API would refuse.
 
-    Raised before any request is sent.
+    Raised before any request is sent.  It is a
+    :class:`~openstack.exceptions.BadRequestException`, the class the
+    server's HTTP 400 answer would have raised, and also an
+    :class:`~openstack.exceptions.InvalidRequest` and a ``ValueError``.
+    Since nothing was sent, :attr:`response`, :attr:`status_code` and
+    :attr:`request_id` are ``None``.
+
+    :param message: What is wrong, naming the argument.
     """
 
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or self.__class__.__name__)
 
-class InvalidSnapshotQuery(exceptions.InvalidResourceQuery, ValueError):
+
+class InvalidSnapshotQuery(
+    exceptions.BadRequestException, exceptions.InvalidResourceQuery, ValueError
+):
     """A snapshot listing was given a filter or option the API refuses.
 
-    Raised before any request is sent.
+    Raised before any request is sent.  It is a
+    :class:`~openstack.exceptions.BadRequestException`, the class the
+    server's HTTP 400 answer would have raised, and also an
+    :class:`~openstack.exceptions.InvalidResourceQuery` and a
+    ``ValueError``.  :attr:`response`, :attr:`status_code` and
+    :attr:`request_id` are ``None``.
+
+    :param message: What is wrong, naming the filter.
+    :param extra_data: The offending filter names, if any.
     """
+
+    def __init__(
+        self, message: str | None = None, extra_data: Any = None
+    ) -> None:
+        super().__init__(message or self.__class__.__name__)
+        self.extra_data = extra_data
 
 
 class MicroversionUnavailable(exceptions.NotSupported):
@@ -160,6 +189,27 @@ class SnapshotFailure(exceptions.ResourceFailure):
     def snapshot(self) -> Snapshot:
         """The snapshot as last seen (the same as :attr:`resource`)."""
         return self.resource
+
+
+class SnapshotGone(SnapshotFailure, exceptions.NotFoundException):
+    """A snapshot disappeared (404) while a status was awaited.
+
+    A :class:`SnapshotFailure` and also the
+    :class:`~openstack.exceptions.NotFoundException` openstacksdk's own
+    wait raises in that case.  :attr:`status` is ``None``.
+    """
+
+
+class SnapshotNotDeleted(SnapshotFailure, exceptions.ResourceTimeout):
+    """A snapshot whose deletion was awaited will not go away.
+
+    Raised at once when the snapshot is ``error_deleting`` (the backend
+    failed to delete it) or ``available`` / ``error`` (no deletion is
+    under way, e.g. the backend refused it as busy), instead of polling
+    until the time is up.  A :class:`SnapshotFailure` and also the
+    :class:`~openstack.exceptions.ResourceTimeout` that openstacksdk's
+    own wait raises for such a snapshot once its timeout has passed.
+    """
 
 
 class SnapshotTimeout(exceptions.ResourceTimeout):

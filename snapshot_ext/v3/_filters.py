@@ -189,8 +189,11 @@ def check_snapshot_query(
     if not wanted:
         return
     names = allowed(session, 'snapshot')
-    all_projects = all_projects or bool(
-        query.get('all_projects') or query.get('all_tenants')
+    # The flags were checked when the listing was built.
+    all_projects = all_projects or any(
+        _query.flag(key, query[key])
+        for key in ('all_projects', 'all_tenants')
+        if query.get(key) is not None
     )
     refused = [
         key

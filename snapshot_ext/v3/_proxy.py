@@ -46,6 +46,7 @@ from snapshot_ext.v3 import _filters
 from snapshot_ext.v3 import _microversion as mv
 from snapshot_ext.v3 import _pages
 from snapshot_ext.v3 import _prune
+from snapshot_ext.v3 import _query
 from snapshot_ext.v3 import _transport
 from snapshot_ext.v3 import _validate
 from snapshot_ext.v3 import _wait
@@ -203,9 +204,8 @@ class Proxy(_stock_proxy.Proxy):
             than one snapshot matches.
         """
         _validate.path_segment(name_or_id, 'name_or_id')
-        _validate.boolean(all_projects, 'all_projects')
         query: dict[str, Any] = {}
-        if all_projects:
+        if _query.flag('all_projects', all_projects):
             query['all_projects'] = True
         return self._find(
             _snapshot.Snapshot,
@@ -228,11 +228,18 @@ class Proxy(_stock_proxy.Proxy):
         a wrong type, or one the negotiated microversion lacks raises.
 
         :param details: ``True`` lists ``/snapshots/detail`` (all fields).
-        :param all_projects: List every project's snapshots (admin only).
+        :param all_projects: List every project's snapshots (admin only);
+            ``True``/``False``, ``1``/``0`` or a string Cinder reads as a
+            boolean (``'true'``, ``'no'``, ...), as is ``all_tenants``.
         :param query: Filters and options:
 
-            * ``name``, ``status``, ``volume_id``, ``project_id`` (strings;
-              ``project_id`` only applies with ``all_projects``);
+            * ``name``, ``status``, ``volume_id``, ``availability_zone``,
+              ``project_id`` (strings; ``project_id`` only applies with
+              ``all_projects``);
+            * any other snapshot attribute (``description``, ``size``,
+              ``created_at``, ...), compared with each listed snapshot on
+              the client as openstacksdk does (``metadata`` too, below
+              3.22);
             * ``metadata`` (a dict, 3.22+), ``consumes_quota`` (bool,
               3.65+), ``name~``/``name_like``, ``status~``/``status_like``,
               ``volume_id~``/``volume_id_like`` (substring match, 3.34+);
@@ -243,11 +250,24 @@ class Proxy(_stock_proxy.Proxy):
             * ``offset``, ``marker``; ``with_count`` (3.45+, see
               :meth:`snapshot_pages` to read the count);
             * ``check_filters``: check the filters against the cloud's
-              ``GET /resource_filters`` first (see :meth:`snapshot_pages`).
+              ``GET /resource_filters`` first (see :meth:`snapshot_pages`);
+            * ``paginated``, ``allow_unknown_params``, ``microversion``,
+              ``headers`` and the deprecated ``jmespath_filters``, as
+              openstacksdk's ``Proxy._list`` takes them.
         :returns: A generator of :class:`~snapshot_ext.v3.snapshot.Snapshot`.
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotQuery`,
             :class:`~snapshot_ext.exceptions.MicroversionUnavailable`.
         """
+        if query.get('jmespath_filters'):
+            # openstacksdk's deprecated jmespath filtering, as it does it.
+            if all_projects is not False:
+                query['all_projects'] = all_projects
+            return self._list(
+                _snapshot.Snapshot,
+                base_path='/snapshots/detail' if details else None,
+                **query,
+            )
+        query.pop('jmespath_filters', None)
         pages = self.snapshot_pages(
             details=details, all_projects=all_projects, **query
         )
@@ -278,7 +298,9 @@ class Proxy(_stock_proxy.Proxy):
             ``None`` follows :attr:`check_snapshot_filters`.
         :param query: Filters, as for :meth:`snapshots`.
         :returns: A generator of :class:`~snapshot_ext.v3._pages.Page`;
-            each has ``items``, ``next_marker`` and ``count``.
+            each has ``items``, ``next_marker`` and ``count``.  Filters
+            compared on the client narrow ``items``; ``count`` is Cinder's
+            count for the filters it applied.
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotQuery`,
             :class:`~snapshot_ext.exceptions.MicroversionUnavailable`.
         """
@@ -326,10 +348,11 @@ class Proxy(_stock_proxy.Proxy):
 
         :param snapshot: The ID of a snapshot or a Snapshot.
         :param attrs: ``name`` and/or ``description``.
-        :returns: The updated snapshot as the server returns it.
+        :returns: The updated snapshot as the server returns it; with
+            nothing to change, the snapshot as given, without a request
+            (as openstacksdk does).
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
-            before sending when nothing is to change or another attribute
-            is given.
+            before sending when another attribute is given.
         """
         _validate.update_attrs(attrs)
         res = self._snapshot_resource(snapshot)
@@ -337,6 +360,8 @@ class Proxy(_stock_proxy.Proxy):
         # The server accepts only name and description: send exactly those.
         res._body._dirty.intersection_update(_validate.UPDATE_ATTRS)
         res._body._dirty.update(attrs)
+        if not res._body._dirty:
+            return res
         return res.commit(self)
 
     def delete_snapshot(
@@ -482,12 +507,13 @@ class Proxy(_stock_proxy.Proxy):
         :param snapshot: The ID of a snapshot or a Snapshot.
         :param status: One of creating, available, deleting, deleted,
             updating, error, error_deleting, unmanaging, backing-up,
-            restoring.
+            restoring, in any case (sent in lower case, as Cinder reads
+            it).
         :returns: ``None``
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` for
             an unknown status, before sending.
         """
-        _validate.status(status, _validate.RESET_STATUSES, 'reset_status')
+        status = _validate.reset_status(status)
         self._snapshot_resource(snapshot).reset_status(self, status)
 
     def set_snapshot_status(

@@ -18,6 +18,7 @@ from typing import Any
 import urllib.parse
 
 from snapshot_ext import exceptions
+from snapshot_ext.v3 import _query
 
 #: Every status ``os-reset_status`` accepts (Cinder's full set).
 RESET_STATUSES = frozenset(
@@ -101,6 +102,20 @@ def status(value: Any, allowed: frozenset[str], action: str) -> str:
             f"{', '.join(sorted(allowed))}"
         )
     return value
+
+
+def reset_status(value: Any) -> str:
+    """Check a status for ``os-reset_status`` and lower-case it.
+
+    Cinder reads the status in any case.
+
+    :param value: The status the caller asked for.
+    :returns: The status in lower case.
+    :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`.
+    """
+    if isinstance(value, str):
+        value = value.strip().lower()
+    return status(value, RESET_STATUSES, 'reset_status')
 
 
 def progress(value: Any) -> str | None:
@@ -231,6 +246,31 @@ def boolean(value: Any, what: str) -> bool:
     return value
 
 
+def bool_like(value: Any, what: str) -> bool:
+    """Check a flag Cinder reads with ``bool_from_string``.
+
+    :param value: ``True``/``False``, ``1``/``0`` or a string such as
+        ``'true'``, ``'false'``, ``'yes'``, ``'no'``, ``'1'``, ``'0'``.
+    :param what: The flag's name, for the error message.
+    :returns: The flag.
+    :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`.
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in _query.TRUE_STRINGS:
+            return True
+        if text in _query.FALSE_STRINGS:
+            return False
+    raise _invalid(
+        f"{what} must be a boolean (True/False, or 'true'/'false'), got "
+        f"{value!r}"
+    )
+
+
 def create_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
     """Check the attributes of a snapshot to create.
 
@@ -255,7 +295,7 @@ def create_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
         metadata(attrs['metadata'])
     for flag in ('force', 'is_forced'):
         if attrs.get(flag) is not None:
-            boolean(attrs[flag], flag)
+            bool_like(attrs[flag], flag)
     return dict(attrs)
 
 
@@ -265,10 +305,8 @@ def update_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
     :param attrs: The attributes to change.
     :returns: The attributes.
     :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` when
-        nothing is to change or an attribute cannot be changed.
+        an attribute cannot be changed.
     """
-    if not attrs:
-        raise _invalid("nothing to update: give name and/or description")
     unknown = sorted(set(attrs) - UPDATE_ATTRS)
     if unknown:
         raise _invalid(

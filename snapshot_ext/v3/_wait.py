@@ -18,10 +18,15 @@ the timeout and hand the progress callback the raw ``"NN%"`` string.
 The waiters here know Cinder's snapshot states:
 
 * a snapshot that reaches ``error`` or ``error_deleting`` fails the wait
-  at once, as does one that disappears (404) while a status is awaited;
-* a snapshot found ``available`` or ``error`` while its deletion is
-  awaited fails the wait at once: no deletion is under way (Cinder puts a
-  snapshot back to ``available`` when the backend reports it busy);
+  at once, as does one that disappears (404) while a status is awaited
+  (:class:`SnapshotGone`, also a ``NotFoundException`` as openstacksdk
+  raises);
+* a snapshot found ``available``, ``error`` or ``error_deleting`` while
+  its deletion is awaited fails the wait at once with
+  :class:`SnapshotNotDeleted`, which is also the ``ResourceTimeout``
+  openstacksdk raises once its timeout has passed: no deletion is under
+  way (Cinder puts a snapshot back to ``available`` when the backend
+  reports it busy);
 * ``wait=None`` means :data:`DEFAULT_TIMEOUT` seconds, never forever;
 * the pause between polls starts at ``interval`` and grows by
   :data:`BACKOFF_FACTOR` up to :data:`MAX_INTERVAL`, with
@@ -108,6 +113,8 @@ SYSTEM_CLOCK = Clock()
 
 
 SnapshotFailure = exceptions.SnapshotFailure
+SnapshotGone = exceptions.SnapshotGone
+SnapshotNotDeleted = exceptions.SnapshotNotDeleted
 
 
 SnapshotTimeout = exceptions.SnapshotTimeout
@@ -310,7 +317,8 @@ def wait_for_status(
     :returns: The snapshot as last fetched.
     :raises: :class:`SnapshotFailure` (an
         :class:`~openstack.exceptions.ResourceFailure`) on a failure
-        status or a 404.
+        status; :class:`SnapshotGone` (also a
+        :class:`~openstack.exceptions.NotFoundException`) on a 404.
     :raises: :class:`SnapshotTimeout` (an
         :class:`~openstack.exceptions.ResourceTimeout`) when the time is
         up.
@@ -333,7 +341,7 @@ def wait_for_status(
         try:
             snapshot = snapshot.fetch(session, skip_cache=True)
         except sdk_exceptions.NotFoundException as exc:
-            raise SnapshotFailure(
+            raise SnapshotGone(
                 f"{name} disappeared (404) while waiting for status "
                 f"{target!r}",
                 snapshot,
@@ -387,8 +395,10 @@ def wait_for_delete(
         deletion).
     :param clock: The source of time.
     :returns: The snapshot as last seen.
-    :raises: :class:`SnapshotFailure` on ``error_deleting``, or when the
-        snapshot is ``available`` or ``error``.
+    :raises: :class:`SnapshotNotDeleted` (a :class:`SnapshotFailure` and
+        a :class:`~openstack.exceptions.ResourceTimeout`) on
+        ``error_deleting``, or when the snapshot is ``available`` or
+        ``error``.
     :raises: :class:`SnapshotTimeout` when the time is up.
     :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` for
         a bad argument, before any request.
@@ -409,14 +419,14 @@ def wait_for_delete(
             return snapshot
         report(progress, 0)
         if current == 'error_deleting':
-            raise SnapshotFailure(
+            raise SnapshotNotDeleted(
                 f"{name} reached status 'error_deleting'; an admin can "
                 f"remove it with force_delete_snapshot",
                 snapshot,
                 current,
             )
         if current in NOT_DELETING_STATUSES:
-            raise SnapshotFailure(
+            raise SnapshotNotDeleted(
                 f"{name} is {current!r}: no deletion is under way (the "
                 f"backend may have refused it as busy, e.g. because "
                 f"volumes were created from it)",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from collections.abc import Mapping
+import dataclasses
 import datetime
 import itertools
 from typing import TYPE_CHECKING
@@ -53,6 +54,8 @@ def _parse_time(value: Any) -> datetime.datetime | None:
         return parsed.replace(tzinfo=datetime.timezone.utc)
     return parsed.astimezone(datetime.timezone.utc)
 
+
+_UNSET: Any = object()
 
 _STR = (str, type(None))
 #: The JSON types of a snapshot's fields, as Cinder sends them.
@@ -209,7 +212,7 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
     #: The ID of the group snapshot it belongs to (microversion 3.14).
     group_snapshot_id = resource.Body('group_snapshot_id')
     #: Whether the snapshot counts against quota (microversion 3.65).
-    consumes_quota = resource.Body('consumes_quota', type=bool)
+    consumes_quota = resource.Body('consumes_quota')
     #: Create even if the volume is in use.  Only sent below microversion
     #: 3.66; from 3.66 on the server needs no force and refuses
     #: ``force=False``, so it is left out of the request.
@@ -225,6 +228,21 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
         'user_id',
         'volume_id',
     )
+
+    def _attributes(self, *args: Any, **kwargs: Any) -> list[str]:
+        """Name the attributes, each once.
+
+        openstacksdk walks the class's MRO, so a field this class declares
+        again (every one, for its documentation) would otherwise appear
+        twice in ``keys()``, ``items()`` and ``json.dumps()``.
+
+        :param args: As for :meth:`openstack.resource.Resource._attributes`.
+        :param kwargs: As for :meth:`openstack.resource.Resource._attributes`.
+        :returns: The names without repeats, each where openstacksdk's own
+            class has it (its last occurrence in the MRO walk).
+        """
+        names: list[str] = super()._attributes(*args, **kwargs)
+        return list(reversed(dict.fromkeys(reversed(names))))
 
     # Parsed values -------------------------------------------------------
 
@@ -412,15 +430,22 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
         _validate.create_attrs(
             {k: attrs[k] for k in self._body._dirty if k in attrs}
         )
+        unsent = _UNSET
         if 'force' in attrs and mv.supports(
             session, mv.CREATE_FROM_IN_USE_WITHOUT_FORCE
         ):
-            del attrs['force']
+            unsent = attrs.pop('force')
             self._body._dirty.discard('force')
         try:
-            return super().create(
+            created = super().create(
                 session, prepend_key=prepend_key, base_path=base_path, **kwargs
             )
+            if unsent is not _UNSET and 'force' not in self._body.attributes:
+                # The answer has no force: keep what the caller asked for,
+                # as openstacksdk does when it sends it.
+                self._body.attributes['force'] = unsent
+                dict.__setitem__(self, 'is_forced', self.is_forced)
+            return created
         except _transport.RequestOutcomeUnknown as exc:
             hint = _lookup_hint(attrs.get('volume_id'), attrs.get('name'))
             raise exc.with_hint(hint) from exc.cause
@@ -496,8 +521,14 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
         """
         if max_items is not None:
             max_items = _query._count('max_items', max_items, 1)
+        attributes = cls._filter_attributes()
         if allow_unknown_params:
-            params = {k: v for k, v in params.items() if k in _query.KNOWN}
+            params = {
+                k: v
+                for k, v in params.items()
+                if k in _query.KNOWN or k in attributes
+            }
+        params, local = _query.split(session, params, attributes)
         query = _query.build(session, params)
         if microversion is None:
             microversion = mv.for_session(session)
@@ -532,9 +563,28 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
         pages = _pages.iterate(
             fetch, build, query, cls.resources_key or 'snapshots', max_items
         )
+        if local:
+            # As openstacksdk: max_items counts the snapshots listed, the
+            # filters then choose among them.
+            pages = (
+                dataclasses.replace(
+                    page,
+                    items=[s for s in page.items if _query.matches(s, local)],
+                )
+                for page in pages
+            )
         if not paginated:
             return itertools.islice(pages, 1)
         return pages
+
+    @classmethod
+    def _filter_attributes(cls) -> frozenset[str]:
+        """Name the attributes a listing can compare on the client.
+
+        :returns: Every ``Body`` attribute of the class, as openstacksdk's
+            ``Resource.list`` takes them.
+        """
+        return frozenset(cls._body_mapping().values())
 
     # Actions -------------------------------------------------------------
 
@@ -549,11 +599,12 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
         """Set the status in the database without any check (admin only).
 
         :param session: The proxy to send it through.
-        :param status: One of :data:`snapshot_ext.v3._validate.RESET_STATUSES`.
+        :param status: One of :data:`snapshot_ext.v3._validate.RESET_STATUSES`,
+            in any case (sent in lower case).
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` for
             an unknown status, before sending.
         """
-        _validate.status(status, _validate.RESET_STATUSES, 'reset_status')
+        status = _validate.reset_status(status)
         self._action(session, {'os-reset_status': {'status': status}})
 
     def set_status(

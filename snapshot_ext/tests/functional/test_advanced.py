@@ -67,13 +67,15 @@ class TestWaits(AdvancedTestCase):
         counter = base.RequestCounter(self.admin)
         with counter.watching():
             exc = self.assertRaises(
-                exceptions.SnapshotFailure,
+                exceptions.SnapshotNotDeleted,
                 self.admin_proxy.wait_for_delete,
                 snap,
                 interval=0.2,
                 wait=30,
             )
         self.assertIsInstance(exc, sdk_exceptions.ResourceFailure)
+        # Also what stock openstacksdk raises (after its timeout).
+        self.assertIsInstance(exc, sdk_exceptions.ResourceTimeout)
         self.assertEqual('error_deleting', exc.status)
         # One poll decided it: no waiting for the timeout.
         self.assertEqual(
@@ -88,13 +90,16 @@ class TestWaits(AdvancedTestCase):
         self.admin_proxy.delete_snapshot(snap.id)
         self.wait_snapshot_gone(snap.id)
         exc = self.assertRaises(
-            exceptions.SnapshotFailure,
+            exceptions.SnapshotGone,
             self.admin_proxy.wait_for_status,
             snap,
             'backing-up',
             interval=0.2,
             wait=30,
         )
+        self.assertIsInstance(exc, exceptions.SnapshotFailure)
+        # Also what stock openstacksdk raises.
+        self.assertIsInstance(exc, sdk_exceptions.NotFoundException)
         self.assertIsNone(exc.status)
         self.assertIn('disappeared (404)', str(exc))
 

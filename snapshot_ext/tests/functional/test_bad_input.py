@@ -50,8 +50,10 @@ class TestRefusedBeforeSending(base.FunctionalTestCase):
             *args,
             **kwargs,
         )
-        # Callers that catch openstacksdk's exceptions catch these too.
+        # Callers that catch openstacksdk's exceptions catch these too,
+        # also as the BadRequestException the server's 400 would raise.
         self.assertIsInstance(exc, sdk_exceptions.InvalidRequest)
+        self.assertIsInstance(exc, sdk_exceptions.BadRequestException)
         return exc
 
     def test_create_without_volume_id(self):
@@ -83,10 +85,11 @@ class TestRefusedBeforeSending(base.FunctionalTestCase):
         self.assertUnchanged()
 
     def test_create_with_non_bool_force(self):
+        # 'false' is a boolean to Cinder; 'maybe' is not.
         self.refused(
             self.proxy.create_snapshot,
             volume_id=self.volume.id,
-            force='false',
+            force='maybe',
         )
         self.assertUnchanged()
 
@@ -114,7 +117,11 @@ class TestRefusedBeforeSending(base.FunctionalTestCase):
         self.assertUnchanged()
 
     def test_update_with_nothing_to_change(self):
-        self.refused(self.proxy.update_snapshot, self.snap)
+        # As openstacksdk: nothing is sent, the snapshot comes back.
+        counter = base.RequestCounter(self.admin)
+        with counter.watching():
+            self.assertIs(self.snap, self.proxy.update_snapshot(self.snap))
+        self.assertEqual([], counter.requests)
         self.assertUnchanged()
 
     def test_update_of_a_field_that_cannot_change(self):
@@ -164,6 +171,8 @@ class TestRefusedBeforeSending(base.FunctionalTestCase):
             colour='blue',
         )
         self.assertIn('colour', str(exc))
+        self.assertIn('openstacksdk would drop it', str(exc))
+        self.assertIsInstance(exc, sdk_exceptions.BadRequestException)
 
     def test_listing_is_checked_when_called_not_when_consumed(self):
         counter = base.RequestCounter(self.admin)
@@ -178,15 +187,16 @@ class TestRefusedBeforeSending(base.FunctionalTestCase):
     def test_malformed_list_options(self):
         for query in (
             {'limit': 0},
-            {'limit': '2'},
+            {'limit': 'two'},
             {'offset': -1},
             {'sort': 'name:up'},
             {'sort': 'name', 'sort_key': 'name'},
             {'metadata': {'k': 1}},
-            {'consumes_quota': 'yes'},
-            {'with_count': 1},
-            {'all_projects': 'yes'},
+            {'consumes_quota': 'maybe'},
+            {'with_count': 2},
+            {'all_projects': 'maybe'},
             {'max_items': 0},
+            {'status': ['available']},
         ):
             self.assertNoRequest(
                 self.admin,
@@ -194,6 +204,63 @@ class TestRefusedBeforeSending(base.FunctionalTestCase):
                 self.proxy.snapshots,
                 **query,
             )
+
+
+class TestAcceptedAsStockOpenstacksdk(base.FunctionalTestCase):
+    """Input stock openstacksdk sends and Cinder accepts works here too."""
+
+    def setUp(self):
+        super().setUp()
+        self.proxy = self.admin_proxy
+        self.volume = self.shared_volume()
+        self.snap = self.create_snapshot(self.volume, description='kept')
+
+    def test_all_tenants_values_cinder_accepts(self):
+        for value in (1, '1', 'true', True, 'yes'):
+            found = self.admin.list_volume_snapshots(
+                filters={'all_tenants': value, 'volume_id': self.volume.id}
+            )
+            self.assertEqual([self.snap.id], [s.id for s in found])
+        for value in (0, '0', 'false'):
+            found = list(
+                self.proxy.snapshots(
+                    all_tenants=value, volume_id=self.volume.id
+                )
+            )
+            self.assertEqual([self.snap.id], [s.id for s in found])
+
+    def test_attribute_filters_compared_on_the_client(self):
+        found = list(
+            self.proxy.snapshots(
+                volume_id=self.volume.id,
+                description='kept',
+                size=self.volume.size,
+            )
+        )
+        self.assertEqual([self.snap.id], [s.id for s in found])
+        self.assertEqual(
+            [],
+            list(
+                self.proxy.snapshots(
+                    volume_id=self.volume.id, description='other'
+                )
+            ),
+        )
+
+    def test_availability_zone_filter(self):
+        zone = self.proxy.get_volume(self.volume.id).availability_zone
+        found = list(
+            self.proxy.snapshots(
+                volume_id=self.volume.id, availability_zone=zone
+            )
+        )
+        self.assertEqual([self.snap.id], [s.id for s in found])
+
+    def test_reset_status_in_upper_case(self):
+        self.proxy.reset_snapshot_status(self.snap, 'AVAILABLE')
+        self.assertEqual(
+            'available', self.proxy.get_snapshot(self.snap.id).status
+        )
 
 
 class TestMicroversionCeiling(base.FunctionalTestCase):

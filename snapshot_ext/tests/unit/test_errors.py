@@ -16,8 +16,11 @@ from collections.abc import Callable
 from typing import Any
 
 from openstack import exceptions as sdk_exceptions
+import testtools
 
+from snapshot_ext import exceptions
 from snapshot_ext.tests.unit import fakes
+from snapshot_ext.v3 import snapshot as _snapshot
 
 SID = fakes.SNAPSHOT_ID
 VID = fakes.VOLUME_ID
@@ -173,3 +176,75 @@ class TestServerErrors(fakes.ProxyTestCase):
         )
         self.assertEqual(500, exc.status_code)
         self.assertEqual('req-x', exc.request_id)
+
+
+class TestEarlyErrorClasses(testtools.TestCase):
+    """Errors raised before sending are the classes the server's would be."""
+
+    def test_request_error(self) -> None:
+        exc = exceptions.InvalidSnapshotRequest('volume_id is required')
+        for cls in (
+            sdk_exceptions.BadRequestException,
+            sdk_exceptions.HttpException,
+            sdk_exceptions.InvalidRequest,
+            sdk_exceptions.SDKException,
+            ValueError,
+        ):
+            self.assertIsInstance(exc, cls)
+        self.assertEqual('volume_id is required', str(exc))
+        self.assertEqual('volume_id is required', exc.message)
+        self.assertEqual(
+            "InvalidSnapshotRequest('volume_id is required')", repr(exc)
+        )
+        # Nothing was sent: no response, status or request id.
+        self.assertIsNone(exc.response)
+        self.assertIsNone(exc.status_code)
+        self.assertIsNone(exc.request_id)
+        self.assertEqual(
+            'InvalidSnapshotRequest', str(exceptions.InvalidSnapshotRequest())
+        )
+
+    def test_query_error(self) -> None:
+        exc = exceptions.InvalidSnapshotQuery(
+            message='unknown filter foo', extra_data={'foo'}
+        )
+        for cls in (
+            sdk_exceptions.BadRequestException,
+            sdk_exceptions.InvalidResourceQuery,
+            ValueError,
+        ):
+            self.assertIsInstance(exc, cls)
+        self.assertEqual('unknown filter foo', str(exc))
+        self.assertEqual({'foo'}, exc.extra_data)
+        self.assertEqual(
+            "InvalidSnapshotQuery('unknown filter foo')", repr(exc)
+        )
+        self.assertIsNone(exc.status_code)
+        positional = exceptions.InvalidSnapshotQuery('bad', ['x'])
+        self.assertEqual(
+            ('bad', ['x']), (str(positional), positional.extra_data)
+        )
+
+    def test_caught_as_the_server_error(self) -> None:
+        try:
+            raise exceptions.InvalidSnapshotRequest('bad')
+        except sdk_exceptions.BadRequestException as exc:
+            caught: Exception = exc
+        self.assertEqual('bad', str(caught))
+
+    def test_wait_errors(self) -> None:
+        snap = _snapshot.Snapshot(id='s')
+        gone = exceptions.SnapshotGone('gone', snap, None)
+        self.assertIsInstance(gone, exceptions.SnapshotFailure)
+        self.assertIsInstance(gone, sdk_exceptions.ResourceFailure)
+        self.assertIsInstance(gone, sdk_exceptions.NotFoundException)
+        self.assertEqual('gone', str(gone))
+        self.assertIs(snap, gone.snapshot)
+        self.assertIsNone(gone.status)
+        stuck = exceptions.SnapshotNotDeleted('stuck', snap, 'available')
+        self.assertIsInstance(stuck, exceptions.SnapshotFailure)
+        self.assertIsInstance(stuck, sdk_exceptions.ResourceFailure)
+        self.assertIsInstance(stuck, sdk_exceptions.ResourceTimeout)
+        self.assertEqual('stuck', str(stuck))
+        self.assertEqual('available', stuck.status)
+        self.assertEqual("SnapshotNotDeleted('stuck')", repr(stuck))

@@ -172,7 +172,7 @@ class TestCheckFilters(FilterTestCase):
             exceptions.InvalidSnapshotQuery,
             self.proxy.snapshots,
             check_filters=True,
-            name=5,
+            name=[5],
         )
         self.assert_no_api_request()
 

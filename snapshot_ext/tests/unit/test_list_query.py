@@ -26,10 +26,15 @@ from snapshot_ext.v3 import _query
 
 DETAIL = '/snapshots/detail'
 ALLOWED = (
-    'all_projects, all_tenants, consumes_quota, limit, marker, metadata, '
-    'name, name_like, name~, offset, project_id, sort, sort_dir, sort_key, '
-    'status, status_like, status~, volume_id, volume_id_like, volume_id~, '
-    'with_count'
+    'all_projects, all_tenants, availability_zone, consumes_quota, limit, '
+    'marker, metadata, name, name_like, name~, offset, project_id, sort, '
+    'sort_dir, sort_key, status, status_like, status~, volume_id, '
+    'volume_id_like, volume_id~, with_count'
+)
+#: The snapshot attributes compared on the client (not server filters).
+ATTRIBUTES = (
+    'created_at, description, group_snapshot_id, id, is_forced, progress, '
+    'size, updated_at, user_id'
 )
 
 
@@ -116,13 +121,34 @@ class TestListQuery(ListTestCase):
         )
         self.assert_request(request, method, path, query=query)
 
-    def test_all_projects_and_all_tenants_refused(self) -> None:
+    def test_all_projects_and_all_tenants_disagreeing_refused(self) -> None:
         self.assert_refused(
             exceptions.InvalidSnapshotQuery,
-            'give all_projects or all_tenants, not both',
+            'all_projects and all_tenants disagree; give one',
             all_projects=True,
-            all_tenants=True,
+            all_tenants=False,
         )
+        self.assert_list_query(
+            {'all_tenants': ['1']}, all_projects=True, all_tenants='1'
+        )
+
+    def test_flags_read_as_cinder_does(self) -> None:
+        # Cinder reads flags with oslo's bool_from_string.
+        for value in (True, 1, '1', 'true', 'True', 'yes', 'on', 't', 'y'):
+            with self.subTest(value=value):
+                self.assert_list_query(
+                    {'all_tenants': ['1']}, all_tenants=value
+                )
+                self.assert_list_query(
+                    {'all_tenants': ['1']}, all_projects=value
+                )
+                self.assert_list_query(
+                    {'with_count': ['true']}, with_count=value
+                )
+        for value in (False, 0, '0', 'false', 'False', 'no', 'off', 'f'):
+            with self.subTest(value=value):
+                self.assert_list_query({}, all_tenants=value)
+                self.assert_list_query({}, with_count=value)
 
     def test_project_id_with_all_projects(self) -> None:
         with warnings.catch_warnings(record=True) as caught:
@@ -173,6 +199,18 @@ class TestListQuery(ListTestCase):
         )
         self.assert_list_query({'sort_key': ['size']}, sort_key='size')
 
+    def test_sort_direction_any_case(self) -> None:
+        # Sent in lower case, as Cinder documents them.
+        self.assert_list_query(
+            {'sort': ['created_at:desc,name:asc']},
+            sort='created_at:DESC,name:Asc',
+        )
+        self.assert_list_query(
+            {'sort_key': ['size'], 'sort_dir': ['desc']},
+            sort_key='size',
+            sort_dir='DESC',
+        )
+
     def test_sort_mixed_with_sort_key_refused(self) -> None:
         for extra in ({'sort_key': 'size'}, {'sort_dir': 'asc'}):
             with self.subTest(extra=extra):
@@ -219,7 +257,8 @@ class TestListQuery(ListTestCase):
         cases: list[tuple[dict[str, Any], str]] = [
             ({'limit': 0}, 'limit must be >= 1, got 0'),
             ({'limit': -1}, 'limit must be >= 1'),
-            ({'limit': '2'}, "limit must be an integer, got '2'"),
+            ({'limit': 'two'}, "limit must be an integer, got 'two'"),
+            ({'offset': '1.5'}, "offset must be an integer, got '1.5'"),
             ({'limit': True}, 'limit must be an integer'),
             ({'offset': -1}, 'offset must be >= 0'),
             ({'marker': ''}, 'marker must be a snapshot ID'),
@@ -231,6 +270,12 @@ class TestListQuery(ListTestCase):
                 self.assert_refused(
                     exceptions.InvalidSnapshotQuery, message, **kwargs
                 )
+
+    def test_paging_values_as_strings(self) -> None:
+        # Cinder reads them from the query string.
+        self.assert_list_query(
+            {'limit': ['2'], 'offset': ['1']}, limit='2', offset=' 1'
+        )
 
     def test_with_count(self) -> None:
         self.assert_list_query({'with_count': ['true']}, with_count=True)
@@ -269,10 +314,14 @@ class TestListQuery(ListTestCase):
         self.assert_list_query(
             {'consumes_quota': ['false']}, consumes_quota=False
         )
+        self.assert_list_query(
+            {'consumes_quota': ['true']}, consumes_quota='yes'
+        )
         self.assert_refused(
             exceptions.InvalidSnapshotQuery,
-            "consumes_quota must be True or False, got 'yes'",
-            consumes_quota='yes',
+            "consumes_quota must be a boolean (True/False, 1/0, "
+            "'true'/'false', 'yes'/'no'), got 'maybe'",
+            consumes_quota='maybe',
         )
 
     def test_like_filters(self) -> None:
@@ -303,20 +352,70 @@ class TestListQuery(ListTestCase):
         )
 
     def test_string_filter_types(self) -> None:
-        for name in ('name', 'status', 'volume_id', 'project_id', 'name_like'):
+        for name in ('name', 'status', 'volume_id', 'project_id'):
             with self.subTest(filter=name):
                 self.assert_refused(
                     exceptions.InvalidSnapshotQuery,
-                    f'{name} must be a string, got 5',
-                    **{name: 5},
+                    f"{name} must be a string, got ['x']",
+                    **{name: ['x']},
                 )
-        for value in ('yes', 'false', 1):
+                # A number goes on the query string as its text.
+                number: dict[str, Any] = {name: 5}
+                self.assert_list_query({name: ['5']}, **number)
+        self.assert_refused(
+            exceptions.InvalidSnapshotQuery,
+            'name_like must be a string, got 5',
+            name_like=5,
+        )
+        for value in ('maybe', 2, ''):
             with self.subTest(all_projects=value):
                 self.assert_refused(
                     exceptions.InvalidSnapshotQuery,
-                    f"all_projects must be True or False, got {value!r}",
+                    f"all_projects must be a boolean (True/False, 1/0, "
+                    f"'true'/'false', 'yes'/'no'), got {value!r}",
                     all_projects=value,
                 )
+
+    def test_availability_zone(self) -> None:
+        self.assert_list_query(
+            {'availability_zone': ['nova']}, availability_zone='nova'
+        )
+
+    def test_attributes_compared_on_the_client(self) -> None:
+        show = self.capture('snapshot_show_mv3.71')['body']['snapshot']
+        listed = [
+            {**show, 'id': 'a', 'description': 'x', 'size': 1},
+            {**show, 'id': 'b', 'description': None, 'size': 2},
+            {**show, 'id': 'c', 'description': 'x', 'size': 2},
+        ]
+        self.mock('GET', DETAIL, json={'snapshots': listed})
+        cases: list[tuple[dict[str, Any], list[str]]] = [
+            ({'description': 'x'}, ['a', 'c']),
+            ({'description': None}, ['b']),
+            ({'size': 2}, ['b', 'c']),
+            ({'size': 2, 'description': 'x'}, ['c']),
+            ({'id': 'b'}, ['b']),
+            ({'size': 3}, []),
+            ({'created_at': show['created_at']}, ['a', 'b', 'c']),
+        ]
+        for kwargs, ids in cases:
+            with self.subTest(kwargs=kwargs):
+                self.forget_requests()
+                found = list(self.proxy.snapshots(**kwargs))
+                self.assertEqual(ids, [snap.id for snap in found])
+                (request,) = self.api_requests()
+                self.assert_request(request, 'GET', DETAIL)
+
+    def test_client_side_with_a_server_filter(self) -> None:
+        show = self.capture('snapshot_show_mv3.71')['body']['snapshot']
+        self.mock('GET', DETAIL, json={'snapshots': [show]})
+        self.forget_requests()
+        found = list(self.proxy.snapshots(name=show['name'], size=1))
+        self.assertEqual([show['id']], [snap.id for snap in found])
+        (request,) = self.api_requests()
+        self.assert_request(
+            request, 'GET', DETAIL, query={'name': [show['name']]}
+        )
 
     def test_none_values_dropped(self) -> None:
         self.assert_list_query({}, name=None, status=None, limit=None)
@@ -324,15 +423,25 @@ class TestListQuery(ListTestCase):
     def test_unknown_filter_refused(self) -> None:
         exc = self.assert_refused(
             exceptions.InvalidSnapshotQuery,
-            'unknown snapshot list filter(s): foo; allowed: ' + ALLOWED,
+            'unknown snapshot list filter(s): foo: neither a filter Cinder '
+            'applies nor a snapshot attribute to compare listed snapshots '
+            'with, so it cannot narrow the listing (openstacksdk would drop '
+            'it and list every snapshot). Filters: '
+            + ALLOWED
+            + '. Attributes: '
+            + ATTRIBUTES,
             foo='bar',
         )
         self.assertIsInstance(exc, ValueError)
+        self.assertIsInstance(exc, sdk_exceptions.BadRequestException)
+        self.assertIsInstance(exc, sdk_exceptions.InvalidResourceQuery)
+        assert isinstance(exc, exceptions.InvalidSnapshotQuery)
+        self.assertEqual({'foo'}, exc.extra_data)
 
     def test_several_unknown_filters_named(self) -> None:
         self.assert_refused(
             exceptions.InvalidSnapshotQuery,
-            'unknown snapshot list filter(s): bar, foo;',
+            'unknown snapshot list filter(s): bar, foo: neither',
             foo=1,
             bar=2,
         )
@@ -387,7 +496,6 @@ class TestListQueryAt30(ListTestCase):
     def test_gated_filters_refused(self) -> None:
         cases: list[tuple[dict[str, Any], str, str]] = [
             ({'with_count': True}, 'with_count', '3.45'),
-            ({'metadata': {'k': 'v'}}, 'metadata filter', '3.22'),
             ({'consumes_quota': True}, 'consumes_quota filter', '3.65'),
             ({'name~': 'x'}, 'like filter name~', '3.34'),
             ({'name_like': 'x'}, 'like filter name~', '3.34'),
@@ -410,6 +518,22 @@ class TestListQueryAt30(ListTestCase):
                 self.assertEqual(feature, exc.feature)
                 self.assertEqual(required, exc.required)
                 self.assertIsNone(exc.available)
+
+    def test_metadata_compared_on_the_client(self) -> None:
+        # Below 3.22 Cinder ignores a metadata filter: it is compared with
+        # the listed snapshots instead, as openstacksdk does.
+        show = self.capture('snapshot_show_mv3.0')['body']['snapshot']
+        listed = [
+            {**show, 'id': 'a', 'metadata': {'k': 'v', 'x': 'y'}},
+            {**show, 'id': 'b', 'metadata': {'k': 'w'}},
+            {**show, 'id': 'c', 'metadata': {}},
+        ]
+        self.mock('GET', DETAIL, json={'snapshots': listed})
+        self.forget_requests()
+        found = list(self.proxy.snapshots(metadata={'k': 'v'}))
+        self.assertEqual(['a'], [snap.id for snap in found])
+        (request,) = self.api_requests()
+        self.assert_request(request, 'GET', DETAIL, microversion=None)
 
     def assert_list_query(  # type: ignore[override]
         self,
@@ -459,7 +583,6 @@ class TestListQueryGateBoundaries(fakes.ProxyTestCase):
     """A feature is refused one minor version below its gate only."""
 
     gates: list[tuple[str, dict[str, Any], dict[str, list[str]]]] = [
-        ('3.22', {'metadata': {'k': 'v'}}, {'metadata': ['{"k": "v"}']}),
         ('3.30', {'sort_key': 'name'}, {'sort_key': ['name']}),
         ('3.34', {'status_like': 'av'}, {'status~': ['av']}),
         ('3.45', {'with_count': True}, {'with_count': ['true']}),

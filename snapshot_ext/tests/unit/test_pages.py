@@ -236,7 +236,7 @@ class TestPages(fakes.ProxyTestCase):
         self.assert_no_api_request()
 
     def test_bad_page_size_refused(self) -> None:
-        for size in (0, -1, '2', True):
+        for size in (0, -1, 'two', True):
             with self.subTest(page_size=size):
                 self.assertRaises(
                     exceptions.InvalidSnapshotQuery,

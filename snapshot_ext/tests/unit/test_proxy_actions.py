@@ -67,15 +67,34 @@ class TestResetStatus(fakes.ProxyTestCase):
         )
         self.assert_request(request, method, path, query=query, json=body)
 
+    def test_any_case_sent_lower(self) -> None:
+        # Cinder reads the status in any case; it is sent as Cinder
+        # stores it.
+        self.mock('POST', ACTION, status_code=202)
+        for status in ('AVAILABLE', 'Error_Deleting', ' error '):
+            with self.subTest(status=status):
+                self.forget_requests()
+                self.proxy.reset_snapshot_status(SID, status)
+                (request,) = self.api_requests()
+                self.assert_request(
+                    request,
+                    'POST',
+                    ACTION,
+                    json={
+                        'os-reset_status': {'status': status.strip().lower()}
+                    },
+                )
+
     def test_unknown_status_refused(self) -> None:
-        for status in ('bogus', 'AVAILABLE', '', None, 1):
+        for status in ('bogus', '', None, 1):
             with self.subTest(status=status):
                 exc = self.assertRaises(
-                    exceptions.InvalidSnapshotRequest,
+                    sdk_exceptions.BadRequestException,
                     self.proxy.reset_snapshot_status,
                     SID,
                     status,
                 )
+                self.assertIsInstance(exc, exceptions.InvalidSnapshotRequest)
                 self.assertIn(
                     f'reset_status: status {status!r} is not valid; valid '
                     f'statuses are {", ".join(ALL_STATUSES)}',

@@ -253,7 +253,11 @@ class TestAttrs(base.TestCase):
                 'description, force, is_forced, metadata, name, volume_id',
             ),
             ({'volume_id': 'v', 'metadata': {'a': 1}}, "key 'a'"),
-            ({'volume_id': 'v', 'force': 'yes'}, 'force must be True'),
+            ({'volume_id': 'v', 'force': 'maybe'}, 'force must be a boolean'),
+            (
+                {'volume_id': 'v', 'is_forced': 2},
+                'is_forced must be a boolean',
+            ),
             ({'volume_id': 7}, 'volume_id must be a non-empty string'),
         ]
         for attrs, message in cases:
@@ -261,16 +265,26 @@ class TestAttrs(base.TestCase):
                 exc = self.assertRaises(Invalid, _validate.create_attrs, attrs)
                 self.assertIn(message, str(exc))
 
+    def test_create_flags_read_as_cinder_does(self) -> None:
+        for value in (True, False, 1, 0, 'true', 'False', 'yes', 'no'):
+            with self.subTest(force=value):
+                attrs = {'volume_id': 'v', 'force': value}
+                self.assertEqual(attrs, _validate.create_attrs(attrs))
+
+    def test_reset_status_lower_cased(self) -> None:
+        self.assertEqual('available', _validate.reset_status('AVAILABLE'))
+        self.assertEqual('error', _validate.reset_status(' Error '))
+        self.assertRaises(Invalid, _validate.reset_status, 'bogus')
+        self.assertRaises(Invalid, _validate.reset_status, None)
+
     def test_update_attrs(self) -> None:
         self.assertEqual({'name': 'n'}, _validate.update_attrs({'name': 'n'}))
         self.assertEqual(
             {'name': 'n', 'description': ''},
             _validate.update_attrs({'name': 'n', 'description': ''}),
         )
-        exc = self.assertRaises(Invalid, _validate.update_attrs, {})
-        self.assertEqual(
-            'nothing to update: give name and/or description', str(exc)
-        )
+        # Nothing to change is no error: the proxy then sends nothing.
+        self.assertEqual({}, _validate.update_attrs({}))
         exc = self.assertRaises(
             Invalid, _validate.update_attrs, {'name': 'n', 'size': 2}
         )
