@@ -33,16 +33,27 @@ snapshot_ext.  The last line printed is ``N passed, N failed, N
 skipped``; the exit status is 1 when anything counts as failed, else 0.
 """
 
+from collections.abc import Mapping
 import dataclasses
+import re
 import sys
+from typing import TYPE_CHECKING
 from typing import Any
 
 import subunit  # type: ignore[import-untyped]
 import testtools
 
+if TYPE_CHECKING:
+    from testtools.testresult.real import TestDict
+
 OK = frozenset({'success', 'xfail'})
 FAILED = frozenset({'fail', 'uxsuccess'})
 SKIPPED = frozenset({'skip'})
+# The line of a traceback that names the exception.
+EXCEPTION_LINE = re.compile(
+    r'^[A-Za-z_][\w.]*(Error|Exception|Failure|Timeout|Query|Request|Response)'
+    r'\b'
+)
 
 
 @dataclasses.dataclass
@@ -57,15 +68,18 @@ class Outcome:
     reason: str = ''
 
 
-def _reason(details: dict[str, Any]) -> str:
+def _reason(details: Mapping[str, Any]) -> str:
     content = details.get('traceback')
     if content is None:
         return ''
     text = b''.join(bytes(chunk) for chunk in content.iter_bytes()).decode(
         'utf-8', 'replace'
     )
-    lines = [line for line in text.splitlines() if line.strip()]
-    return lines[-1].strip() if lines else ''
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for line in reversed(lines):
+        if EXCEPTION_LINE.match(line):
+            return line[:300]
+    return lines[-1][:300] if lines else ''
 
 
 def load(path: str) -> dict[str, Outcome]:
@@ -76,11 +90,11 @@ def load(path: str) -> dict[str, Outcome]:
     """
     outcomes: dict[str, Outcome] = {}
 
-    def on_test(test: dict[str, Any]) -> None:
-        if test['status'] in ('exists', 'inprogress', None):
+    def on_test(test: 'TestDict') -> None:
+        if test['status'] in ('exists', 'inprogress'):
             return
         outcomes[test['id']] = Outcome(
-            test['status'], _reason(test.get('details', {}))
+            test['status'], _reason(test['details'])
         )
 
     with open(path, 'rb') as stream:
@@ -186,9 +200,14 @@ def main(argv: list[str]) -> int:
     if len(argv) != 3:
         print(__doc__, file=sys.stderr)
         return 2
-    stock = load(argv[0])
-    plugin = load(argv[1])
-    allowed = load_allowlist(argv[2])
+    try:
+        stock = load(argv[0])
+        plugin = load(argv[1])
+        allowed = load_allowlist(argv[2])
+    except (OSError, ValueError) as exc:
+        print(f"compare.py: {exc}", file=sys.stderr)
+        print("0 passed, 1 failed, 0 skipped")
+        return 1
 
     def tally(outcomes: dict[str, Outcome]) -> str:
         statuses = [o.status for o in outcomes.values()]

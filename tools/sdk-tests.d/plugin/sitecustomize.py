@@ -63,9 +63,9 @@ def install() -> None:
 
     :returns: ``None``
     """
+    from openstack import connection
     from openstack.block_storage.v3 import _proxy as stock_proxy
     from openstack.block_storage.v3 import snapshot as stock_snapshot
-    from openstack import connection
 
     import snapshot_ext
     from snapshot_ext.v3 import _proxy
