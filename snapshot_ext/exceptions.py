@@ -54,6 +54,23 @@ class InvalidSnapshotRequest(
         super().__init__(message or self.__class__.__name__)
 
 
+class InvalidSnapshotArgument(InvalidSnapshotRequest, TypeError):
+    """A snapshot call was given an argument name it does not take.
+
+    Raised before any request is sent, where openstacksdk raises
+    ``TypeError`` for the same call: ``manage_snapshot`` without
+    ``volume_id`` or ``ref`` or with a name ``Snapshot.manage`` does not
+    take, and ``create_snapshot``/``update_snapshot`` given a name
+    openstacksdk's proxy already passes itself (``id`` of an update,
+    ``connection``).  It is an
+    :class:`InvalidSnapshotRequest` (so also a
+    :class:`~openstack.exceptions.BadRequestException` and a
+    ``ValueError``) and a ``TypeError``.
+
+    :param message: What is wrong, naming the argument.
+    """
+
+
 class InvalidSnapshotQuery(
     exceptions.BadRequestException, exceptions.InvalidResourceQuery, ValueError
 ):

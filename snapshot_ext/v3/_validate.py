@@ -12,10 +12,14 @@
 
 """Checks of caller input, done before any request is sent."""
 
+from collections.abc import Iterable
 from collections.abc import Mapping
+import difflib
 import re
 from typing import Any
 import urllib.parse
+
+from openstack.block_storage.v3 import snapshot as _stock_snapshot
 
 from snapshot_ext import exceptions
 from snapshot_ext.v3 import _query
@@ -61,6 +65,86 @@ CREATE_ATTRS = frozenset(
 
 #: Attributes a snapshot update can change.
 UPDATE_ATTRS = frozenset({'name', 'description'})
+
+#: Names openstacksdk's ``Proxy._create`` passes itself next to the
+#: attributes: given as an attribute, stock raises ``TypeError``.
+CREATE_ARGUMENTS = frozenset({'connection', 'resource_type'})
+
+#: The same for ``Proxy._update`` (``id`` is the snapshot's own).
+UPDATE_ARGUMENTS = frozenset({'connection', 'id', 'resource_type', 'value'})
+
+#: Names that mean an accepted attribute (Cinder's legacy spellings).
+_ALIASES = {'display_name': 'name', 'display_description': 'description'}
+
+
+def snapshot_fields() -> frozenset[str]:
+    """Return the names of the fields of openstacksdk's snapshot resource.
+
+    :returns: Attribute names (``progress``) and the server's names
+        (``os-extended-snapshot-attributes:progress``) alike: what stock
+        sends when given as a create or update attribute.
+    """
+    mapping = _stock_snapshot.Snapshot._body_mapping()
+    return frozenset(mapping) | frozenset(mapping.values())
+
+
+def _suggest(name: str, accepted: Iterable[str]) -> str:
+    alias = _ALIASES.get(name)
+    if alias is None:
+        close = difflib.get_close_matches(name, sorted(accepted), n=1)
+        alias = close[0] if close else None
+    return f" (did you mean {alias!r}?)" if alias else ''
+
+
+def _refuse_names(
+    names: Iterable[str],
+    accepted: frozenset[str],
+    arguments: frozenset[str],
+    verb: str,
+    refused: str,
+    outcome: str,
+) -> None:
+    """Refuse attribute names a create or update cannot send.
+
+    Three kinds, each with its own message: a name openstacksdk's proxy
+    takes itself (a ``TypeError`` there too); a snapshot field Cinder does
+    not take here (stock sends it and Cinder answers 400); and a name
+    that is no snapshot field at all, which stock silently drops.
+
+    :param names: The names given.
+    :param accepted: The attributes the call can send.
+    :param arguments: The names stock's proxy passes itself.
+    :param verb: The proxy verb, for the message.
+    :param refused: The message's start for a field Cinder refuses.
+    :param outcome: What stock does without the dropped names.
+    :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotArgument`,
+        :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`.
+    """
+    given = set(names)
+    allowed = ', '.join(sorted(accepted))
+    clash = sorted(given & arguments)
+    if clash:
+        raise exceptions.InvalidSnapshotArgument(
+            f"{verb}() cannot take {', '.join(clash)} as an attribute: "
+            f"openstacksdk's proxy passes that argument itself (a "
+            f"TypeError there too); accepted attributes: {allowed}"
+        )
+    fields = snapshot_fields()
+    unknown = sorted(given - accepted - fields)
+    if unknown:
+        named = ', '.join(f"{n}{_suggest(n, accepted)}" for n in unknown)
+        raise _invalid(
+            f"{verb}(): unknown snapshot attribute(s) {named}. "
+            f"openstacksdk would silently "
+            f"drop them and {outcome}; snapshot_ext refuses them so a "
+            f"misspelt attribute is not lost. Accepted: {allowed}"
+        )
+    unsendable = sorted(given - accepted)
+    if unsendable:
+        raise _invalid(
+            f"{refused}{', '.join(unsendable)}: Cinder would answer 400 "
+            f"(openstacksdk sends it); accepted: {allowed}"
+        )
 
 
 def path_segment(value: Any, what: str) -> str:
@@ -278,14 +362,18 @@ def create_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
         body name (``force``).
     :returns: The attributes.
     :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` when
-        ``volume_id`` is missing or an attribute is unknown or malformed.
+        ``volume_id`` is missing or an attribute is unknown or malformed
+        (:class:`~snapshot_ext.exceptions.InvalidSnapshotArgument` for a
+        name openstacksdk's proxy takes itself).
     """
-    unknown = sorted(set(attrs) - CREATE_ATTRS)
-    if unknown:
-        raise _invalid(
-            f"cannot create a snapshot with {', '.join(unknown)}; allowed: "
-            f"{', '.join(sorted(CREATE_ATTRS))}"
-        )
+    _refuse_names(
+        attrs,
+        CREATE_ATTRS,
+        CREATE_ARGUMENTS,
+        'create_snapshot',
+        'cannot create a snapshot with ',
+        'create the snapshot without them',
+    )
     if not attrs.get('volume_id'):
         raise _invalid("volume_id is required to create a snapshot")
     path_segment(attrs['volume_id'], 'volume_id')
@@ -305,14 +393,18 @@ def update_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
     :param attrs: The attributes to change.
     :returns: The attributes.
     :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` when
-        an attribute cannot be changed.
+        an attribute cannot be changed
+        (:class:`~snapshot_ext.exceptions.InvalidSnapshotArgument` for a
+        name openstacksdk's proxy takes itself).
     """
-    unknown = sorted(set(attrs) - UPDATE_ATTRS)
-    if unknown:
-        raise _invalid(
-            f"a snapshot update can change only name and description, not "
-            f"{', '.join(unknown)}"
-        )
+    _refuse_names(
+        attrs,
+        UPDATE_ATTRS,
+        UPDATE_ARGUMENTS,
+        'update_snapshot',
+        'a snapshot update can change only name and description, not ',
+        'send the update without them (nothing when nothing else is given)',
+    )
     for key, value in attrs.items():
         text(value, key)
     return dict(attrs)

@@ -15,6 +15,7 @@
 from typing import Any
 from unittest import mock
 
+from keystoneauth1 import adapter as ks_adapter
 from keystoneauth1 import exceptions as ks_exceptions
 
 import snapshot_ext
@@ -22,6 +23,7 @@ from snapshot_ext import exceptions
 from snapshot_ext.tests import base
 from snapshot_ext.tests.unit import fakes
 from snapshot_ext.v3 import _microversion as mv
+from snapshot_ext.v3 import snapshot as _snapshot
 
 SID = fakes.SNAPSHOT_ID
 VID = fakes.VOLUME_ID
@@ -304,4 +306,46 @@ class TestNegotiate(base.TestCase):
             'with_count needs Block Storage API microversion 3.45 or '
             'later, but this connection uses 3.44',
             str(exc),
+        )
+
+
+class TestTestDoubleSession(base.TestCase):
+    """A bare ``mock.Mock()`` session, as callers' own unit tests use.
+
+    It has no endpoint data in keystoneauth's form (versions as tuples),
+    so the fixed microversion openstacksdk's snapshot resource sends is
+    used, as stock does.
+    """
+
+    def test_negotiate(self) -> None:
+        for session in (mock.Mock(), mock.Mock(spec=ks_adapter.Adapter)):
+            with self.subTest(session=session):
+                session.default_microversion = None
+                self.assertEqual('3.65', mv.negotiate(session))
+        # A ceiling configured as a string is still honoured.
+        session = mock.Mock(default_microversion='3.50')
+        self.assertEqual('3.50', mv.negotiate(session))
+        # Real endpoint data (tuples, or None) is negotiated as before.
+        session = mock.Mock(default_microversion=None)
+        session.get_endpoint_data.return_value = mock.Mock(
+            max_microversion=(3, 71), min_microversion=None
+        )
+        self.assertEqual('3.71', mv.negotiate(session))
+
+    def test_for_session_remembers_a_string(self) -> None:
+        # A Mock answers every attribute, the cache's included: that is
+        # not taken for a remembered microversion.
+        session = mock.Mock(default_microversion=None)
+        self.assertEqual('3.65', mv.for_session(session))
+        self.assertEqual('3.65', mv.for_session(session))
+        self.assertEqual(1, session.get_endpoint_data.call_count)
+
+    def test_action_over_a_mock_session(self) -> None:
+        session = mock.Mock(default_microversion=None)
+        session.post.return_value = mock.Mock(status_code=202, headers={})
+        _snapshot.Snapshot(id=SID).force_delete(session)
+        session.post.assert_called_once_with(
+            f'/snapshots/{SID}/action',
+            json={'os-force_delete': {}},
+            microversion='3.65',
         )

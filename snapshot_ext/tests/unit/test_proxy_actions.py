@@ -268,19 +268,41 @@ class TestManage(fakes.ProxyTestCase):
 
     def test_missing_ref_refused(self) -> None:
         for attrs in (
-            {'volume_id': VID},
-            {'ref': {'source-name': 'x'}},
             {'volume_id': VID, 'ref': {}},
             {'volume_id': VID, 'ref': 'x'},
-            {'volume_id': VID, 'ref': {'a': 'b'}, 'size': 1},
             {'volume_id': '', 'ref': {'a': 'b'}},
             {'volume_id': VID, 'ref': {'a': 'b'}, 'metadata': {'k': 1}},
         ):
             with self.subTest(attrs=attrs):
-                self.assertRaises(
+                exc = self.assertRaises(
                     exceptions.InvalidSnapshotRequest,
                     self.proxy.manage_snapshot,
                     **attrs,
+                )
+                self.assertNotIsInstance(exc, TypeError)
+        self.assert_no_api_request()
+
+    def test_argument_names_refused_as_type_errors(self) -> None:
+        # Where Snapshot.manage's signature makes openstacksdk raise
+        # TypeError, the early error is a TypeError too.
+        for attrs in (
+            {'volume_id': VID},
+            {'ref': {'source-name': 'x'}},
+            {'volume_id': VID, 'ref': {'a': 'b'}, 'size': 1},
+        ):
+            with self.subTest(attrs=attrs):
+                exc = self.assertRaises(
+                    exceptions.InvalidSnapshotArgument,
+                    self.proxy.manage_snapshot,
+                    **attrs,
+                )
+                self.assertIsInstance(exc, TypeError)
+                self.assertIsInstance(exc, exceptions.InvalidSnapshotRequest)
+                self.assertEqual(
+                    'manage_snapshot takes volume_id and ref (required), '
+                    'name, description and metadata; got '
+                    + ', '.join(sorted(attrs)),
+                    str(exc),
                 )
         self.assert_no_api_request()
 

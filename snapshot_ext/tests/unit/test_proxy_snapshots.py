@@ -324,11 +324,30 @@ class TestCreateSnapshot(fakes.ProxyTestCase):
         )
         self.assertIn('size', str(exc))
         self.assertIn(
-            'allowed: description, force, is_forced, metadata, '
+            'accepted: description, force, is_forced, metadata, '
             'name, volume_id',
             str(exc),
         )
         self.assert_no_api_request()
+
+    def test_base_path_passed_on(self) -> None:
+        # As openstacksdk's Proxy._create takes it; None is the default.
+        self.mock('POST', '/other', status_code=202, json=self.created)
+        self._mock_create()
+        for base_path, path in ((None, '/snapshots'), ('/other', '/other')):
+            with self.subTest(base_path=base_path):
+                self.forget_requests()
+                snap = self.proxy.create_snapshot(
+                    volume_id=VID, name='n', base_path=base_path
+                )
+                (request,) = self.api_requests()
+                self.assert_request(
+                    request,
+                    'POST',
+                    path,
+                    json={'snapshot': {'volume_id': VID, 'name': 'n'}},
+                )
+                self.assertEqual(SID, snap.id)
 
     def test_bad_values_refused(self) -> None:
         cases: list[tuple[dict[str, object], str]] = [
@@ -461,6 +480,32 @@ class TestUpdateSnapshot(fakes.ProxyTestCase):
             f'/snapshots/{SID}',
             json={'snapshot': {'name': 'new'}},
         )
+
+    def test_base_path_passed_on(self) -> None:
+        # As openstacksdk's Proxy._update takes it.
+        self._mock_update()
+        self.mock(
+            'PUT',
+            f'/other/{SID}',
+            json={'snapshot': {'id': SID, 'name': 'm'}},
+        )
+        for base_path, path in ((None, '/snapshots'), ('/other', '/other')):
+            with self.subTest(base_path=base_path):
+                self.forget_requests()
+                self.proxy.update_snapshot(SID, name='m', base_path=base_path)
+                (request,) = self.api_requests()
+                self.assert_request(
+                    request,
+                    'PUT',
+                    f'{path}/{SID}',
+                    json={'snapshot': {'name': 'm'}},
+                )
+        # With nothing to change, nothing is sent, wherever.
+        self.forget_requests()
+        self.assertEqual(
+            SID, self.proxy.update_snapshot(SID, base_path='/other').id
+        )
+        self.assert_no_api_request()
 
     def test_nothing_to_change_sends_nothing(self) -> None:
         # As openstacksdk: the snapshot is returned as given.

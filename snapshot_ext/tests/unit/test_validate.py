@@ -249,7 +249,8 @@ class TestAttrs(base.TestCase):
             ({}, 'volume_id is required to create a snapshot'),
             (
                 {'volume_id': 'v', 'size': 1, 'status': 'x'},
-                'cannot create a snapshot with size, status; allowed: '
+                'cannot create a snapshot with size, status: Cinder would '
+                'answer 400 (openstacksdk sends it); accepted: '
                 'description, force, is_forced, metadata, name, volume_id',
             ),
             ({'volume_id': 'v', 'metadata': {'a': 1}}, "key 'a'"),
@@ -289,7 +290,83 @@ class TestAttrs(base.TestCase):
             Invalid, _validate.update_attrs, {'name': 'n', 'size': 2}
         )
         self.assertEqual(
-            'a snapshot update can change only name and description, not size',
+            'a snapshot update can change only name and description, not '
+            'size: Cinder would answer 400 (openstacksdk sends it); '
+            'accepted: description, name',
             str(exc),
         )
         self.assertRaises(Invalid, _validate.update_attrs, {'name': 1})
+
+    def test_unknown_names_refused_saying_stock_drops_them(self) -> None:
+        # Not snapshot attributes at all: openstacksdk drops them.
+        exc = self.assertRaises(
+            Invalid,
+            _validate.create_attrs,
+            {'volume_id': 'v', 'descripton': 'd', 'x': 1},
+        )
+        self.assertNotIsInstance(exc, TypeError)
+        self.assertEqual(
+            "create_snapshot(): unknown snapshot attribute(s) descripton "
+            "(did you mean 'description'?), x. openstacksdk would silently "
+            "drop them and create the snapshot without them; snapshot_ext "
+            "refuses them so a misspelt attribute is not lost. Accepted: "
+            "description, force, is_forced, metadata, name, volume_id",
+            str(exc),
+        )
+        exc = self.assertRaises(
+            Invalid, _validate.update_attrs, {'display_name': 'n'}
+        )
+        self.assertEqual(
+            "update_snapshot(): unknown snapshot attribute(s) display_name "
+            "(did you mean 'name'?). openstacksdk would silently drop them "
+            "and send the update without them (nothing when nothing else "
+            "is given); snapshot_ext refuses them so a misspelt attribute "
+            "is not lost. Accepted: description, name",
+            str(exc),
+        )
+        # A computed attribute is not sent by openstacksdk either.
+        exc = self.assertRaises(
+            Invalid, _validate.update_attrs, {'location': 'l'}
+        )
+        self.assertIn('unknown snapshot attribute(s) location.', str(exc))
+
+    def test_server_field_names_are_snapshot_fields(self) -> None:
+        # Given by the server's name, a field is still one Cinder refuses.
+        exc = self.assertRaises(
+            Invalid,
+            _validate.create_attrs,
+            {
+                'volume_id': 'v',
+                'os-extended-snapshot-attributes:progress': '5%',
+            },
+        )
+        self.assertIn(
+            'cannot create a snapshot with '
+            'os-extended-snapshot-attributes:progress: Cinder would answer '
+            '400',
+            str(exc),
+        )
+        self.assertIn('progress', _validate.snapshot_fields())
+        self.assertIn('is_forced', _validate.snapshot_fields())
+        self.assertIn('force', _validate.snapshot_fields())
+        self.assertNotIn('location', _validate.snapshot_fields())
+
+    def test_names_the_stock_proxy_passes_itself(self) -> None:
+        # openstacksdk raises TypeError for these (given twice).
+        cases: list[tuple[Any, dict[str, Any]]] = [
+            (_validate.create_attrs, {'volume_id': 'v', 'connection': 1}),
+            (_validate.create_attrs, {'volume_id': 'v', 'resource_type': 1}),
+            (_validate.update_attrs, {'id': 'x'}),
+            (_validate.update_attrs, {'name': 'n', 'value': 'x'}),
+        ]
+        for check, attrs in cases:
+            with self.subTest(attrs=attrs):
+                exc = self.assertRaises(
+                    exceptions.InvalidSnapshotArgument, check, attrs
+                )
+                self.assertIsInstance(exc, TypeError)
+                self.assertIsInstance(exc, Invalid)
+                self.assertIn(
+                    "openstacksdk's proxy passes that argument itself",
+                    str(exc),
+                )
