@@ -85,6 +85,35 @@ class TestTransport(harness.CompatTestCase):
         self.assertIsInstance(plugin.error, sdk_exceptions.InvalidResponse)
         self.assertIn("field 'size'", str(plugin.error))
 
+    def test_answer_without_the_snapshot_envelope(self) -> None:
+        # Difference: stock takes what it finds (no fields, or the bare
+        # ones) and returns a snapshot with no or partial data; Cinder
+        # always wraps the object in "snapshot", so such an answer comes
+        # from something else, and returning an empty snapshot would hide
+        # that.
+        answers: dict[str, tuple[Any, str | None]] = {
+            'a listing body': ({'snapshots': [harness.SHOW]}, None),
+            'an empty object': ({}, None),
+            'the bare fields': (harness.snapshot(), 'available'),
+        }
+        for name, (body, stock_status) in answers.items():
+            with self.subTest(answer=name):
+                self.mock('GET', PATH, json=body)
+                stock, plugin = self.both(harness.verb('get_snapshot', ID))
+                self.assertIsNone(stock.error)
+                self.assertEqual(ID, stock.raw.id)
+                self.assertEqual(stock_status, stock.raw.status)
+                self.assertEqual(
+                    [harness.Sent('GET', PATH, {}, None)], plugin.sent
+                )
+                self.assertEqual(stock.sent, plugin.sent)
+                self.assertIsInstance(
+                    plugin.error, sdk_exceptions.InvalidResponse
+                )
+                self.assertIn(
+                    "the 'snapshot' of the answer", str(plugin.error)
+                )
+
     def test_listing_interrupted(self) -> None:
         first: dict[str, Any] = {
             'snapshots': [harness.snapshot()],

@@ -212,6 +212,13 @@ class TestWriteVerbs(harness.CompatTestCase):
         cases = {
             'no volume_id': {'name': 'n'},
             'a read-only attribute': {'volume_id': VOLUME_ID, 'size': 5},
+            'status': {'volume_id': VOLUME_ID, 'status': 'available'},
+            'id': {'volume_id': VOLUME_ID, 'id': 'x'},
+            'created_at': {'volume_id': VOLUME_ID, 'created_at': 'x'},
+            'a field by its server name': {
+                'volume_id': VOLUME_ID,
+                'os-extended-snapshot-attributes:progress': '5%',
+            },
             'a non-string metadata value': {
                 'volume_id': VOLUME_ID,
                 'metadata': {'k': 1},
@@ -231,6 +238,8 @@ class TestWriteVerbs(harness.CompatTestCase):
                     plugin.error, exceptions.InvalidSnapshotRequest
                 )
                 self.assertEqual(1, len(stock.sent))
+                # Stock sends every attribute given: Cinder refuses it.
+                self.assertEqual({'snapshot': dict(attrs)}, stock.sent[0].body)
                 self.assertEqual([], plugin.sent)
 
     def test_update(self) -> None:
@@ -267,13 +276,151 @@ class TestWriteVerbs(harness.CompatTestCase):
         self.assertEqual(stock.sent, plugin.sent)
 
     def test_update_refused_early(self) -> None:
+        # Snapshot fields Cinder does not update: stock sends them and
+        # Cinder answers 400.
         self.mock('PUT', PATH, status_code=400, json=BAD_REQUEST)
-        stock, plugin = self.assert_same(
-            lambda c: c.block_storage.update_snapshot(ID, size=3),
-            same_requests=False,
+        for attrs in (
+            {'size': 3},
+            {'name': 'm', 'status': 'error'},
+            {'created_at': 'x'},
+            {'metadata': {'k': 'v'}},
+        ):
+            with self.subTest(attrs=attrs):
+                stock, plugin = self.assert_same(
+                    harness.verb('update_snapshot', ID, **attrs),
+                    same_requests=False,
+                )
+                self.assertIsInstance(
+                    stock.error, sdk_exceptions.BadRequestException
+                )
+                self.assertEqual({'snapshot': attrs}, stock.sent[0].body)
+                self.assertIsInstance(
+                    plugin.error, exceptions.InvalidSnapshotRequest
+                )
+                self.assertIn('Cinder would answer 400', str(plugin.error))
+                self.assertEqual([], plugin.sent)
+
+    def test_base_path(self) -> None:
+        # Passed on to Proxy._create and Proxy._update, as stock does.
+        created = harness.snapshot(status='creating')
+        for path in ('/snapshots', '/other'):
+            self.mock(
+                'POST', path, status_code=202, json={'snapshot': created}
+            )
+            self.mock('PUT', f'{path}/{ID}', json={'snapshot': harness.SHOW})
+        cases: dict[str, tuple[harness.Call, list[str]]] = {
+            'create, None': (
+                harness.verb(
+                    'create_snapshot', volume_id=VOLUME_ID, base_path=None
+                ),
+                ['/snapshots'],
+            ),
+            'create, another path': (
+                harness.verb(
+                    'create_snapshot', volume_id=VOLUME_ID, base_path='/other'
+                ),
+                ['/other'],
+            ),
+            'update, None': (
+                harness.verb('update_snapshot', ID, name='m', base_path=None),
+                [PATH],
+            ),
+            'update, another path': (
+                harness.verb(
+                    'update_snapshot', ID, name='m', base_path='/other'
+                ),
+                [f'/other/{ID}'],
+            ),
+            'update, nothing to change': (
+                harness.verb('update_snapshot', ID, base_path='/other'),
+                [],
+            ),
+        }
+        for name, (call, paths) in cases.items():
+            with self.subTest(case=name):
+                stock, plugin = self.assert_same(call)
+                self.assertIsNone(plugin.error)
+                self.assertEqual(paths, [sent.path for sent in plugin.sent])
+
+    def test_unknown_attributes_refused(self) -> None:
+        # Difference: a name that is no snapshot attribute is dropped by
+        # stock without a word (a misspelt description is then simply not
+        # set); the plugin refuses it, saying so.
+        created = harness.snapshot(status='creating')
+        self.mock(
+            'POST', '/snapshots', status_code=202, json={'snapshot': created}
         )
-        self.assertIsInstance(stock.error, sdk_exceptions.BadRequestException)
-        self.assertEqual([], plugin.sent)
+        self.mock('PUT', PATH, json={'snapshot': harness.SHOW})
+        create_body = {'snapshot': {'volume_id': VOLUME_ID}}
+        cases: dict[str, tuple[harness.Call, list[harness.Sent], str]] = {
+            'create, misspelt': (
+                harness.verb(
+                    'create_snapshot', volume_id=VOLUME_ID, descripton='d'
+                ),
+                [harness.Sent('POST', '/snapshots', {}, create_body)],
+                "descripton (did you mean 'description'?)",
+            ),
+            'create, a legacy name': (
+                harness.verb(
+                    'create_snapshot', volume_id=VOLUME_ID, display_name='n'
+                ),
+                [harness.Sent('POST', '/snapshots', {}, create_body)],
+                "display_name (did you mean 'name'?)",
+            ),
+            'create, a computed attribute': (
+                harness.verb(
+                    'create_snapshot', volume_id=VOLUME_ID, location='l'
+                ),
+                [harness.Sent('POST', '/snapshots', {}, create_body)],
+                'attribute(s) location.',
+            ),
+            'update, alone': (
+                harness.verb('update_snapshot', ID, x=1),
+                [],
+                'attribute(s) x.',
+            ),
+            'update, with a name': (
+                harness.verb('update_snapshot', ID, name='m', x=1),
+                [harness.Sent('PUT', PATH, {}, {'snapshot': {'name': 'm'}})],
+                'attribute(s) x.',
+            ),
+        }
+        for name, (call, stock_sent, named) in cases.items():
+            with self.subTest(case=name):
+                stock, plugin = self.both(call)
+                self.assertIsNone(stock.error)
+                self.assertEqual(stock_sent, stock.sent)
+                self.assertIsInstance(
+                    plugin.error, exceptions.InvalidSnapshotRequest
+                )
+                self.assertNotIsInstance(plugin.error, TypeError)
+                message = str(plugin.error)
+                self.assertIn(named, message)
+                self.assertIn('openstacksdk would silently drop', message)
+                self.assertIn('Accepted: ', message)
+                self.assertEqual([], plugin.sent)
+
+    def test_names_the_stock_proxy_takes_itself(self) -> None:
+        # Both raise TypeError before sending (the plugin's is also an
+        # InvalidSnapshotRequest).
+        self.mock('PUT', PATH, json={'snapshot': harness.SHOW})
+        cases: dict[str, harness.Call] = {
+            'create with connection': harness.verb(
+                'create_snapshot', volume_id=VOLUME_ID, connection=None
+            ),
+            'update with id': harness.verb('update_snapshot', ID, id='x'),
+            'update with value': harness.verb(
+                'update_snapshot', ID, name='m', value='x'
+            ),
+        }
+        for name, call in cases.items():
+            with self.subTest(case=name):
+                stock, plugin = self.assert_same(call)
+                self.assertIsInstance(stock.error, TypeError)
+                self.assertIsInstance(
+                    plugin.error, exceptions.InvalidSnapshotArgument
+                )
+                self.assertEqual([], plugin.sent)
 
     def test_delete(self) -> None:
         self.mock('DELETE', PATH, status_code=202)
@@ -504,6 +651,35 @@ class TestActions(harness.CompatTestCase):
             'metadata': {'k': 'v'},
         }
         self.assert_same(lambda c: c.block_storage.manage_snapshot(**full))
+
+    def test_manage_argument_errors(self) -> None:
+        # Names Snapshot.manage does not take, or its required ones
+        # missing: TypeError on both, nothing sent.
+        self.mock(
+            'POST',
+            '/manageable_snapshots',
+            status_code=202,
+            json={'snapshot': harness.SHOW},
+        )
+        cases: dict[str, dict[str, Any]] = {
+            'an unknown name': {
+                'volume_id': VOLUME_ID,
+                'ref': {'source-name': 's'},
+                'snapshot_name': 'n',
+            },
+            'no ref': {'volume_id': VOLUME_ID},
+            'no volume_id': {'ref': {'source-name': 's'}},
+        }
+        for name, attrs in cases.items():
+            with self.subTest(case=name):
+                stock, plugin = self.assert_same(
+                    harness.verb('manage_snapshot', **attrs)
+                )
+                self.assertIsInstance(stock.error, TypeError)
+                self.assertIsInstance(
+                    plugin.error, exceptions.InvalidSnapshotArgument
+                )
+                self.assertEqual([], plugin.sent)
 
     def test_manageable_snapshots(self) -> None:
         self.require(stock_proxy.Proxy, 'manageable_snapshots')
