@@ -1006,7 +1006,8 @@ def endpoint_override(proxy: Any) -> str | None:
     url = proxy.get_endpoint()
     # The lookup may have fetched a new token.
     ref = getattr(auth, 'auth_ref', None)
-    if not url or ref is None:
+    if not url or not isinstance(url, str) or ref is None:
+        # None, or not keystoneauth's answer (a mock.Mock() session).
         return None
     expires = getattr(ref, 'expires', None)
     if expires is None or not getattr(auth, 'reauthenticate', True):

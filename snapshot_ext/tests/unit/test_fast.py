@@ -38,6 +38,7 @@ import requests
 from snapshot_ext.tests import base
 from snapshot_ext.tests.unit import fakes
 from snapshot_ext.v3 import _fast
+from snapshot_ext.v3 import _proxy
 from snapshot_ext.v3 import snapshot as _snapshot
 
 Snapshot = _snapshot.Snapshot
@@ -742,6 +743,16 @@ class TestEndpointOnce(CatalogProxyTestCase):
             self.assertEqual(
                 'https://h/v3/a%%20b', _fast.endpoint_override(proxy)
             )
+
+    def test_mock_session_left_to_keystoneauth(self) -> None:
+        # A mock.Mock() session answers every lookup with a Mock, not an
+        # endpoint: nothing is added, and keystoneauth (the mock) is asked
+        # as usual.
+        proxy = _proxy.Proxy(mock.Mock())
+        self.assertIsNone(_fast.endpoint_override(proxy))
+        kwargs: dict[str, Any] = {}
+        _fast.add_endpoint(proxy, kwargs)
+        self.assertEqual({}, kwargs)
 
     def test_request_arguments_win(self) -> None:
         proxy = self.proxy
