@@ -400,6 +400,17 @@ class TestWriteVerbs(harness.CompatTestCase):
                 self.assertIn('Accepted: ', message)
                 self.assertEqual([], plugin.sent)
 
+    def test_cloud_layer_unknown_names(self) -> None:
+        # The cloud layer checks its keyword arguments itself (name,
+        # description and their display_ spellings): TypeError on both.
+        stock, plugin = self.assert_same(
+            harness.cloud(
+                'create_volume_snapshot', VOLUME_ID, wait=False, descripton='d'
+            )
+        )
+        self.assertIsInstance(stock.error, TypeError)
+        self.assertEqual([], plugin.sent)
+
     def test_names_the_stock_proxy_takes_itself(self) -> None:
         # Both raise TypeError before sending (the plugin's is also an
         # InvalidSnapshotRequest).
