@@ -59,9 +59,11 @@ from typing import Generic
 from typing import TypeVar
 import weakref
 
-from openstack import fields
 from openstack import resource
 import requests
+
+from snapshot_ext.v3 import _compat
+from snapshot_ext.v3._compat import fields
 
 R = TypeVar('R', bound=resource.Resource)
 T = TypeVar('T')
@@ -240,7 +242,7 @@ class Plan:
                     field.key,
                     field.name,
                     field.default,
-                    field.data_type,
+                    _compat.field_type(field),
                     field.list_type,
                 )
             )

@@ -29,7 +29,6 @@ from unittest import mock
 
 from keystoneauth1 import access
 from openstack import connection
-from openstack import fields
 from openstack import resource
 from openstack import utils
 from openstack.block_storage.v3 import snapshot as stock_snapshot
@@ -39,6 +38,7 @@ from snapshot_ext.tests import base
 from snapshot_ext.tests.unit import fakes
 from snapshot_ext.v3 import _fast
 from snapshot_ext.v3 import snapshot as _snapshot
+from snapshot_ext.v3._compat import fields
 
 Snapshot = _snapshot.Snapshot
 
