@@ -172,7 +172,10 @@ class _SDKClient(Client):
         else:
             from openstack.block_storage.v3 import snapshot
 
-            snapshot.Snapshot._get_microversion(proxy)
+            from snapshot_ext.v3 import _compat
+
+            # Discovery, as openstacksdk's first snapshot call does it.
+            _compat.resource_microversion(snapshot.Snapshot, proxy, 'list')
 
     def iter_snapshots(self) -> Iterator[Any]:
         snapshots: Iterator[Any] = self.proxy.snapshots(
