@@ -37,7 +37,7 @@ from snapshot_ext.v3 import _transport
 from snapshot_ext.v3 import _validate
 
 if TYPE_CHECKING:
-    from typing_extensions import Self
+    from typing import Self
 
 
 def _parse_time(value: Any) -> datetime.datetime | None:
