@@ -42,6 +42,11 @@ used, and within one listing equal values of the keys the class names in
 ``_repeated_keys`` are stored once (they are strings, which cannot
 change).  Nothing in openstacksdk itself changes: only classes that use
 the mixin behave differently, and only in cost.
+
+Before the first object of such a class is built, :func:`self_check`
+builds sample objects both ways and compares them; on any difference the
+class is built by openstacksdk's own code from then on, with one warning
+(see :mod:`snapshot_ext.v3._fast_check`).
 """
 
 from __future__ import annotations
