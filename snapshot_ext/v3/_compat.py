@@ -47,12 +47,15 @@ from __future__ import annotations
 from collections.abc import Callable
 import functools
 import inspect
+import logging
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import TypeVar
 
 from openstack import exceptions as _exceptions
 from openstack import resource as _resource
+
+LOG = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from openstack import fields as fields
@@ -182,7 +185,8 @@ def retry_setting(proxy: Any, name: str) -> Any:
     ``status_code_retry_delay`` and ``retriable_status_codes``), the value
     read from the cloud's configuration as newer openstacksdk reads it:
     ``block_storage_<name>`` (or the ``volume``/``volumev3`` prefixes),
-    else ``<name>``.
+    else ``<name>``.  The first time a setting is read so, a debug message
+    says so.
 
     :param proxy: The block-storage proxy.
     :param name: ``connect_retries``, ``status_code_retries``,
@@ -205,7 +209,20 @@ def retry_setting(proxy: Any, name: str) -> Any:
         getattr(proxy, 'service_type', None) or 'block-storage',
         fallback_to_unprefixed=True,
     )
-    return None if value is None else convert(value)
+    if value is None:
+        return None
+    if name not in _READ_HERE:
+        _READ_HERE.add(name)
+        LOG.debug(
+            "%s: read from the cloud's configuration by snapshot_ext; "
+            "this openstacksdk does not pass it to the proxy",
+            name,
+        )
+    return convert(value)
+
+
+#: The retry settings read by retry_setting() itself so far (logged once).
+_READ_HERE: set[str] = set()
 
 
 def call_known(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

@@ -17,9 +17,11 @@ installed openstacksdk.
 """
 
 import inspect
+import logging
 import typing
 from typing import Any
 
+import fixtures
 from openstack import exceptions as sdk_exceptions
 from openstack import resource
 from openstack.block_storage.v3 import _proxy as stock_proxy
@@ -211,3 +213,79 @@ class TestRetrySettings(fakes.ProxyTestCase):
             connect_retry_delay = None
 
         self.assertIsNone(_compat.retry_setting(Bare(), 'connect_retry_delay'))
+
+
+class Region:
+    """A cloud configuration answering ``_get_config`` from a dict."""
+
+    def __init__(self, **values: Any) -> None:
+        self.values = values
+        self.asked: list[tuple[Any, ...]] = []
+
+    def _get_config(
+        self,
+        key: str,
+        service_type: str,
+        default: Any = None,
+        fallback_to_unprefixed: bool = False,
+    ) -> Any:
+        self.asked.append((key, service_type, fallback_to_unprefixed))
+        return self.values.get(key, default)
+
+
+class ProxyWithout:
+    """A proxy to which openstacksdk passed no delay (before 4.13.0)."""
+
+    service_type = 'block-storage'
+    connect_retry_delay = None
+
+    def __init__(self, region: Region) -> None:
+        self._connection = type('Conn', (), {'config': region})()
+
+
+class TestRetrySettingFallback(base.TestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.useFixture(
+            fixtures.MockPatch('snapshot_ext.v3._compat._READ_HERE', set())
+        )
+        self.log = self.useFixture(
+            fixtures.FakeLogger(
+                name='snapshot_ext.v3._compat',
+                level=logging.DEBUG,
+                format='%(message)s',
+            )
+        )
+
+    def test_read_from_the_configuration_and_said_once(self) -> None:
+        region = Region(connect_retry_delay='1.5')
+        proxy = ProxyWithout(region)
+        for _ in range(3):
+            self.assertEqual(
+                1.5, _compat.retry_setting(proxy, 'connect_retry_delay')
+            )
+        self.assertEqual(
+            [('connect_retry_delay', 'block-storage', True)] * 3,
+            region.asked,
+        )
+        (line,) = self.log.output.splitlines()
+        self.assertIn('connect_retry_delay', line)
+        self.assertIn('does not pass it to the proxy', line)
+
+    def test_the_proxys_own_value_wins(self) -> None:
+        region = Region(connect_retry_delay='1.5')
+        proxy = ProxyWithout(region)
+        proxy.connect_retry_delay = 0.25  # type: ignore[assignment]
+        self.assertEqual(
+            0.25, _compat.retry_setting(proxy, 'connect_retry_delay')
+        )
+        self.assertEqual([], region.asked)
+        self.assertEqual('', self.log.output)
+
+    def test_unset_is_not_logged(self) -> None:
+        self.assertIsNone(
+            _compat.retry_setting(
+                ProxyWithout(Region()), 'connect_retry_delay'
+            )
+        )
+        self.assertEqual('', self.log.output)
