@@ -80,6 +80,7 @@ _TO_DICT_FLAGS = [
     (True, True, True, False, True),
     (False, False, False, False, False),
 ]
+#: The project of the stand-in connection's token.
 OWN_PROJECT = 'own-project'
 
 
@@ -134,6 +135,8 @@ class StandInConnection:
 def _value(data_type: Any, name: str) -> tuple[bool, Any, Any]:
     """A value of a field's type, and one that needs converting.
 
+    :param data_type: The field's type (``None``: any).
+    :param name: The field's server name, made part of string values.
     :returns: Whether the type is known, a value, a value to convert.
     """
     if data_type is None or data_type is str:
@@ -247,6 +250,7 @@ def compare(
 
 
 def _built(make: Callable[[], Any]) -> tuple[Any, str | None]:
+    """What ``make()`` returns, or the name of what it raised."""
     try:
         return make(), None
     except Exception as exc:  # noqa: BLE001 - compared, not hidden
