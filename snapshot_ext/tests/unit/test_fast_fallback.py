@@ -105,6 +105,13 @@ class ForcedFallback:
 class TestSelfCheck(base.TestCase):
     """The check itself."""
 
+    def setUp(self) -> None:
+        super().setUp()
+        # Layouts made while something is patched are dropped after.
+        patcher = mock.patch.dict(_fast._layouts)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+
     def differences(self) -> list[str]:
         return _fast_check.differences(
             Snapshot, _fast.PrecomputedFields, _fast.Builder
