@@ -39,6 +39,7 @@ from openstack import exceptions as sdk_exceptions
 from openstack.block_storage.v3 import volume as _volume
 
 from snapshot_ext import exceptions
+from snapshot_ext.v3 import _compat
 from snapshot_ext.v3 import _filters
 from snapshot_ext.v3 import _microversion as mv
 from snapshot_ext.v3 import _pages
@@ -68,7 +69,9 @@ def _server_filter_usable(session: Any) -> bool:
 def _list_volumes(
     session: Any, params: dict[str, str]
 ) -> list[_volume.Volume]:
-    microversion = _volume.Volume._get_microversion(session)
+    microversion = _compat.resource_microversion(
+        _volume.Volume, session, 'list'
+    )
     get_connection = getattr(session, '_get_connection', None)
     conn = get_connection() if get_connection else None
 
@@ -83,7 +86,7 @@ def _list_volumes(
         try:
             return response.json()
         except ValueError as exc:
-            raise sdk_exceptions.InvalidResponse(
+            raise _compat.InvalidResponse(
                 f"the volume listing is not valid JSON: {exc}"
             ) from exc
 

@@ -42,6 +42,11 @@ used, and within one listing equal values of the keys the class names in
 ``_repeated_keys`` are stored once (they are strings, which cannot
 change).  Nothing in openstacksdk itself changes: only classes that use
 the mixin behave differently, and only in cost.
+
+Before the first object of such a class is built, :func:`self_check`
+builds sample objects both ways and compares them; on any difference the
+class is built by openstacksdk's own code from then on, with one warning
+(see :mod:`snapshot_ext.v3._fast_check`).
 """
 
 from __future__ import annotations
@@ -52,6 +57,7 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import MutableMapping
 import json
+import logging
 import threading
 import time
 from typing import Any
@@ -59,9 +65,14 @@ from typing import Generic
 from typing import TypeVar
 import weakref
 
-from openstack import fields
 from openstack import resource
 import requests
+
+from snapshot_ext.v3 import _compat
+from snapshot_ext.v3 import _fast_check
+from snapshot_ext.v3._compat import fields
+
+LOG = logging.getLogger(__name__)
 
 R = TypeVar('R', bound=resource.Resource)
 T = TypeVar('T')
@@ -240,7 +251,7 @@ class Plan:
                     field.key,
                     field.name,
                     field.default,
-                    field.data_type,
+                    _compat.field_type(field),
                     field.list_type,
                 )
             )
@@ -322,6 +333,9 @@ class Layout:
         self._mappings: dict[type, MutableMapping[str, Any]] = {}
         self._tables: dict[type, _Table] = {}
         self._plan: Plan | None = None
+        #: Whether objects of the class are built by openstacksdk's own
+        #: code: the self-check (:func:`layout`) found a difference.
+        self.native = False
 
     def attributes(self, components: Any) -> tuple[tuple[str, Any], ...]:
         """``cls._attributes_iterator(components)``, as a tuple.
@@ -379,7 +393,10 @@ class Layout:
 
 
 _layouts: dict[type, Layout] = {}
-_layouts_lock = threading.Lock()
+#: Layouts of classes whose self-check is under way (by this thread: the
+#: lock is held meanwhile).
+_checking: dict[type, Layout] = {}
+_layouts_lock = threading.RLock()
 
 
 def layout(cls: type[resource.Resource]) -> Layout:
@@ -393,10 +410,44 @@ def layout(cls: type[resource.Resource]) -> Layout:
     except KeyError:
         pass
     with _layouts_lock:
-        found = _layouts.get(cls)
+        found = _layouts.get(cls) or _checking.get(cls)
         if found is None:
-            found = _layouts[cls] = Layout(cls)
+            found = Layout(cls)
+            if issubclass(cls, PrecomputedFields):
+                _checking[cls] = found
+                try:
+                    found.native = not self_check(cls)
+                finally:
+                    del _checking[cls]
+            _layouts[cls] = found
         return found
+
+
+def self_check(cls: type[resource.Resource]) -> bool:
+    """Tell whether the fast path builds what openstacksdk builds.
+
+    Run once per class, before its first object is built (by
+    :func:`layout`): sample objects are built both ways and compared
+    (:mod:`snapshot_ext.v3._fast_check`).  On any difference one warning
+    is logged, and the class's objects are built by openstacksdk's own
+    code from then on (:attr:`Layout.native`).
+
+    :param cls: A resource class using :class:`PrecomputedFields`.
+    :returns: ``True`` when the fast path may be used.
+    """
+    found = _fast_check.differences(cls, PrecomputedFields, Builder)
+    if not found:
+        return True
+    LOG.warning(
+        "%s.%s: objects built the fast way differ from openstacksdk's "
+        "(%s%s); this openstacksdk's own construction is used for the "
+        "class instead",
+        cls.__module__,
+        cls.__qualname__,
+        '; '.join(found[:3]),
+        f'; {len(found) - 3} more' if len(found) > 3 else '',
+    )
+    return False
 
 
 # Locations ---------------------------------------------------------------
@@ -516,12 +567,21 @@ class PrecomputedFields:
         components: Any = (fields.Body, fields.Header),
     ) -> Generator[tuple[str, Any], None, None]:
         this: Any = cls
-        yield from layout(this).attributes(components)
+        lay = layout(this)
+        if lay.native:
+            iterate: Any = _BASE._attributes_iterator
+            yield from iterate.__func__(this, components)
+            return
+        yield from lay.attributes(components)
 
     @classmethod
     def _get_mapping(cls, component: type) -> MutableMapping[str, Any]:
         this: Any = cls
-        mapping: Any = layout(this).mapping(component)
+        lay = layout(this)
+        if lay.native:
+            get_mapping: Any = _BASE._get_mapping
+            return get_mapping.__func__(this, component)  # type: ignore[no-any-return]
+        mapping: Any = lay.mapping(component)
         return mapping.copy()  # type: ignore[no-any-return]
 
     def _consume_mapped_attrs(
@@ -530,13 +590,20 @@ class PrecomputedFields:
         attrs: MutableMapping[str, Any],
     ) -> dict[str, Any]:
         this: Any = type(self)
-        return layout(this).table(mapping_cls).consume(attrs)
+        lay = layout(this)
+        if lay.native:
+            consume: Any = _BASE._consume_mapped_attrs
+            return consume(self, mapping_cls, attrs)  # type: ignore[no-any-return]
+        return lay.table(mapping_cls).consume(attrs)
 
     def _collect_attrs(
         self, attrs: dict[str, Any]
     ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], dict[str, Any]]:
         this: Any = self
-        if type(this)._compute_attributes is not _BASE._compute_attributes:
+        if (
+            layout(type(this)).native
+            or type(this)._compute_attributes is not _BASE._compute_attributes
+        ):
             return _BASE._collect_attrs(this, attrs)
         body = this._consume_body_attrs(attrs)
         header = this._consume_header_attrs(attrs)
@@ -559,6 +626,9 @@ class PrecomputedFields:
 
     def _update_location(self) -> None:
         this: Any = self
+        if layout(type(this)).native:
+            _BASE._update_location(this)
+            return
         conn = this._connection
         if not conn:
             return
@@ -586,9 +656,9 @@ class PrecomputedFields:
             and computed
             and not (ignore_none or original_names or _to_munch)
         ):
-            plan = layout(type(this)).plan
-            if plan.exact:
-                return plan.compute(this)
+            lay = layout(type(this))
+            if not lay.native and lay.plan.exact:
+                return lay.plan.compute(this)
         return _BASE.to_dict(
             this,
             body=body,
@@ -733,6 +803,11 @@ class Builder(Generic[R]):
         self.checked = dict(checked or {})
         self._shared: dict[str, str] = {}
         lay = layout(cls)
+        self.fast = False
+        self.build: Callable[[dict[str, Any]], R] = self._slow
+        if lay.native:
+            # The self-check found a difference: openstacksdk builds all.
+            return
         plan = lay.plan
         self._plan = plan
         body_table = lay.table(fields.Body)
@@ -768,9 +843,8 @@ class Builder(Generic[R]):
             and [a for a, _ in lay.attributes(fields.Computed)] == ['location']
             and all(attr in plan.template for attr in self._location_attrs)
         )
-        self.build: Callable[[dict[str, Any]], R] = (
-            self._compile() if self.fast else self._slow
-        )
+        if self.fast:
+            self.build = self._compile()
 
     def __call__(self, attrs: dict[str, Any]) -> R:
         """Build one object.

@@ -32,6 +32,7 @@ from typing import Any
 from openstack import exceptions as sdk_exceptions
 
 from snapshot_ext import exceptions
+from snapshot_ext.v3 import _compat
 from snapshot_ext.v3 import _microversion as mv
 from snapshot_ext.v3 import _query
 
@@ -42,20 +43,20 @@ _lock = threading.Lock()
 def _parse(data: Any) -> dict[str, frozenset[str]]:
     entries = data.get('resource_filters') if isinstance(data, dict) else None
     if not isinstance(entries, list):
-        raise sdk_exceptions.InvalidResponse(
+        raise _compat.InvalidResponse(
             "the resource_filters answer has no list under 'resource_filters'"
         )
     result: dict[str, frozenset[str]] = {}
     for entry in entries:
         if not isinstance(entry, dict):
-            raise sdk_exceptions.InvalidResponse(
+            raise _compat.InvalidResponse(
                 f"a resource_filters entry is not an object: "
                 f"{str(entry)[:200]}"
             )
         resource = entry.get('resource')
         filters = entry.get('filters')
         if not isinstance(resource, str) or not isinstance(filters, list):
-            raise sdk_exceptions.InvalidResponse(
+            raise _compat.InvalidResponse(
                 f"a resource_filters entry lacks resource or filters: "
                 f"{str(entry)[:200]}"
             )
@@ -97,7 +98,7 @@ def resource_filters(session: Any) -> dict[str, frozenset[str]]:
         try:
             data = response.json()
         except ValueError as exc:
-            raise sdk_exceptions.InvalidResponse(
+            raise _compat.InvalidResponse(
                 f"the resource_filters answer is not valid JSON: {exc}"
             ) from exc
         result = _parse(data)

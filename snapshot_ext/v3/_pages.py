@@ -31,9 +31,8 @@ from typing import Generic
 from typing import TypeVar
 import urllib.parse
 
-from openstack import exceptions
-
 from snapshot_ext import exceptions as ext_exceptions
+from snapshot_ext.v3 import _compat
 
 T = TypeVar('T')
 
@@ -78,7 +77,7 @@ def _next_marker(links: Any, key: str) -> str | None:
     if links is None:
         return None
     if not isinstance(links, list):
-        raise exceptions.InvalidResponse(
+        raise _compat.InvalidResponse(
             f"{key} in the listing is not a list: {type(links).__name__}"
         )
     for link in links:
@@ -86,13 +85,13 @@ def _next_marker(links: Any, key: str) -> str | None:
             continue
         href = link.get('href')
         if not isinstance(href, str):
-            raise exceptions.InvalidResponse(
+            raise _compat.InvalidResponse(
                 f"the next link in {key} has no href"
             )
         query = urllib.parse.parse_qs(urllib.parse.urlsplit(href).query)
         markers = query.get('marker')
         if not markers or not markers[-1]:
-            raise exceptions.InvalidResponse(
+            raise _compat.InvalidResponse(
                 f"the next link in {key} carries no marker: {href[:200]}"
             )
         return markers[-1]
@@ -111,17 +110,17 @@ def parse_page(
         does not have the documented shape.
     """
     if not isinstance(data, dict):
-        raise exceptions.InvalidResponse(
+        raise _compat.InvalidResponse(
             f"the listing body is a {type(data).__name__}, not an object"
         )
     items = data.get(resources_key)
     if not isinstance(items, list):
-        raise exceptions.InvalidResponse(
+        raise _compat.InvalidResponse(
             f"the listing body has no list under {resources_key!r}"
         )
     for item in items:
         if not isinstance(item, dict) or not isinstance(item.get('id'), str):
-            raise exceptions.InvalidResponse(
+            raise _compat.InvalidResponse(
                 f"an entry of {resources_key!r} is not an object with a "
                 f"string id: {str(item)[:200]}"
             )
@@ -129,7 +128,7 @@ def parse_page(
     if count is not None and (
         isinstance(count, bool) or not isinstance(count, int)
     ):
-        raise exceptions.InvalidResponse(f"count is not an integer: {count!r}")
+        raise _compat.InvalidResponse(f"count is not an integer: {count!r}")
     marker = _next_marker(data.get(f'{resources_key}_links'), resources_key)
     return items, marker, count
 
@@ -181,7 +180,7 @@ def iterate(
                 marker = raw[-1]['id'] if raw else None
             ids = {item['id'] for item in raw}
             if ids and ids <= listed:
-                raise exceptions.InvalidResponse(
+                raise _compat.InvalidResponse(
                     f"page {number + 1} repeats only {resources_key} "
                     f"already listed (a pagination loop)"
                 )
@@ -211,7 +210,7 @@ def iterate(
                 f"{number} page(s) and {total} item(s)",
                 pages=number,
                 items=total,
-                cause=exceptions.InvalidResponse('pagination loop'),
+                cause=_compat.InvalidResponse('pagination loop'),
             )
         yield Page(items=items, next_marker=marker, count=count, number=number)
         if marker is None or (max_items is not None and total >= max_items):

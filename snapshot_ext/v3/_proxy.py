@@ -29,17 +29,14 @@ from typing import cast
 from typing import overload
 
 from openstack import exceptions as sdk_exceptions
-from openstack import resource
 from openstack.block_storage.v3 import _proxy as _stock_proxy
-from openstack.block_storage.v3 import (
-    manageable_snapshot as _manageable_snapshot,
-)
 from openstack.block_storage.v3 import snapshot as _stock_snapshot
 from openstack.block_storage.v3 import volume as _stock_volume
 import requests
 
 from snapshot_ext import exceptions
 from snapshot_ext.v3 import _bulk
+from snapshot_ext.v3 import _compat
 from snapshot_ext.v3 import _dependents
 from snapshot_ext.v3 import _fast
 from snapshot_ext.v3 import _filters
@@ -581,7 +578,7 @@ class Proxy(_stock_proxy.Proxy):
         *,
         details: bool = False,
         **query: Any,
-    ) -> Generator[_manageable_snapshot.ManageableSnapshot, None, None]:
+    ) -> Generator[_compat.ManageableSnapshot, None, None]:
         """List backend snapshots that could be managed.
 
         :param details: ``True`` lists the detailed form.
@@ -604,7 +601,7 @@ class Proxy(_stock_proxy.Proxy):
                 mv.MANAGEABLE_BY_CLUSTER,
             )
         return self._list(
-            _manageable_snapshot.ManageableSnapshot,
+            _compat.ManageableSnapshot,
             base_path='/manageable_snapshots/detail' if details else None,
             microversion=mv.for_session(self),
             **query,
@@ -615,16 +612,17 @@ class Proxy(_stock_proxy.Proxy):
     #: The source of time for waits and pruning; tests replace it.
     _wait_clock: _wait.Clock = _wait.SYSTEM_CLOCK
 
+    @_compat.stock_signature(_stock_proxy.Proxy.wait_for_status)
     def wait_for_status(
         self,
-        res: resource.ResourceT,
+        res: _compat.ResourceT,
         status: str = 'available',
         failures: list[str] | None = None,
         interval: int | float | None = 2,
         wait: int | None = None,
         attribute: str = 'status',
         callback: Callable[[int], None] | None = None,
-    ) -> resource.ResourceT:
+    ) -> _compat.ResourceT:
         """Wait for a resource to reach a status.
 
         For a snapshot the wait knows Cinder's states (see
@@ -650,8 +648,18 @@ class Proxy(_stock_proxy.Proxy):
             snapshot :class:`~snapshot_ext.v3._wait.SnapshotTimeout`).
         """
         if not isinstance(res, _stock_snapshot.Snapshot):
-            return super().wait_for_status(
-                res, status, failures, interval, wait, attribute, callback
+            return cast(
+                _compat.ResourceT,
+                _compat.call_known(
+                    super().wait_for_status,
+                    res,
+                    status=status,
+                    failures=failures,
+                    interval=interval,
+                    wait=wait,
+                    attribute=attribute,
+                    callback=callback,
+                ),
             )
         snapshot = self._snapshot_resource(res)
         result = _wait.wait_for_status(
@@ -665,15 +673,16 @@ class Proxy(_stock_proxy.Proxy):
             callback,
             clock=self._wait_clock,
         )
-        return cast(resource.ResourceT, result)
+        return cast(_compat.ResourceT, result)
 
+    @_compat.stock_signature(_stock_proxy.Proxy.wait_for_delete)
     def wait_for_delete(
         self,
-        res: resource.ResourceT,
+        res: _compat.ResourceT,
         interval: int | float | None = 2,
         wait: int | None = 120,
         callback: Callable[[int], None] | None = None,
-    ) -> resource.ResourceT:
+    ) -> _compat.ResourceT:
         """Wait for a resource to be deleted.
 
         For a snapshot a 404 (or status ``deleted``) ends the wait;
@@ -699,7 +708,7 @@ class Proxy(_stock_proxy.Proxy):
         result = _wait.wait_for_delete(
             self, snapshot, interval, wait, callback, clock=self._wait_clock
         )
-        return cast(resource.ResourceT, result)
+        return cast(_compat.ResourceT, result)
 
     def wait_for_snapshots(
         self,

@@ -58,6 +58,7 @@ import requests
 from urllib3 import exceptions as urllib3_exceptions
 
 from snapshot_ext import exceptions
+from snapshot_ext.v3 import _compat
 
 LOG = logging.getLogger(__name__)
 
@@ -384,23 +385,25 @@ class TransportPolicy:
                 'max_retry_after',
                 getattr(proxy, 'service_type', None) or 'block-storage',
             )
-        codes = getattr(proxy, 'retriable_status_codes', None)
+
+        def setting(name: str) -> Any:
+            return _compat.retry_setting(proxy, name)
+
+        codes = setting('retriable_status_codes')
         return cls(
             connect_retries=number(
-                getattr(proxy, 'connect_retries', None),
-                int,
-                DEFAULT_CONNECT_RETRIES,
+                setting('connect_retries'), int, DEFAULT_CONNECT_RETRIES
             ),
             status_code_retries=number(
-                getattr(proxy, 'status_code_retries', None),
+                setting('status_code_retries'),
                 int,
                 DEFAULT_STATUS_CODE_RETRIES,
             ),
             connect_retry_delay=number(
-                getattr(proxy, 'connect_retry_delay', None), float, None
+                setting('connect_retry_delay'), float, None
             ),
             status_code_retry_delay=number(
-                getattr(proxy, 'status_code_retry_delay', None), float, None
+                setting('status_code_retry_delay'), float, None
             ),
             retriable_codes=(
                 frozenset(int(c) for c in codes)

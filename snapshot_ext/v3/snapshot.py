@@ -29,6 +29,7 @@ from openstack import resource
 from openstack.block_storage.v3 import snapshot as _stock
 import requests
 
+from snapshot_ext.v3 import _compat
 from snapshot_ext.v3 import _fast
 from snapshot_ext.v3 import _microversion as mv
 from snapshot_ext.v3 import _pages
@@ -94,12 +95,12 @@ def check_fields(attrs: Any, where: str) -> dict[str, Any]:
         strings).
     """
     if not isinstance(attrs, dict):
-        raise exceptions.InvalidResponse(
+        raise _compat.InvalidResponse(
             f"{where} is a {type(attrs).__name__}, not a snapshot object"
         )
     snap_id = attrs.get('id')
     if not isinstance(snap_id, str) or not snap_id:
-        raise exceptions.InvalidResponse(
+        raise _compat.InvalidResponse(
             f"{where} has no string id: {str(snap_id)[:100]!r}"
         )
     # The outcome of the type check depends only on the keys and the
@@ -113,7 +114,7 @@ def check_fields(attrs: Any, where: str) -> dict[str, Any]:
                 not isinstance(value, expected)
                 or (isinstance(value, bool) and bool not in expected)
             ):
-                raise exceptions.InvalidResponse(
+                raise _compat.InvalidResponse(
                     f"{where}: field {key!r} of snapshot {snap_id[:64]!r} "
                     f"is {type(value).__name__} {str(value)[:100]!r}"
                 )
@@ -123,7 +124,7 @@ def check_fields(attrs: Any, where: str) -> dict[str, Any]:
     if metadata and not (
         all(map(_is_str, metadata)) and all(map(_is_str, metadata.values()))
     ):
-        raise exceptions.InvalidResponse(
+        raise _compat.InvalidResponse(
             f"{where}: the metadata of snapshot {snap_id[:64]!r} is not "
             f"strings to strings"
         )
@@ -271,7 +272,10 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
     # Requests ------------------------------------------------------------
 
     @classmethod
-    def _get_microversion(cls, session: adapter.Adapter) -> str | None:
+    def _get_microversion(
+        cls, session: adapter.Adapter, *, action: str | None = None
+    ) -> str | None:
+        # openstacksdk before 4.5.0 passes the action; it changes nothing.
         return mv.for_session(session)
 
     def _path(self, *parts: str) -> str:
@@ -361,18 +365,18 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
             try:
                 body = response.json()
             except ValueError as exc:
-                raise exceptions.InvalidResponse(
+                raise _compat.InvalidResponse(
                     f"the snapshot answer (HTTP {response.status_code}) is "
                     f"not valid JSON: {exc}"
                 ) from exc
             if not isinstance(body, dict):
-                raise exceptions.InvalidResponse(
+                raise _compat.InvalidResponse(
                     f"the snapshot answer is a {type(body).__name__}, not "
                     f"an object"
                 )
             attrs = check_fields(body.get(key), f"the {key!r} of the answer")
             if self.id is not None and attrs['id'] != self.id:
-                raise exceptions.InvalidResponse(
+                raise _compat.InvalidResponse(
                     f"asked for snapshot {self.id!r}, the answer is about "
                     f"{attrs['id'][:64]!r}"
                 )
@@ -451,7 +455,7 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
             raise exc.with_hint(hint) from exc.cause
         except exceptions.InvalidResponse as exc:
             hint = _lookup_hint(attrs.get('volume_id'), attrs.get('name'))
-            raise exceptions.InvalidResponse(
+            raise _compat.InvalidResponse(
                 f"the server accepted the snapshot create but its answer "
                 f"is unusable ({exc}); a snapshot may have been created. "
                 f"{hint}"
@@ -550,7 +554,7 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
             try:
                 return _fast.json_body(response)
             except ValueError as exc:
-                raise exceptions.InvalidResponse(
+                raise _compat.InvalidResponse(
                     f"the snapshot listing is not valid JSON: {exc}"
                 ) from exc
 
@@ -723,17 +727,17 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
         try:
             data = response.json()
         except ValueError as exc:
-            raise exceptions.InvalidResponse(
+            raise _compat.InvalidResponse(
                 f"the metadata answer is not valid JSON: {exc}"
             ) from exc
         value = data.get(key) if isinstance(data, dict) else None
         if not isinstance(value, dict):
-            raise exceptions.InvalidResponse(
+            raise _compat.InvalidResponse(
                 f"the metadata answer has no object under {key!r}"
             )
         for name, item in value.items():
             if not isinstance(name, str) or not isinstance(item, str):
-                raise exceptions.InvalidResponse(
+                raise _compat.InvalidResponse(
                     f"the metadata answer under {key!r} is not strings to "
                     f"strings: no string value for {str(name)[:64]!r}"
                 )
@@ -767,7 +771,7 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
         response = self._metadata_request(session, 'GET', key)
         meta = self._store_metadata(response, 'meta')
         if not isinstance(meta.get(key), str):
-            raise exceptions.InvalidResponse(
+            raise _compat.InvalidResponse(
                 f"the metadata answer has no string value for {key!r}"
             )
         metadata = dict(self.metadata or {})

@@ -169,10 +169,18 @@ class _SDKClient(Client):
         proxy.get_endpoint()
         if self.register:
             proxy.snapshot_microversion  # noqa: B018
+            from snapshot_ext.v3 import _fast
+            from snapshot_ext.v3 import snapshot as ext_snapshot
+
+            # The fast path's self-check, once per process.
+            _fast.layout(ext_snapshot.Snapshot)
         else:
             from openstack.block_storage.v3 import snapshot
 
-            snapshot.Snapshot._get_microversion(proxy)
+            from snapshot_ext.v3 import _compat
+
+            # Discovery, as openstacksdk's first snapshot call does it.
+            _compat.resource_microversion(snapshot.Snapshot, proxy, 'list')
 
     def iter_snapshots(self) -> Iterator[Any]:
         snapshots: Iterator[Any] = self.proxy.snapshots(

@@ -45,7 +45,9 @@ import os
 from typing import Any
 import urllib.parse
 
+from keystoneauth1 import discover
 from openstack import connection
+from openstack.block_storage.v3 import volume as _volume
 from requests_mock import request as rm_request
 from requests_mock.contrib import fixture as rm_fixture
 
@@ -74,6 +76,16 @@ REQUEST_ID = 'req-5e2c5c8e-0a0b-4b7e-9d53-1c4f9d1a7f00'
 SNAPSHOT_ID = '49bc6358-9507-4df4-9518-59b07802650d'
 #: The volume id of that snapshot.
 VOLUME_ID = 'c779ffae-d7ca-4f21-8305-adecbf9a6165'
+
+#: The microversion openstacksdk lists volumes at on the fake cloud (3.71
+#: at most): its Volume class's maximum, which is 3.60 before
+#: openstacksdk 4.5.0.
+VOLUME_MICROVERSION = discover.version_to_string(
+    min(
+        discover.normalize_version_number('3.71'),
+        discover.normalize_version_number(_volume.Volume._max_microversion),
+    )
+)
 
 FIXTURES_DIR = os.path.join(os.path.dirname(__file__), 'fixtures')
 
@@ -203,7 +215,10 @@ class ProxyTestCase(base.TestCase):
         """
         conn = connection.Connection(
             auth_type='admin_token',
-            auth={'endpoint': AUTH_URL, 'token': TOKEN},
+            auth={'endpoint': AUTH_URL},
+            # Not auth={'token': ...}: before 4.5.0 openstacksdk sends
+            # that token as the string 'None'.
+            auth_token=TOKEN,
             block_storage_endpoint_override=ENDPOINT,
             block_storage_api_version=api_version,
             region_name='RegionOne',

@@ -519,7 +519,10 @@ class TestDeleteSnapshots(DeleteTestCase):
             r for r in self.api_requests() if '/volumes/detail' in r.url
         ]
         self.assert_request(
-            listing_request, 'GET', '/volumes/detail', microversion='3.71'
+            listing_request,
+            'GET',
+            '/volumes/detail',
+            microversion=fakes.VOLUME_MICROVERSION,
         )
         self.assertEqual(
             sorted(

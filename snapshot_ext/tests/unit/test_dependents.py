@@ -56,7 +56,12 @@ class TestVolumesFromSnapshot(fakes.ProxyTestCase):
         self.assertEqual(SID, found[0].snapshot_id)
         filters, listing = self.api_requests()
         self.assert_request(filters, 'GET', '/resource_filters')
-        self.assert_request(listing, 'GET', '/volumes/detail')
+        self.assert_request(
+            listing,
+            'GET',
+            '/volumes/detail',
+            microversion=fakes.VOLUME_MICROVERSION,
+        )
 
     def test_sends_the_filter_when_the_cloud_allows_it(self) -> None:
         self.mock('GET', '/resource_filters', json=ALLOWING_SNAPSHOT_ID)
@@ -74,6 +79,7 @@ class TestVolumesFromSnapshot(fakes.ProxyTestCase):
             'GET',
             '/volumes/detail',
             {'snapshot_id': [SID], 'all_tenants': ['1']},
+            microversion=fakes.VOLUME_MICROVERSION,
         )
 
     def test_resource_filters_are_fetched_once_per_proxy(self) -> None:
@@ -105,8 +111,19 @@ class TestVolumesFromSnapshot(fakes.ProxyTestCase):
         found = self.proxy.volumes_from_snapshot(SID)
         self.assertEqual([V1, V2], [v.id for v in found])
         _, first, second = self.api_requests()
-        self.assert_request(first, 'GET', '/volumes/detail')
-        self.assert_request(second, 'GET', '/volumes/detail', {'marker': [V1]})
+        self.assert_request(
+            first,
+            'GET',
+            '/volumes/detail',
+            microversion=fakes.VOLUME_MICROVERSION,
+        )
+        self.assert_request(
+            second,
+            'GET',
+            '/volumes/detail',
+            {'marker': [V1]},
+            microversion=fakes.VOLUME_MICROVERSION,
+        )
 
     def test_bad_snapshot_is_refused_before_any_request(self) -> None:
         for bad in ('', None):

@@ -13,10 +13,10 @@
 """Tests of the proxy's snapshot actions and manage/unmanage verbs."""
 
 from openstack import exceptions as sdk_exceptions
-from openstack.block_storage.v3 import manageable_snapshot
 
 from snapshot_ext import exceptions
 from snapshot_ext.tests.unit import fakes
+from snapshot_ext.v3 import _compat
 from snapshot_ext.v3 import _validate
 from snapshot_ext.v3 import snapshot as _snapshot
 
@@ -326,7 +326,7 @@ class TestManage(fakes.ProxyTestCase):
         )
         items = list(self.proxy.manageable_snapshots(host='host@lvm'))
         self.assertEqual(1, len(items))
-        self.assertIsInstance(items[0], manageable_snapshot.ManageableSnapshot)
+        self.assertIsInstance(items[0], _compat.ManageableSnapshot)
         (request,) = self.api_requests()
         self.assert_request(
             request,

@@ -651,6 +651,8 @@ class TestTimeouts(RetryTestCase):
         self.assertIsNone(bounded._session)
         self.assertIs(self.conn.session.session, bounded.session)
         self.assertIs(self.conn.session.auth, bounded.auth)
+        if not hasattr(bounded, 'close'):
+            self.skipTest('keystoneauth1 < 5.18: sessions have no close()')
         bounded.close()
         self.assertIsNotNone(self.conn.session._session)
 

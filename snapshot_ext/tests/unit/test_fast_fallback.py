@@ -1,0 +1,336 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The fast path's self-check, and the fallback it chooses.
+
+:mod:`snapshot_ext.v3._fast` checks, once per class, that its objects
+equal openstacksdk's (:mod:`snapshot_ext.v3._fast_check`).  Here the check
+is made to fail by breaking the fast path's ``to_dict()`` plan and key
+tables; the object and listing tests then run again, and pass only if
+every object comes from openstacksdk's own construction.
+"""
+
+import copy
+import itertools
+import json
+import logging
+from typing import Any
+from unittest import mock
+
+import fixtures
+
+from snapshot_ext.tests import base
+from snapshot_ext.tests.unit import fakes
+from snapshot_ext.tests.unit import test_fast
+from snapshot_ext.tests.unit import test_list_query
+from snapshot_ext.tests.unit import test_pages
+from snapshot_ext.tests.unit import test_proxy_snapshots
+from snapshot_ext.tests.unit import test_snapshot_resource
+from snapshot_ext.v3 import _fast
+from snapshot_ext.v3 import _fast_check
+from snapshot_ext.v3 import snapshot as _snapshot
+
+Snapshot = _snapshot.Snapshot
+LOGGER = 'snapshot_ext.v3._fast'
+
+
+def _wrong_plan(self: Any, obj: Any) -> dict[str, Any]:
+    """A ``Plan.compute`` that leaves out the name."""
+    found = dict(obj._body.attributes)
+    found.pop('name', None)
+    return found
+
+
+def _wrong_table(self: Any, attrs: Any) -> dict[str, Any]:
+    """A ``_Table.consume`` that keeps nothing."""
+    return {}
+
+
+class BrokenFastPath(fixtures.Fixture):
+    """The fast path made wrong, and the layouts made anew.
+
+    ``to_dict()``'s plan drops a key and the key tables take none: the
+    self-check then fails, and any later use of either shows in the
+    objects.  The layouts known before are back after the test.
+    """
+
+    def _setUp(self) -> None:
+        self.useFixture(
+            fixtures.MockPatch(
+                'snapshot_ext.v3._fast.Plan.compute', _wrong_plan
+            )
+        )
+        self.useFixture(
+            fixtures.MockPatch(
+                'snapshot_ext.v3._fast._Table.consume', _wrong_table
+            )
+        )
+        patcher = mock.patch.dict(_fast._layouts, clear=True)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+
+
+class ForcedFallback:
+    """Runs a test case's tests with the self-check failing."""
+
+    def setUp(self) -> None:
+        test: Any = self
+        super().setUp()  # type: ignore[misc]
+        test.warnings = test.useFixture(
+            fixtures.FakeLogger(
+                name=LOGGER, level=logging.WARNING, format='%(message)s'
+            )
+        )
+        test.useFixture(BrokenFastPath())
+        test.assertTrue(_fast.layout(Snapshot).native)
+        (line,) = test.warnings.output.splitlines()
+        test.assertIn('snapshot_ext.v3.snapshot.Snapshot', line)
+
+    def tearDown(self) -> None:
+        test: Any = self
+        # However many objects were built: one warning.
+        test.assertEqual(1, len(test.warnings.output.splitlines()))
+        super().tearDown()  # type: ignore[misc]
+
+
+class TestSelfCheck(base.TestCase):
+    """The check itself."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        # Layouts made while something is patched are dropped after.
+        patcher = mock.patch.dict(_fast._layouts)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+
+    def differences(self) -> list[str]:
+        return _fast_check.differences(
+            Snapshot, _fast.PrecomputedFields, _fast.Builder
+        )
+
+    def test_passes_on_the_installed_openstacksdk(self) -> None:
+        self.assertEqual([], self.differences())
+        self.assertFalse(_fast.layout(Snapshot).native)
+
+    def test_samples_cover_the_fields(self) -> None:
+        samples = _fast_check.samples(Snapshot)
+        full = samples[0]
+        for key in (
+            'id',
+            'name',
+            'size',
+            'metadata',
+            'force',
+            'os-extended-snapshot-attributes:project_id',
+        ):
+            self.assertIn(key, full)
+        self.assertIn({'location': {'cloud': 'elsewhere'}}, samples)
+        self.assertIn({}, samples)
+        projects = [
+            s.get('os-extended-snapshot-attributes:project_id')
+            for s in samples
+        ]
+        self.assertIn(_fast_check.OWN_PROJECT, projects)
+        self.assertIn(None, projects)
+
+    def test_a_wrong_to_dict_is_found(self) -> None:
+        self.useFixture(
+            fixtures.MockPatch(
+                'snapshot_ext.v3._fast.Plan.compute', _wrong_plan
+            )
+        )
+        found = self.differences()
+        self.assertTrue(found)
+        self.assertTrue(
+            any('to_dict(True, True, True, False, False)' in f for f in found),
+            found,
+        )
+
+    def test_wrong_key_tables_are_found(self) -> None:
+        self.useFixture(
+            fixtures.MockPatch(
+                'snapshot_ext.v3._fast._Table.consume', _wrong_table
+            )
+        )
+        found = self.differences()
+        self.assertTrue(any('_body differs' in f for f in found), found)
+
+    def test_a_wrong_location_is_found(self) -> None:
+        def nowhere(self: Any, conn: Any, **kwargs: Any) -> Any:
+            return {'cloud': 'nowhere'}
+
+        self.useFixture(
+            fixtures.MockPatch('snapshot_ext.v3._fast.Locations.get', nowhere)
+        )
+        found = self.differences()
+        self.assertTrue(any('location differs' in f for f in found), found)
+
+    def test_an_error_of_the_fast_path_only_is_found(self) -> None:
+        self.useFixture(
+            fixtures.MockPatch(
+                'snapshot_ext.v3._fast.Builder._compile',
+                side_effect=RuntimeError('boom'),
+            )
+        )
+        found = self.differences()
+        self.assertIn('raised RuntimeError, openstacksdk None', found[0])
+
+    def test_a_failing_check_is_a_difference(self) -> None:
+        self.useFixture(
+            fixtures.MockPatch(
+                'snapshot_ext.v3._fast_check.native_class',
+                side_effect=TypeError('cannot subclass'),
+            )
+        )
+        self.assertEqual(
+            ['the check failed: TypeError: cannot subclass'],
+            self.differences(),
+        )
+
+    def test_runs_once_per_class(self) -> None:
+        self.useFixture(BrokenFastPath())
+        check = self.useFixture(
+            fixtures.MockPatch(
+                'snapshot_ext.v3._fast_check.differences',
+                return_value=['forced'],
+            )
+        ).mock
+        logger = self.useFixture(
+            fixtures.FakeLogger(name=LOGGER, level=logging.WARNING)
+        )
+        for _ in range(3):
+            _fast.Builder(Snapshot, None, '3.71')
+            Snapshot.existing(id='x', name='n')
+        check.assert_called_once_with(
+            Snapshot, _fast.PrecomputedFields, _fast.Builder
+        )
+        self.assertEqual(1, len(logger.output.splitlines()))
+        self.assertIn('(forced)', logger.output)
+        self.assertIn("openstacksdk's own construction", logger.output)
+
+    def test_other_classes_are_not_checked(self) -> None:
+        self.useFixture(BrokenFastPath())
+        check = self.useFixture(
+            fixtures.MockPatch('snapshot_ext.v3._fast_check.differences')
+        ).mock
+        _fast.layout(test_fast.Twin)
+        check.assert_not_called()
+
+
+class TestBuilderMatchesOpenStackSDKFallback(
+    ForcedFallback, test_fast.TestBuilderMatchesOpenStackSDK
+):
+    expect_fast = False
+
+    def test_repeated_values_are_kept_once(self) -> None:
+        # openstacksdk keeps each object's own values.
+        builder = _fast.Builder(
+            Snapshot, None, '3.71', repeated=('volume_id', 'size')
+        )
+        first, second = (
+            builder(json.loads(json.dumps(self.payloads[1][1])))
+            for _ in range(2)
+        )
+        self.assertEqual(first.volume_id, second.volume_id)
+        self.assertIsNot(
+            first._body.attributes['volume_id'],
+            second._body.attributes['volume_id'],
+        )
+
+
+class TestBuiltObjectsBehaveFallback(
+    ForcedFallback, test_fast.TestBuiltObjectsBehave
+):
+    def test_parts_without_content_are_made_on_use(self) -> None:
+        # openstacksdk makes every part when it builds the object.
+        snap = _fast.Builder(Snapshot, self.conn, '3.71')(
+            test_fast.own_payload()
+        )
+        state = object.__getattribute__(snap, '__dict__')
+        for part in ('_header', '_uri', '_computed'):
+            self.assertIn(part, state)
+        expected = test_fast.Twin.existing(
+            connection=self.conn,
+            microversion='3.71',
+            **copy.deepcopy(test_fast.own_payload()),
+        )
+        self.assert_same_resource(expected, snap)
+
+
+class TestPrecomputedFieldsFallback(
+    ForcedFallback, test_fast.TestPrecomputedFields
+):
+    pass
+
+
+class TestSnapshotResourceFallback(
+    ForcedFallback, test_snapshot_resource.TestSnapshotResource
+):
+    pass
+
+
+class TestListQueryFallback(ForcedFallback, test_list_query.TestListQuery):
+    pass
+
+
+class TestPagesFallback(ForcedFallback, test_pages.TestPages):
+    pass
+
+
+class TestGetSnapshotFallback(
+    ForcedFallback, test_proxy_snapshots.TestGetSnapshot
+):
+    pass
+
+
+class TestFindSnapshotFallback(
+    ForcedFallback, test_proxy_snapshots.TestFindSnapshot
+):
+    pass
+
+
+class TestCreateSnapshotFallback(
+    ForcedFallback, test_proxy_snapshots.TestCreateSnapshot
+):
+    pass
+
+
+class TestUpdateSnapshotFallback(
+    ForcedFallback, test_proxy_snapshots.TestUpdateSnapshot
+):
+    pass
+
+
+class TestListingThroughTheProxyFallback(ForcedFallback, fakes.ProxyTestCase):
+    def test_listed_objects_equal_openstacksdk(self) -> None:
+        self.mock('GET', '/snapshots/detail', capture='snapshot_list_limit2')
+        payloads = fakes.load_capture('snapshot_list_limit2')['body'][
+            'snapshots'
+        ]
+        # One page (the capture links to a next one).
+        listed = list(
+            itertools.islice(self.proxy.snapshots(limit=2), len(payloads))
+        )
+        (request,) = self.api_requests()
+        self.assert_request(
+            request, 'GET', '/snapshots/detail', query={'limit': ['2']}
+        )
+        self.assertEqual(len(payloads), len(listed))
+        for payload, snap in zip(payloads, listed, strict=True):
+            expected = test_fast.Twin.existing(
+                connection=self.conn,
+                microversion='3.71',
+                **copy.deepcopy(payload),
+            )
+            self.assertEqual(expected.to_dict(), snap.to_dict())
+            self.assertEqual(expected, snap)
+            self.assertEqual(payload['name'], snap.to_dict()['name'])

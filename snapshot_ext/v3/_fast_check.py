@@ -1,0 +1,377 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The self-check of the precomputed construction path.
+
+:mod:`snapshot_ext.v3._fast` re-implements parts of openstacksdk's
+``Resource`` (how keys are sorted into components, the location, what
+``to_dict()`` gives).  They behave the same in every openstacksdk version
+the tests cover; an openstacksdk released later may change them.  So
+before a class's objects are built the fast way, :func:`differences`
+builds sample objects of the class both ways, with the fast builder and
+the class's mixin overrides, and with openstacksdk's own code, and
+compares everything the unit tests compare: ``==`` both ways, each
+component's values and changed keys, ``to_dict()`` with every combination
+of its flags, ``repr()``, the dict content in order, the location, the
+microversion and the connection, also after a change of an attribute.
+The classes' tables (``_attributes_iterator``, ``_get_mapping``) are
+compared too.  Any difference, or an error in one path only, is reported;
+the caller then builds the class with openstacksdk's own code.
+
+The samples are made from the class's own fields (values of each field's
+type, values needing conversion, ``None``, unknown keys, keys given by
+attribute name or in another case, only computed keys, the token's
+project and another one), built with and without a connection and with
+and without a microversion.  The connection is a stand-in that answers
+the two location calls openstacksdk makes.
+
+This module depends on openstacksdk and :mod:`snapshot_ext.v3._compat`
+only; what it checks is handed to it (:func:`differences`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from collections.abc import Iterator
+import copy
+import functools
+from typing import Any
+
+from openstack import format as _format
+from openstack import resource
+
+from snapshot_ext.v3 import _compat
+from snapshot_ext.v3._compat import fields
+
+#: Builds one object the fast way: ``make(cls, connection, microversion)``
+#: returns a function of the server's attributes.
+MakeBuilder = Callable[
+    [type, Any, 'str | None'], Callable[[dict[str, Any]], Any]
+]
+
+_COMPONENTS = ('_body', '_header', '_uri', '_computed')
+_KINDS: tuple[Any, ...] = (
+    fields.Body,
+    fields.Header,
+    fields.URI,
+    fields.Computed,
+    (fields.Body, fields.Header),
+    (fields.Body, fields.Header, fields.Computed),
+)
+#: to_dict()'s flags (body, headers, computed, ignore_none,
+#: original_names) compared: the defaults, which the fast path computes
+#: itself, and each flag changed once (openstacksdk's code then, called
+#: through the mixin's tables).
+_TO_DICT_FLAGS = [
+    (True, True, True, False, False),
+    (False, True, True, False, False),
+    (True, False, True, False, False),
+    (True, True, False, False, False),
+    (True, True, True, True, False),
+    (True, True, True, False, True),
+    (False, False, False, False, False),
+]
+#: The project of the stand-in connection's token.
+OWN_PROJECT = 'own-project'
+
+
+def native_class(cls: type, mixin: type) -> type:
+    """A subclass of ``cls`` built by openstacksdk's code alone.
+
+    Every method ``mixin`` defines is put back to openstacksdk's
+    ``Resource`` implementation; the name, qualified name and module stay
+    those of ``cls`` (they appear in ``repr()``).
+
+    :param cls: A resource class using ``mixin``.
+    :param mixin: The mixin whose methods are taken out.
+    :returns: The subclass.
+    """
+    namespace: dict[str, Any] = {
+        '__module__': cls.__module__,
+        '__qualname__': cls.__qualname__,
+    }
+    for name, value in vars(mixin).items():
+        if name.startswith('__') or not callable(
+            getattr(value, '__func__', value)
+        ):
+            continue
+        for klass in resource.Resource.__mro__:
+            if name in vars(klass):
+                namespace[name] = vars(klass)[name]
+                break
+    return type(cls.__name__, (cls,), namespace)
+
+
+class StandInConnection:
+    """Answers the location calls of openstacksdk's ``Resource``.
+
+    The location of the token's project is :data:`OWN_PROJECT`'s; each
+    other project (and zone) has its own.
+    """
+
+    def __init__(self) -> None:
+        self.current_location = self._get_current_location()
+
+    def _get_current_location(
+        self, project_id: Any = None, zone: Any = None
+    ) -> dict[str, Any]:
+        return {
+            'cloud': 'check',
+            'region_name': 'RegionOne',
+            'zone': zone,
+            'project': {'id': project_id or OWN_PROJECT, 'name': None},
+        }
+
+
+def _value(data_type: Any, name: str) -> tuple[bool, Any, Any]:
+    """A value of a field's type, and one that needs converting.
+
+    :param data_type: The field's type (``None``: any).
+    :param name: The field's server name, made part of string values.
+    :returns: Whether the type is known, a value, a value to convert.
+    """
+    if data_type is None or data_type is str:
+        return True, f'value-{name}', ['a', name]
+    if data_type is bool:
+        return True, True, 0
+    if data_type is int:
+        return True, 3, '7'
+    if data_type is float:
+        return True, 1.5, '2'
+    if data_type is dict:
+        return True, {'key': name}, None
+    if data_type is list:
+        return True, ['a', name], None
+    if isinstance(data_type, type) and issubclass(data_type, _format.BoolStr):
+        return True, 'true', False
+    return False, None, None
+
+
+def samples(cls: type) -> list[dict[str, Any]]:
+    """Server attributes to build objects of ``cls`` from.
+
+    :param cls: The resource class.
+    :returns: The samples (fresh; callers may change them).
+    """
+    body: list[tuple[str, str, Any, Any]] = []
+    iterate: Any = resource.Resource._attributes_iterator
+    for attr, _ in iterate.__func__(cls, fields.Body):
+        field = getattr(cls, attr, None)
+        if not isinstance(field, fields.Body):
+            continue
+        known, value, other = _value(_compat.field_type(field), field.name)
+        if known:
+            body.append((attr, field.name, value, other))
+    full = {name: value for _, name, value, _ in body}
+    project = getattr(cls, 'project_id', None)
+    project_key = project.name if isinstance(project, fields.Body) else None
+    found: list[dict[str, Any]] = [
+        full,
+        dict(reversed(list(full.items()))),
+        {
+            name: None if n % 2 else other
+            for n, (_, name, _, other) in enumerate(body)
+        },
+        {**full, 'unknown_key': 'x'},
+        {
+            (attr if n % 2 else name.upper()): value
+            for n, (attr, name, value, _) in enumerate(body)
+        },
+        dict(list(full.items())[:3]),
+        {'location': {'cloud': 'elsewhere'}},
+        {},
+    ]
+    if project_key is not None:
+        found.append({**full, project_key: OWN_PROJECT})
+        found.append({**full, project_key: None})
+    return copy.deepcopy(found)
+
+
+def _shape(obj: Any, thorough: bool) -> dict[str, Any]:
+    """What of an object is compared, each under a name.
+
+    :param obj: The object.
+    :param thorough: Also ``to_dict()`` with other flags than the
+        defaults (openstacksdk's own ``to_dict()`` then, over the mixin's
+        tables, which are compared by themselves too).
+    """
+    found: dict[str, Any] = {
+        'repr': repr(obj),
+        'items': list(dict.items(obj)),
+        'microversion': obj.microversion,
+        'connection': id(obj._connection),
+        'location': dict.get(obj, 'location'),
+    }
+    for part in _COMPONENTS:
+        component = getattr(obj, part)
+        found[part] = dict(component.attributes)
+        found[part + ' changed'] = dict(component.dirty)
+    for flags in _TO_DICT_FLAGS if thorough else _TO_DICT_FLAGS[:1]:
+        found[f'to_dict{flags}'] = _built(
+            functools.partial(
+                obj.to_dict,
+                body=flags[0],
+                headers=flags[1],
+                computed=flags[2],
+                ignore_none=flags[3],
+                original_names=flags[4],
+            )
+        )
+    return found
+
+
+def compare(
+    expected: Any, actual: Any, where: str, thorough: bool = True
+) -> Iterator[str]:
+    """The differences between two objects.
+
+    :param expected: The object openstacksdk built.
+    :param actual: The object built the fast way.
+    :param where: Names the sample, for the report.
+    :param thorough: See :func:`_shape`.
+    :returns: One line per difference.
+    """
+    if not (expected == actual and actual == expected):
+        yield f'{where}: == differs'
+    theirs = _shape(expected, thorough)
+    mine = _shape(actual, thorough)
+    for key, value in theirs.items():
+        if mine[key] != value:
+            yield f'{where}: {key} differs'
+
+
+def _built(make: Callable[[], Any]) -> tuple[Any, str | None]:
+    """What ``make()`` returns, or the name of what it raised."""
+    try:
+        return make(), None
+    except Exception as exc:  # noqa: BLE001 - compared, not hidden
+        return None, type(exc).__name__
+
+
+def _pairs(
+    cls: type, native: type, make_builder: MakeBuilder
+) -> Iterator[tuple[int, str, Callable[[], Any], Callable[[], Any]]]:
+    """(sample number, where, reference maker, fast maker) for each case.
+
+    Every sample is built as a listing builds it; the first (full) one
+    also by ``existing()`` and ``new()`` through the mixin.
+    """
+    stand_in = StandInConnection()
+    for n, attrs in enumerate(samples(cls)):
+        for conn, microversion in ((None, None), (stand_in, '3.0')):
+            where = (
+                f'sample {n}, '
+                f'{"connection" if conn else "no connection"}, '
+                f'microversion {microversion}'
+            )
+            existing = functools.partial(_existing, attrs, conn, microversion)
+            yield (
+                n,
+                f'listed, {where}',
+                functools.partial(existing, native),
+                functools.partial(
+                    _listed, make_builder, cls, attrs, conn, microversion
+                ),
+            )
+            if n:
+                continue
+            yield (
+                n,
+                f'existing, {where}',
+                functools.partial(existing, native),
+                functools.partial(existing, cls),
+            )
+            yield (
+                n,
+                f'new, {where}',
+                functools.partial(_new, attrs, conn, native),
+                functools.partial(_new, attrs, conn, cls),
+            )
+
+
+def _existing(
+    attrs: dict[str, Any], conn: Any, microversion: str | None, cls: Any
+) -> Any:
+    return cls.existing(
+        connection=conn, microversion=microversion, **copy.deepcopy(attrs)
+    )
+
+
+def _new(attrs: dict[str, Any], conn: Any, cls: Any) -> Any:
+    return cls.new(connection=conn, **copy.deepcopy(attrs))
+
+
+def _listed(
+    make_builder: MakeBuilder,
+    cls: type,
+    attrs: dict[str, Any],
+    conn: Any,
+    microversion: str | None,
+) -> Any:
+    return make_builder(cls, conn, microversion)(copy.deepcopy(attrs))
+
+
+def differences(
+    cls: type, mixin: type, make_builder: MakeBuilder
+) -> list[str]:
+    """Compare the fast construction of ``cls`` with openstacksdk's.
+
+    :param cls: A resource class using ``mixin``.
+    :param mixin: The mixin replacing openstacksdk's methods.
+    :param make_builder: Makes the fast builder of a class for a
+        connection and microversion.
+    :returns: The differences found, one line each; empty when none.
+    """
+    found: list[str] = []
+    try:
+        native = native_class(cls, mixin)
+        this: Any = cls
+        that: Any = native
+        for kinds in _KINDS:
+            if list(this._attributes_iterator(kinds)) != list(
+                that._attributes_iterator(kinds)
+            ):
+                found.append(f'_attributes_iterator({kinds}) differs')
+        for kind in _KINDS[:4]:
+            mine = this._get_mapping(kind)
+            theirs = that._get_mapping(kind)
+            if type(mine) is not type(theirs) or dict(mine) != dict(theirs):
+                found.append(f'_get_mapping({kind.__name__}) differs')
+        change = next(
+            (
+                attr
+                for attr, _ in that._attributes_iterator(fields.Body)
+                if _compat.field_type(getattr(cls, attr)) in (None, str)
+            ),
+            None,
+        )
+        for n, where, reference, fast in _pairs(cls, native, make_builder):
+            # Everything for the first (full) sample; the others are
+            # compared as built, with to_dict()'s default flags.
+            thorough = n == 0
+            expected, expected_error = _built(reference)
+            actual, actual_error = _built(fast)
+            if expected_error or actual_error:
+                if expected_error != actual_error:
+                    found.append(
+                        f'{where}: raised {actual_error}, '
+                        f'openstacksdk {expected_error}'
+                    )
+                continue
+            found.extend(compare(expected, actual, where, thorough))
+            if thorough and change is not None:
+                setattr(expected, change, 'changed')
+                setattr(actual, change, 'changed')
+                found.extend(compare(expected, actual, f'{where}, changed'))
+    except Exception as exc:  # noqa: BLE001 - reported as a difference
+        found.append(f'the check failed: {type(exc).__name__}: {exc}')
+    return found
