@@ -24,11 +24,34 @@ Plug it into a connection with a clouds.yaml vendor hook
         print(snap.name, snap.created)
 
 For type checkers, :func:`proxy` returns the same proxy with its real
-type: ``bs = snapshot_ext.proxy(conn)``.
+type: ``bs = snapshot_ext.proxy(conn)``.  The types the proxy's verbs
+return are importable from here (or :mod:`snapshot_ext.results`), and
+the exceptions from :mod:`snapshot_ext.exceptions`::
+
+    from snapshot_ext import BulkResult
+    from snapshot_ext import exceptions
 """
 
+from snapshot_ext import exceptions
 from snapshot_ext.registration import is_registered
 from snapshot_ext.registration import proxy
 from snapshot_ext.registration import register
+from snapshot_ext.results import BulkResult
+from snapshot_ext.results import ItemResult
+from snapshot_ext.results import Page
+from snapshot_ext.results import PruneDecision
+from snapshot_ext.results import PruneResult
+from snapshot_ext.results import TransportPolicy
 
-__all__ = ['register', 'is_registered', 'proxy']
+__all__ = [
+    'BulkResult',
+    'ItemResult',
+    'Page',
+    'PruneDecision',
+    'PruneResult',
+    'TransportPolicy',
+    'exceptions',
+    'is_registered',
+    'proxy',
+    'register',
+]

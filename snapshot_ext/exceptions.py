@@ -24,15 +24,47 @@ message and request id.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from collections.abc import Sequence
 from typing import Any
+from typing import Protocol
 
 from keystoneauth1 import exceptions as ks_exceptions
 from openstack import exceptions
+from openstack.block_storage.v3 import snapshot as _stock_snapshot
 
-if TYPE_CHECKING:
-    from snapshot_ext.v3._bulk import BulkResult
-    from snapshot_ext.v3.snapshot import Snapshot
+
+class _ItemOutcome(Protocol):
+    # What BulkOperationError reads of one item of a
+    # snapshot_ext.results.BulkResult.
+    @property
+    def ok(self) -> bool: ...
+
+    @property
+    def id(self) -> str | None: ...
+
+    @property
+    def error(self) -> BaseException | None: ...
+
+
+class _BulkOutcome(Protocol):
+    # The reading side of a snapshot_ext.results.BulkResult, which this
+    # module cannot import (results imports this module).
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[_ItemOutcome]: ...
+
+    @property
+    def ok(self) -> bool: ...
+
+    @property
+    def succeeded(self) -> Sequence[_ItemOutcome]: ...
+
+    @property
+    def failed(self) -> Sequence[_ItemOutcome]: ...
+
+    @property
+    def snapshots(self) -> Sequence[_stock_snapshot.Snapshot]: ...
 
 
 class InvalidSnapshotRequest(
@@ -193,7 +225,7 @@ class SnapshotFailure(exceptions.ResourceFailure):
     def __init__(
         self,
         message: str,
-        snapshot: Snapshot,
+        snapshot: _stock_snapshot.Snapshot,
         status: str | None,
     ) -> None:
         super().__init__(message)
@@ -203,7 +235,7 @@ class SnapshotFailure(exceptions.ResourceFailure):
         self.status = status
 
     @property
-    def snapshot(self) -> Snapshot:
+    def snapshot(self) -> _stock_snapshot.Snapshot:
         """The snapshot as last seen (the same as :attr:`resource`)."""
         return self.resource
 
@@ -244,7 +276,7 @@ class SnapshotTimeout(exceptions.ResourceTimeout):
     def __init__(
         self,
         message: str,
-        snapshot: Snapshot,
+        snapshot: _stock_snapshot.Snapshot,
         status: str | None,
         waited: float,
     ) -> None:
@@ -257,7 +289,7 @@ class SnapshotTimeout(exceptions.ResourceTimeout):
         self.waited = waited
 
     @property
-    def snapshot(self) -> Snapshot:
+    def snapshot(self) -> _stock_snapshot.Snapshot:
         """The snapshot as last seen (the same as :attr:`resource`)."""
         return self.resource
 
@@ -265,13 +297,15 @@ class SnapshotTimeout(exceptions.ResourceTimeout):
 class BulkOperationError(exceptions.SDKException):
     """Some items of a bulk operation failed.
 
-    Raised by :meth:`BulkResult.raise_for_errors`.
+    Raised by
+    :meth:`snapshot_ext.results.BulkResult.raise_for_errors`.
 
     :param result: The whole result.
     """
 
-    def __init__(self, result: BulkResult) -> None:
-        #: The whole result, successes included.
+    def __init__(self, result: _BulkOutcome) -> None:
+        #: The whole result, successes included: a
+        #: :class:`snapshot_ext.results.BulkResult`.
         self.result = result
         failed = [(i, r) for i, r in enumerate(result) if not r.ok]
         shown = '; '.join(
@@ -294,7 +328,7 @@ class SnapshotNotDeletable(exceptions.InvalidRequest):
 
     def __init__(
         self,
-        snapshot: Snapshot,
+        snapshot: _stock_snapshot.Snapshot,
         reasons: list[str],
         volume_ids: list[str],
     ) -> None:
@@ -308,3 +342,12 @@ class SnapshotNotDeletable(exceptions.InvalidRequest):
             f"snapshot {snapshot.id} cannot be deleted: "
             f"{'; '.join(self.reasons)}"
         )
+
+
+class ProjectFilterWarning(UserWarning):
+    """``project_id`` was given without ``all_projects``.
+
+    Cinder only applies a ``project_id`` filter together with
+    ``all_tenants`` (as an admin); otherwise it lists the caller's own
+    project whatever the filter says.
+    """

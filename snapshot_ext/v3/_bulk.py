@@ -21,13 +21,12 @@ are settled on the calling thread before the pool starts.  ``requests``
 keeps 10 connections per host; a concurrency above 10 works but opens
 extra short-lived connections.
 
-Each item gets its own :class:`ItemResult`, in the order given: one
+Each item gets its own :class:`~snapshot_ext.results.ItemResult`, in the order given: one
 failure never stops or hides the others, and nothing is retried.
 """
 
 from collections.abc import Callable
 from collections.abc import Iterable
-from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
 import concurrent.futures
@@ -35,12 +34,12 @@ import dataclasses
 import functools
 from typing import Any
 from typing import TypeVar
-from typing import overload
 
 from openstack import exceptions as sdk_exceptions
 from openstack.block_storage.v3 import snapshot as _stock_snapshot
 
 from snapshot_ext import exceptions
+from snapshot_ext import results
 from snapshot_ext.v3 import _dependents
 from snapshot_ext.v3 import _microversion as mv
 from snapshot_ext.v3 import _validate
@@ -53,105 +52,6 @@ DEFAULT_CONCURRENCY = 8
 MAX_CONCURRENCY = 64
 
 T = TypeVar('T')
-
-
-@dataclasses.dataclass(frozen=True)
-class ItemResult:
-    """The outcome for one item of a bulk operation.
-
-    :param item: What the caller gave for this item: a create spec, a
-        snapshot ID or a Snapshot.
-    :param snapshot: The snapshot as last seen (``None`` when it was
-        never created or never seen).
-    :param error: The exception that made this item fail, or ``None``.
-    :param missing: ``True`` when a snapshot to delete did not exist and
-        ``ignore_missing`` allowed that.
-    """
-
-    item: Any
-    snapshot: _snapshot.Snapshot | None = None
-    error: BaseException | None = None
-    missing: bool = False
-
-    @property
-    def ok(self) -> bool:
-        """``True`` when this item succeeded."""
-        return self.error is None
-
-    @property
-    def id(self) -> str | None:
-        """The snapshot's ID, when known."""
-        if self.snapshot is not None and self.snapshot.id:
-            return str(self.snapshot.id)
-        if isinstance(self.item, str):
-            return self.item
-        if isinstance(self.item, _stock_snapshot.Snapshot) and self.item.id:
-            return str(self.item.id)
-        return None
-
-
-BulkOperationError = exceptions.BulkOperationError
-
-
-class BulkResult(Sequence[ItemResult]):
-    """The outcomes of a bulk operation, one per item in input order.
-
-    :param results: The item results.
-    """
-
-    def __init__(self, results: Iterable[ItemResult]) -> None:
-        self._results = tuple(results)
-
-    @overload
-    def __getitem__(self, index: int) -> ItemResult: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[ItemResult]: ...
-
-    def __getitem__(
-        self, index: int | slice
-    ) -> ItemResult | Sequence[ItemResult]:
-        return self._results[index]
-
-    def __len__(self) -> int:
-        return len(self._results)
-
-    def __iter__(self) -> Iterator[ItemResult]:
-        return iter(self._results)
-
-    def __repr__(self) -> str:
-        return (
-            f"<BulkResult: {len(self.succeeded)} succeeded, "
-            f"{len(self.failed)} failed>"
-        )
-
-    @property
-    def succeeded(self) -> list[ItemResult]:
-        """The items that succeeded."""
-        return [r for r in self._results if r.ok]
-
-    @property
-    def failed(self) -> list[ItemResult]:
-        """The items that failed; each has an ``error``."""
-        return [r for r in self._results if not r.ok]
-
-    @property
-    def ok(self) -> bool:
-        """``True`` when every item succeeded."""
-        return not self.failed
-
-    @property
-    def snapshots(self) -> list[_snapshot.Snapshot]:
-        """The snapshots of the items that succeeded, where known."""
-        return [r.snapshot for r in self.succeeded if r.snapshot is not None]
-
-    def raise_for_errors(self) -> None:
-        """Raise when any item failed.
-
-        :raises: :class:`BulkOperationError` carrying this result.
-        """
-        if self.failed:
-            raise BulkOperationError(self)
 
 
 def _bad(message: str) -> exceptions.InvalidSnapshotRequest:
@@ -272,13 +172,13 @@ def _judge(
         return True, None
     if target == 'deleted':
         if status == 'error_deleting':
-            return True, _wait.SnapshotFailure(
+            return True, exceptions.SnapshotFailure(
                 f"{name} reached status 'error_deleting'",
                 snapshot,
                 status,
             )
         if status in _wait.NOT_DELETING_STATUSES:
-            return True, _wait.SnapshotFailure(
+            return True, exceptions.SnapshotFailure(
                 f"{name} is {status!r}: no deletion is under way (the "
                 f"backend may have refused it as busy)",
                 snapshot,
@@ -286,7 +186,7 @@ def _judge(
             )
         return False, None
     if status in failing:
-        return True, _wait.SnapshotFailure(
+        return True, exceptions.SnapshotFailure(
             f"{name} reached status {status!r} while waiting for {target!r}",
             snapshot,
             status,
@@ -312,7 +212,7 @@ def _gone(
     """The outcome for a snapshot that no longer exists."""
     if target == 'deleted':
         return last, None
-    failure = _wait.SnapshotFailure(
+    failure = exceptions.SnapshotFailure(
         f"{_wait.describe(last)} disappeared ({how}) while waiting for "
         f"status {target!r}",
         last,
@@ -332,7 +232,7 @@ def wait_for_snapshots(
     callback: Any = None,
     all_projects: Any = False,
     clock: _wait.Clock = _wait.SYSTEM_CLOCK,
-) -> BulkResult:
+) -> results.BulkResult:
     """Wait for many snapshots with one listing per poll.
 
     Each poll lists ``/snapshots/detail`` (filtered by ``volume_id`` when
@@ -356,9 +256,9 @@ def wait_for_snapshots(
     :param all_projects: List every project's snapshots (admin), for
         snapshots of other projects.
     :param clock: The source of time.
-    :returns: A :class:`BulkResult` in input order; failed items carry a
-        :class:`~snapshot_ext.v3._wait.SnapshotFailure`,
-        :class:`~snapshot_ext.v3._wait.SnapshotTimeout` or the error of
+    :returns: A :class:`~snapshot_ext.results.BulkResult` in input order; failed items carry a
+        :class:`~snapshot_ext.exceptions.SnapshotFailure`,
+        :class:`~snapshot_ext.exceptions.SnapshotTimeout` or the error of
         their fetch.
     :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` for
         a bad argument, before any request; the error of a listing
@@ -373,7 +273,7 @@ def wait_for_snapshots(
     everywhere = check_flag('all_projects', all_projects)
     pairs = resolve(session, snapshots)
     if not pairs:
-        return BulkResult([])
+        return results.BulkResult([])
 
     project = _project_id(session)
     pending: dict[str, _snapshot.Snapshot] = {s.id: s for _, s in pairs}
@@ -428,7 +328,7 @@ def wait_for_snapshots(
             for sid, last in pending.items():
                 finished[sid] = (
                     last,
-                    _wait.SnapshotTimeout(
+                    exceptions.SnapshotTimeout(
                         f"timed out after {poller.waited:.1f}s waiting for "
                         f"{_wait.describe(last)} to reach status "
                         f"{target!r}; last status {last.status!r}",
@@ -438,8 +338,8 @@ def wait_for_snapshots(
                     ),
                 )
             break
-    return BulkResult(
-        ItemResult(
+    return results.BulkResult(
+        results.ItemResult(
             item=given, snapshot=finished[s.id][0], error=finished[s.id][1]
         )
         for given, s in pairs
@@ -448,16 +348,16 @@ def wait_for_snapshots(
 
 def _wait_for(
     session: Any,
-    results: list[ItemResult],
+    item_results: list[results.ItemResult],
     status: str,
     interval: Any,
     timeout: Any,
     clock: _wait.Clock,
-) -> list[ItemResult]:
+) -> list[results.ItemResult]:
     """Wait for the successful items; a failed wait fails them all."""
-    waiting = [r.snapshot for r in results if r.ok and not r.missing]
+    waiting = [r.snapshot for r in item_results if r.ok and not r.missing]
     if not waiting:
-        return results
+        return item_results
     try:
         outcome = list(
             wait_for_snapshots(
@@ -470,10 +370,12 @@ def _wait_for(
             )
         )
     except Exception as exc:
-        outcome = [ItemResult(item=s, snapshot=s, error=exc) for s in waiting]
+        outcome = [
+            results.ItemResult(item=s, snapshot=s, error=exc) for s in waiting
+        ]
     by_id = {r.id: r for r in outcome}
     merged = []
-    for result in results:
+    for result in item_results:
         waited = by_id.get(result.id) if result.ok else None
         if waited is None or result.missing:
             merged.append(result)
@@ -520,7 +422,7 @@ def create_snapshots(
     timeout: Any = None,
     interval: Any = _wait.DEFAULT_INTERVAL,
     clock: _wait.Clock = _wait.SYSTEM_CLOCK,
-) -> BulkResult:
+) -> results.BulkResult:
     """Create many snapshots concurrently.
 
     :param session: The proxy.
@@ -531,7 +433,7 @@ def create_snapshots(
     :param timeout: Seconds to wait in all; ``None`` means 600.
     :param interval: Seconds before the second poll of the wait.
     :param clock: The source of time.
-    :returns: A :class:`BulkResult` in the order of ``specs``; a snapshot
+    :returns: A :class:`~snapshot_ext.results.BulkResult` in the order of ``specs``; a snapshot
         that was created but failed while waited for keeps its
         ``snapshot`` so it can be cleaned up.
     :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
@@ -542,7 +444,7 @@ def create_snapshots(
     _wait.timing(interval, timeout)
     checked = check_specs(specs)
     if not checked:
-        return BulkResult([])
+        return results.BulkResult([])
     mv.for_session(session)
 
     tasks = [
@@ -550,15 +452,15 @@ def create_snapshots(
         for attrs in checked
     ]
     outcomes = run(workers, tasks)
-    results = [
-        ItemResult(item=spec, snapshot=value, error=error)
+    item_results = [
+        results.ItemResult(item=spec, snapshot=value, error=error)
         for spec, (value, error) in zip(checked, outcomes, strict=True)
     ]
     if waiting:
-        results = _wait_for(
-            session, results, 'available', interval, timeout, clock
+        item_results = _wait_for(
+            session, item_results, 'available', interval, timeout, clock
         )
-    return BulkResult(results)
+    return results.BulkResult(item_results)
 
 
 def delete_snapshots(
@@ -573,14 +475,14 @@ def delete_snapshots(
     interval: Any = _wait.DEFAULT_INTERVAL,
     all_projects: Any = False,
     clock: _wait.Clock = _wait.SYSTEM_CLOCK,
-) -> BulkResult:
+) -> results.BulkResult:
     """Delete many snapshots concurrently.
 
     With ``check`` (the default) each snapshot is fetched first and not
     deleted when :func:`~snapshot_ext.v3._dependents.blockers` finds a
     reason (status, group membership, volumes created from it); its
     result then carries a
-    :class:`~snapshot_ext.v3._dependents.SnapshotNotDeletable`.  The
+    :class:`~snapshot_ext.exceptions.SnapshotNotDeletable`.  The
     volumes are found with one listing for all the snapshots.
 
     :param session: The proxy.
@@ -596,7 +498,7 @@ def delete_snapshots(
     :param interval: Seconds before the second poll of the wait.
     :param all_projects: Look for dependent volumes in every project.
     :param clock: The source of time.
-    :returns: A :class:`BulkResult` in the order given.
+    :returns: A :class:`~snapshot_ext.results.BulkResult` in the order given.
     :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
         before any request when an argument is bad.
     """
@@ -609,7 +511,7 @@ def delete_snapshots(
     _wait.timing(interval, timeout)
     pairs = resolve(session, snapshots)
     if not pairs:
-        return BulkResult([])
+        return results.BulkResult([])
     mv.for_session(session)
     volumes: dict[str, list[Any]] = {}
     if checking:
@@ -617,8 +519,8 @@ def delete_snapshots(
             session, [s.id for _, s in pairs], everywhere
         )
 
-    def task(snap: _snapshot.Snapshot) -> Callable[[], ItemResult]:
-        def delete() -> ItemResult:
+    def task(snap: _snapshot.Snapshot) -> Callable[[], results.ItemResult]:
+        def delete() -> results.ItemResult:
             try:
                 if checking:
                     snap.fetch(session, skip_cache=True)
@@ -626,7 +528,7 @@ def delete_snapshots(
                         snap, volumes[snap.id], forced
                     )
                     if reasons:
-                        raise _dependents.SnapshotNotDeletable(
+                        raise exceptions.SnapshotNotDeletable(
                             snap,
                             reasons,
                             sorted(str(v.id) for v in volumes[snap.id]),
@@ -637,20 +539,24 @@ def delete_snapshots(
             except sdk_exceptions.NotFoundException:
                 if not lenient:
                     raise
-                return ItemResult(item=None, snapshot=snap, missing=True)
-            return ItemResult(item=None, snapshot=snap)
+                return results.ItemResult(
+                    item=None, snapshot=snap, missing=True
+                )
+            return results.ItemResult(item=None, snapshot=snap)
 
         return delete
 
     outcomes = run(workers, [task(snap) for _, snap in pairs])
-    results = []
+    item_results = []
     for (given, snap), (value, error) in zip(pairs, outcomes, strict=True):
         if value is None:
-            results.append(ItemResult(item=given, snapshot=snap, error=error))
+            item_results.append(
+                results.ItemResult(item=given, snapshot=snap, error=error)
+            )
         else:
-            results.append(dataclasses.replace(value, item=given))
+            item_results.append(dataclasses.replace(value, item=given))
     if waiting:
-        results = _wait_for(
-            session, results, 'deleted', interval, timeout, clock
+        item_results = _wait_for(
+            session, item_results, 'deleted', interval, timeout, clock
         )
-    return BulkResult(results)
+    return results.BulkResult(item_results)

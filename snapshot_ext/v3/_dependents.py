@@ -52,9 +52,6 @@ DELETABLE_STATUSES = frozenset({'available', 'error'})
 _FILTERS_CHECKED = '3.31'
 
 
-SnapshotNotDeletable = exceptions.SnapshotNotDeletable
-
-
 def _server_filter_usable(session: Any) -> bool:
     version = mv.for_session(session)
     if mv.parse(version) < mv.parse(_FILTERS_CHECKED):
@@ -189,7 +186,7 @@ def check_deletable(
     :param force: Whether a force delete is meant.
     :param all_projects: Look at every project's volumes (admin only).
     :returns: The snapshot as fetched.
-    :raises: :class:`SnapshotNotDeletable` naming every reason.
+    :raises: :class:`~snapshot_ext.exceptions.SnapshotNotDeletable` naming every reason.
     :raises: :class:`~openstack.exceptions.NotFoundException` when the
         snapshot does not exist.
     """
@@ -197,7 +194,7 @@ def check_deletable(
     volumes = volumes_from_snapshot(session, snapshot.id, all_projects)
     reasons = blockers(snapshot, volumes, force)
     if reasons:
-        raise SnapshotNotDeletable(
+        raise exceptions.SnapshotNotDeletable(
             snapshot, reasons, sorted(str(v.id) for v in volumes)
         )
     return snapshot

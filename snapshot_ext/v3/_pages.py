@@ -20,57 +20,20 @@ as does a page holding only items already listed.  A page larger than the
 ``limit`` asked for is cut to it and the listing continues after the last
 item kept.  Any failure after the first page (an HTTP error, a transport
 failure once the proxy's retries are spent, an unreadable page) raises
-:class:`ListingInterrupted`, saying how far the listing got.
+:class:`~snapshot_ext.exceptions.ListingInterrupted`, saying how far the listing got.
 """
 
 from collections.abc import Callable
 from collections.abc import Iterator
-import dataclasses
 from typing import Any
-from typing import Generic
 from typing import TypeVar
 import urllib.parse
 
 from snapshot_ext import exceptions as ext_exceptions
+from snapshot_ext import results
 from snapshot_ext.v3 import _compat
 
 T = TypeVar('T')
-
-
-@dataclasses.dataclass(frozen=True)
-class Page(Generic[T]):
-    """One page of a snapshot listing.
-
-    :param items: The snapshots on this page.
-    :param next_marker: The marker that fetches the next page, or ``None``
-        when this is the last page.
-    :param count: The total number of snapshots matching the filters
-        (only with ``with_count=True``, microversion 3.45+), else ``None``.
-    :param number: The page's position, starting at 1.
-    """
-
-    items: list[T]
-    next_marker: str | None
-    count: int | None
-    number: int
-
-    def __iter__(self) -> Iterator[T]:
-        return iter(self.items)
-
-    def __len__(self) -> int:
-        return len(self.items)
-
-    @property
-    def is_last(self) -> bool:
-        """``True`` when no page follows (``next_marker`` is ``None``).
-
-        Cinder also links a next page after a last page that is exactly
-        full; that next page is then empty and is the last one.
-        """
-        return self.next_marker is None
-
-
-ListingInterrupted = ext_exceptions.ListingInterrupted
 
 
 def _next_marker(links: Any, key: str) -> str | None:
@@ -139,7 +102,7 @@ def iterate(
     params: dict[str, str],
     resources_key: str,
     max_items: int | None = None,
-) -> Iterator[Page[T]]:
+) -> Iterator[results.Page[T]]:
     """Yield pages until the listing ends or ``max_items`` is reached.
 
     :param fetch: Sends one GET with the given query parameters and returns
@@ -148,8 +111,8 @@ def iterate(
     :param params: The query parameters of the first page.
     :param resources_key: The key holding the list.
     :param max_items: Stop after this many items in all; ``None`` for all.
-    :returns: An iterator of :class:`Page`.
-    :raises: :class:`ListingInterrupted` when a page after the first fails;
+    :returns: An iterator of :class:`~snapshot_ext.results.Page`.
+    :raises: :class:`~snapshot_ext.exceptions.ListingInterrupted` when a page after the first fails;
         the first page's error is raised as it is.
     """
     params = dict(params)
@@ -188,7 +151,7 @@ def iterate(
         except Exception as exc:
             if number == 0:
                 raise
-            raise ListingInterrupted(
+            raise ext_exceptions.ListingInterrupted(
                 f"listing {resources_key} failed after {number} page(s) "
                 f"and {total} item(s); the result is incomplete: {exc}",
                 pages=number,
@@ -204,7 +167,7 @@ def iterate(
             if total >= count:
                 marker = None
         if marker is not None and marker in seen:
-            raise ListingInterrupted(
+            raise ext_exceptions.ListingInterrupted(
                 f"listing {resources_key} stopped: the server sent "
                 f"marker {marker!r} twice (a pagination loop) after "
                 f"{number} page(s) and {total} item(s)",
@@ -212,7 +175,9 @@ def iterate(
                 items=total,
                 cause=_compat.InvalidResponse('pagination loop'),
             )
-        yield Page(items=items, next_marker=marker, count=count, number=number)
+        yield results.Page(
+            items=items, next_marker=marker, count=count, number=number
+        )
         if marker is None or (max_items is not None and total >= max_items):
             return
         seen.add(marker)

@@ -35,13 +35,13 @@ from openstack.block_storage.v3 import volume as _stock_volume
 import requests
 
 from snapshot_ext import exceptions
+from snapshot_ext import results
 from snapshot_ext.v3 import _bulk
 from snapshot_ext.v3 import _compat
 from snapshot_ext.v3 import _dependents
 from snapshot_ext.v3 import _fast
 from snapshot_ext.v3 import _filters
 from snapshot_ext.v3 import _microversion as mv
-from snapshot_ext.v3 import _pages
 from snapshot_ext.v3 import _prune
 from snapshot_ext.v3 import _query
 from snapshot_ext.v3 import _transport
@@ -68,7 +68,7 @@ class Proxy(_stock_proxy.Proxy):
         'snapshot': _snapshot.Snapshot,
     }
 
-    _transport_policy: _transport.TransportPolicy
+    _transport_policy: results.TransportPolicy
 
     # ====== Transport ======
 
@@ -78,16 +78,16 @@ class Proxy(_stock_proxy.Proxy):
         super().__init__(_transport.bounded_session(session), *args, **kwargs)
 
     @property
-    def transport_policy(self) -> _transport.TransportPolicy:
+    def transport_policy(self) -> results.TransportPolicy:
         """What this proxy retries, how often and how long it waits.
 
         Read from clouds.yaml on first use; see
-        :class:`~snapshot_ext.v3._transport.TransportPolicy`.
+        :class:`~snapshot_ext.results.TransportPolicy`.
         """
         try:
             return self._transport_policy
         except AttributeError:
-            policy = _transport.TransportPolicy.from_proxy(self)
+            policy = _transport.policy_from_proxy(self)
             self._transport_policy = policy
             return policy
 
@@ -106,15 +106,15 @@ class Proxy(_stock_proxy.Proxy):
             ``raise_exc``, ``connect_retries`` and ``global_request_id``.
         :param kwargs: As for :meth:`openstack.proxy.Proxy.request`.
         :returns: The final response.
-        :raises: :class:`~snapshot_ext.v3._transport.RequestOutcomeUnknown`
+        :raises: :class:`~snapshot_ext.exceptions.RequestOutcomeUnknown`
             when a request that is not safe to repeat got no answer.
         """
         if args:
             kwargs.update(zip(_REQUEST_ARGS, args, strict=False))
         # The endpoint, resolved once per token instead of per request.
         _fast.add_endpoint(self, kwargs)
-        return self.transport_policy.send(
-            super().request, url, method, **kwargs
+        return _transport.send(
+            self.transport_policy, super().request, url, method, **kwargs
         )
 
     # ====== Helpers ======
@@ -279,7 +279,7 @@ class Proxy(_stock_proxy.Proxy):
         max_items: int | None = None,
         check_filters: bool | None = None,
         **query: Any,
-    ) -> Iterator[_pages.Page[_snapshot.Snapshot]]:
+    ) -> Iterator[results.Page[_snapshot.Snapshot]]:
         """List snapshots one page (one request) at a time.
 
         Filters are checked when this is called, before any request.
@@ -294,7 +294,7 @@ class Proxy(_stock_proxy.Proxy):
             proxy; 3.33+), with an error naming the allowed ones.
             ``None`` follows :attr:`check_snapshot_filters`.
         :param query: Filters, as for :meth:`snapshots`.
-        :returns: A generator of :class:`~snapshot_ext.v3._pages.Page`;
+        :returns: A generator of :class:`~snapshot_ext.results.Page`;
             each has ``items``, ``next_marker`` and ``count``.  Filters
             compared on the client narrow ``items``; ``count`` is Cinder's
             count for the filters it applied.
@@ -642,10 +642,10 @@ class Proxy(_stock_proxy.Proxy):
             int from 0 to 100.
         :returns: The resource as last fetched.
         :raises: :class:`~openstack.exceptions.ResourceFailure` (for a
-            snapshot :class:`~snapshot_ext.v3._wait.SnapshotFailure`,
+            snapshot :class:`~snapshot_ext.exceptions.SnapshotFailure`,
             which carries the snapshot and its status).
         :raises: :class:`~openstack.exceptions.ResourceTimeout` (for a
-            snapshot :class:`~snapshot_ext.v3._wait.SnapshotTimeout`).
+            snapshot :class:`~snapshot_ext.exceptions.SnapshotTimeout`).
         """
         if not isinstance(res, _stock_snapshot.Snapshot):
             return cast(
@@ -699,7 +699,7 @@ class Proxy(_stock_proxy.Proxy):
             while it exists and 100 once it is gone.
         :returns: The resource as last seen.
         :raises: :class:`~openstack.exceptions.ResourceFailure` (for a
-            snapshot :class:`~snapshot_ext.v3._wait.SnapshotFailure`).
+            snapshot :class:`~snapshot_ext.exceptions.SnapshotFailure`).
         :raises: :class:`~openstack.exceptions.ResourceTimeout`.
         """
         if not isinstance(res, _stock_snapshot.Snapshot):
@@ -720,7 +720,7 @@ class Proxy(_stock_proxy.Proxy):
         callback: Callable[[int], None] | None = None,
         *,
         all_projects: bool = False,
-    ) -> _bulk.BulkResult:
+    ) -> results.BulkResult:
         """Wait for many snapshots at once, one listing per poll.
 
         Each poll lists ``/snapshots/detail`` (by ``volume_id`` when all
@@ -739,8 +739,8 @@ class Proxy(_stock_proxy.Proxy):
             progress, an int from 0 to 100.
         :param all_projects: List every project's snapshots (admin), for
             snapshots of other projects.
-        :returns: A :class:`~snapshot_ext.v3._bulk.BulkResult`, one
-            :class:`~snapshot_ext.v3._bulk.ItemResult` per snapshot in
+        :returns: A :class:`~snapshot_ext.results.BulkResult`, one
+            :class:`~snapshot_ext.results.ItemResult` per snapshot in
             the order given.
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
             for a bad argument, before any request.
@@ -767,7 +767,7 @@ class Proxy(_stock_proxy.Proxy):
         *,
         timeout: int | float | None = None,
         interval: int | float | None = 2,
-    ) -> _bulk.BulkResult:
+    ) -> results.BulkResult:
         """Create many snapshots concurrently.
 
         Every spec is checked before the first request.  One failure does
@@ -780,7 +780,7 @@ class Proxy(_stock_proxy.Proxy):
             snapshot is ``available``.
         :param timeout: Seconds to wait in all; ``None`` means 600.
         :param interval: Seconds before the second poll of the wait.
-        :returns: A :class:`~snapshot_ext.v3._bulk.BulkResult` in the
+        :returns: A :class:`~snapshot_ext.results.BulkResult` in the
             order of ``specs``.
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
             before any request, naming the first bad spec.
@@ -807,13 +807,13 @@ class Proxy(_stock_proxy.Proxy):
         timeout: int | float | None = None,
         interval: int | float | None = 2,
         all_projects: bool = False,
-    ) -> _bulk.BulkResult:
+    ) -> results.BulkResult:
         """Delete many snapshots concurrently.
 
         With ``check`` (the default) a snapshot that cannot be deleted
         (see :meth:`check_snapshot_deletable`) is not sent a delete
         request; its result carries
-        :class:`~snapshot_ext.v3._dependents.SnapshotNotDeletable`.
+        :class:`~snapshot_ext.exceptions.SnapshotNotDeletable`.
 
         :param snapshots: Snapshot IDs or Snapshots.
         :param concurrency: Threads, 1 to 64.
@@ -825,7 +825,7 @@ class Proxy(_stock_proxy.Proxy):
         :param timeout: Seconds to wait in all; ``None`` means 600.
         :param interval: Seconds before the second poll of the wait.
         :param all_projects: Look for dependent volumes in every project.
-        :returns: A :class:`~snapshot_ext.v3._bulk.BulkResult` in the
+        :returns: A :class:`~snapshot_ext.results.BulkResult` in the
             order given.
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
             before any request when an argument is bad.
@@ -880,7 +880,7 @@ class Proxy(_stock_proxy.Proxy):
         :param force: Check for a force delete (any status will do).
         :param all_projects: Look for dependent volumes in every project.
         :returns: The snapshot, freshly fetched, when it can be deleted.
-        :raises: :class:`~snapshot_ext.v3._dependents.SnapshotNotDeletable`
+        :raises: :class:`~snapshot_ext.exceptions.SnapshotNotDeletable`
             naming every reason.
         :raises: :class:`~openstack.exceptions.NotFoundException` when the
             snapshot does not exist.
@@ -907,7 +907,7 @@ class Proxy(_stock_proxy.Proxy):
         :param force: Use the admin force-delete action.
         :param all_projects: Look for dependent volumes in every project.
         :returns: ``None``
-        :raises: :class:`~snapshot_ext.v3._dependents.SnapshotNotDeletable`
+        :raises: :class:`~snapshot_ext.exceptions.SnapshotNotDeletable`
             without sending the delete request.
         """
         lenient = _bulk.check_flag('ignore_missing', ignore_missing)
@@ -955,7 +955,7 @@ class Proxy(_stock_proxy.Proxy):
         timeout: int | float | None = None,
         interval: int | float | None = 2,
         all_projects: bool = False,
-    ) -> _prune.PruneResult:
+    ) -> results.PruneResult:
         """Keep a volume's newest snapshots and delete the others.
 
         A snapshot is kept while fewer than ``keep`` ``available``
@@ -976,7 +976,7 @@ class Proxy(_stock_proxy.Proxy):
         :param timeout: Seconds to wait in all; ``None`` means 600.
         :param interval: Seconds before the second poll of the wait.
         :param all_projects: The volume is another project's (admin).
-        :returns: A :class:`~snapshot_ext.v3._prune.PruneResult`: the
+        :returns: A :class:`~snapshot_ext.results.PruneResult`: the
             decision for each snapshot, and per-snapshot deletion
             results unless ``dry_run``.
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`

@@ -38,105 +38,12 @@ from typing import Any
 from openstack.block_storage.v3 import volume as _stock_volume
 
 from snapshot_ext import exceptions
+from snapshot_ext import results
 from snapshot_ext.v3 import _bulk
 from snapshot_ext.v3 import _dependents
 from snapshot_ext.v3 import _validate
 from snapshot_ext.v3 import _wait
 from snapshot_ext.v3 import snapshot as _snapshot
-
-KEEP = 'keep'
-DELETE = 'delete'
-SKIP = 'skip'
-
-
-@dataclasses.dataclass(frozen=True)
-class PruneDecision:
-    """What pruning does with one snapshot, and why.
-
-    :param snapshot: The snapshot, as listed.
-    :param action: ``'keep'``, ``'delete'`` or ``'skip'`` (a candidate
-        for deletion that cannot be deleted).
-    :param reason: Why, in words.
-    """
-
-    snapshot: _snapshot.Snapshot
-    action: str
-    reason: str
-
-
-@dataclasses.dataclass(frozen=True)
-class PruneResult:
-    """The outcome of :func:`prune_snapshots`.
-
-    :param volume_id: The volume pruned.
-    :param dry_run: ``True`` when nothing was deleted.
-    :param decisions: One decision per snapshot of the volume, newest
-        first.
-    :param deletions: The result of the deletions, one item per snapshot
-        of :attr:`to_delete` (``None`` in a dry run).
-    """
-
-    volume_id: str
-    dry_run: bool
-    decisions: tuple[PruneDecision, ...]
-    deletions: _bulk.BulkResult | None = None
-
-    def _with(self, action: str) -> list[_snapshot.Snapshot]:
-        return [d.snapshot for d in self.decisions if d.action == action]
-
-    @property
-    def kept(self) -> list[_snapshot.Snapshot]:
-        """The snapshots kept."""
-        return self._with(KEEP)
-
-    @property
-    def to_delete(self) -> list[_snapshot.Snapshot]:
-        """The snapshots deleted, or that would be in a dry run."""
-        return self._with(DELETE)
-
-    @property
-    def skipped(self) -> list[PruneDecision]:
-        """Candidates that could not be deleted, with the reason."""
-        return [d for d in self.decisions if d.action == SKIP]
-
-    @property
-    def deleted(self) -> list[_snapshot.Snapshot]:
-        """The snapshots whose deletion succeeded (none in a dry run)."""
-        if self.deletions is None:
-            return []
-        return [
-            r.snapshot
-            for r in self.deletions.succeeded
-            if r.snapshot is not None
-        ]
-
-    @property
-    def failed(self) -> list[_bulk.ItemResult]:
-        """The deletions that failed, each with its ``error``."""
-        return [] if self.deletions is None else self.deletions.failed
-
-    @property
-    def ok(self) -> bool:
-        """``True`` when no deletion failed."""
-        return not self.failed
-
-    def raise_for_errors(self) -> None:
-        """Raise when a deletion failed.
-
-        :raises: :class:`~snapshot_ext.v3._bulk.BulkOperationError`.
-        """
-        if self.deletions is not None:
-            self.deletions.raise_for_errors()
-
-    def __repr__(self) -> str:
-        done = '' if self.dry_run else f", {len(self.deleted)} deleted"
-        return (
-            f"<PruneResult volume {self.volume_id}"
-            f"{' (dry run)' if self.dry_run else ''}: "
-            f"{len(self.kept)} kept, {len(self.to_delete)} to delete"
-            f"{done}, {len(self.skipped)} skipped, "
-            f"{len(self.failed)} failed>"
-        )
 
 
 def _bad(message: str) -> exceptions.InvalidSnapshotRequest:
@@ -201,7 +108,7 @@ def plan(
     older_than: datetime.timedelta | None,
     now: datetime.datetime,
     volumes: dict[str, list[Any]],
-) -> list[PruneDecision]:
+) -> list[results.PruneDecision]:
     """Decide about each snapshot of one volume.
 
     :param snapshots: The volume's snapshots.
@@ -218,9 +125,9 @@ def plan(
     for snap, created in _newest_first(snapshots):
         if created is None:
             decisions.append(
-                PruneDecision(
+                results.PruneDecision(
                     snap,
-                    SKIP,
+                    results.SKIP,
                     f"its creation time {snap.created_at!r} cannot be read",
                 )
             )
@@ -231,23 +138,29 @@ def plan(
                 reason = f"one of the {keep} newest available snapshots"
             else:
                 reason = f"fewer than {keep} available snapshots are newer"
-            decisions.append(PruneDecision(snap, KEEP, reason))
+            decisions.append(results.PruneDecision(snap, results.KEEP, reason))
             continue
         if cutoff is not None and created > cutoff:
             decisions.append(
-                PruneDecision(snap, KEEP, f"newer than {older_than}")
+                results.PruneDecision(
+                    snap, results.KEEP, f"newer than {older_than}"
+                )
             )
             continue
         reasons = _dependents.blockers(snap, volumes.get(snap.id, []))
         if reasons:
-            decisions.append(PruneDecision(snap, SKIP, '; '.join(reasons)))
+            decisions.append(
+                results.PruneDecision(snap, results.SKIP, '; '.join(reasons))
+            )
             continue
         why = []
         if keep is not None:
             why.append(f"{keep} or more newer available snapshots exist")
         if older_than is not None:
             why.append(f"older than {older_than}")
-        decisions.append(PruneDecision(snap, DELETE, ' and '.join(why)))
+        decisions.append(
+            results.PruneDecision(snap, results.DELETE, ' and '.join(why))
+        )
     return decisions
 
 
@@ -263,7 +176,7 @@ def prune_snapshots(
     interval: Any = _wait.DEFAULT_INTERVAL,
     all_projects: Any = False,
     clock: _wait.Clock = _wait.SYSTEM_CLOCK,
-) -> PruneResult:
+) -> results.PruneResult:
     """Keep a volume's newest snapshots and delete the others.
 
     Requests: one listing of the volume's snapshots; when there are
@@ -283,7 +196,7 @@ def prune_snapshots(
     :param interval: Seconds before the second poll of the wait.
     :param all_projects: The volume is another project's (admin).
     :param clock: The source of the current time.
-    :returns: A :class:`PruneResult`.
+    :returns: A :class:`results.PruneResult`.
     :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
         before any request when an argument is bad.
     """
@@ -307,11 +220,13 @@ def prune_snapshots(
     ]
     now = clock.now()
     decisions = plan(snapshots, keep, older_than, now, {})
-    candidates = [d.snapshot.id for d in decisions if d.action == DELETE]
+    candidates = [
+        d.snapshot.id for d in decisions if d.action == results.DELETE
+    ]
     if candidates:
         volumes = _dependents.dependents(session, candidates, everywhere)
         decisions = plan(snapshots, keep, older_than, now, volumes)
-    result = PruneResult(volume_id, dry, tuple(decisions))
+    result = results.PruneResult(volume_id, dry, tuple(decisions))
     if dry or not result.to_delete:
         return result
     deletions = _bulk.delete_snapshots(

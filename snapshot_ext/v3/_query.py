@@ -89,15 +89,6 @@ FALSE_STRINGS = frozenset({'0', 'f', 'false', 'off', 'n', 'no'})
 CLIENT_SIDE_BELOW = {'metadata': mv.METADATA_FILTER}
 
 
-class ProjectFilterWarning(UserWarning):
-    """``project_id`` was given without ``all_projects``.
-
-    Cinder only applies a ``project_id`` filter together with
-    ``all_tenants`` (as an admin); otherwise it lists the caller's own
-    project whatever the filter says.
-    """
-
-
 def _bad(
     message: str, names: Sequence[str] | None = None
 ) -> exceptions.InvalidSnapshotQuery:
@@ -312,7 +303,7 @@ def build(session: Any, query: Mapping[str, Any]) -> dict[str, str]:
         warnings.warn(
             "project_id is ignored by Cinder unless all_projects=True is "
             "also given (and the caller is an admin)",
-            ProjectFilterWarning,
+            exceptions.ProjectFilterWarning,
             stacklevel=4,
         )
 

@@ -13,27 +13,27 @@
 """The transport policy of snapshot_ext's proxy: retries and timeouts.
 
 Every request of the block-storage proxy goes through
-:meth:`TransportPolicy.send`, which decides whether a failed attempt may be
+:func:`send`, which decides whether a failed attempt may be
 repeated:
 
 * A request that is safe to repeat (``GET``, ``HEAD``, ``PUT``,
   ``DELETE``, ``OPTIONS``, plus the two ``POST`` requests whose repetition
   has the same effect as one: the ``os-reset_status`` action and the
   metadata merge) is repeated after a connection failure, a timeout, an
-  answer cut short, or a status in :attr:`TransportPolicy.retriable_codes`
+  answer cut short, or a status in :attr:`~snapshot_ext.results.TransportPolicy.retriable_codes`
   (502, 503 and 504 by default).
 * Any request, ``POST`` included, is repeated when the connection could not
   even be opened (nothing was sent), and when the server refuses it with
   429, or 413 with a positive ``Retry-After``, as long as the wait it asks
-  for is at most :attr:`TransportPolicy.max_retry_after`.
+  for is at most :attr:`~snapshot_ext.results.TransportPolicy.max_retry_after`.
 * Any other ``POST`` (create, manage, force-delete, unmanage, status
   update) is never repeated once it may have reached the server: if its
-  answer is lost, :class:`RequestOutcomeUnknown` says so.
+  answer is lost, :class:`~snapshot_ext.exceptions.RequestOutcomeUnknown` says so.
 
 keystoneauth's own connection and status-code retries are switched off for
 these requests, so the two never stack and a ``POST`` is never re-sent by
 them.  The counts and delays are read from clouds.yaml with the keys
-openstacksdk already uses for them (see :meth:`TransportPolicy.from_proxy`).
+openstacksdk already uses for them (see :func:`policy_from_proxy`).
 
 Every request also has a timeout: when clouds.yaml sets no ``api_timeout``
 the proxy's session gets :data:`DEFAULT_TIMEOUT` (see
@@ -44,7 +44,6 @@ from collections.abc import Callable
 from collections.abc import Iterator
 import contextlib
 import copy
-import dataclasses
 import email.utils
 import logging
 import math
@@ -58,6 +57,7 @@ import requests
 from urllib3 import exceptions as urllib3_exceptions
 
 from snapshot_ext import exceptions
+from snapshot_ext import results
 from snapshot_ext.v3 import _compat
 
 LOG = logging.getLogger(__name__)
@@ -65,15 +65,18 @@ LOG = logging.getLogger(__name__)
 #: Connection timeout and read timeout, in seconds, of every request when
 #: clouds.yaml sets no ``api_timeout``.
 DEFAULT_TIMEOUT = (10.0, 60.0)
+# The policy when clouds.yaml sets nothing; its defaults are the
+# documented ones (snapshot_ext.results.TransportPolicy).
+_DEFAULT_POLICY = results.TransportPolicy()
 #: Retries of a connection failure or timeout when clouds.yaml sets none.
-DEFAULT_CONNECT_RETRIES = 3
+DEFAULT_CONNECT_RETRIES = _DEFAULT_POLICY.connect_retries
 #: Retries of a retriable status when clouds.yaml sets none.
-DEFAULT_STATUS_CODE_RETRIES = 3
+DEFAULT_STATUS_CODE_RETRIES = _DEFAULT_POLICY.status_code_retries
 #: Statuses that mean "try again" for a request that is safe to repeat.
-DEFAULT_RETRIABLE_CODES = frozenset({502, 503, 504})
+DEFAULT_RETRIABLE_CODES = _DEFAULT_POLICY.retriable_codes
 #: The longest ``Retry-After`` (seconds) honoured when clouds.yaml sets
 #: no ``block_storage_max_retry_after``; a longer one ends the retries.
-DEFAULT_MAX_RETRY_AFTER = 60.0
+DEFAULT_MAX_RETRY_AFTER = _DEFAULT_POLICY.max_retry_after
 #: Statuses by which a server refuses a request it did not carry out.
 RATE_LIMIT_CODES = frozenset({413, 429})
 #: Methods that are safe to repeat.
@@ -89,9 +92,6 @@ BACKOFF_MAX = 30.0
 
 # The sleep between attempts; replaceable, e.g. to record the delays.
 _sleep: Callable[[float], None] = time.sleep
-
-
-RequestOutcomeUnknown = exceptions.RequestOutcomeUnknown
 
 
 def _backoff(fixed: float | None) -> Iterator[float]:
@@ -282,7 +282,7 @@ def _repeated_delete(
     404: the first attempt deleted it, which is what was asked; answered
     as a success (204).  400 or 409 (Cinder refuses to delete a snapshot
     that is already ``deleting``): the first attempt probably took effect,
-    but that is not certain, so :class:`RequestOutcomeUnknown` says so.
+    but that is not certain, so :class:`~snapshot_ext.exceptions.RequestOutcomeUnknown` says so.
     """
     code = response.status_code
     if code == 404:
@@ -302,7 +302,7 @@ def _repeated_delete(
         return done
     if code in (400, 409):
         cause = ks_exceptions.from_response(response, verb, url)
-        raise RequestOutcomeUnknown(
+        raise exceptions.RequestOutcomeUnknown(
             verb,
             url,
             cause,
@@ -330,248 +330,224 @@ def _is_transient(exc: ks_exceptions.ConnectionError) -> bool:
     )
 
 
-@dataclasses.dataclass(frozen=True)
-class TransportPolicy:
-    """How many times, and after how long, a failed request is repeated.
+def policy_from_proxy(proxy: Any) -> results.TransportPolicy:
+    """Build the policy from a proxy's clouds.yaml settings.
 
-    :param connect_retries: Repeats after a connection failure or timeout.
-    :param status_code_retries: Repeats after a retriable or rate-limit
-        status.
-    :param connect_retry_delay: Fixed delay between connection retries;
-        ``None`` for exponential backoff from 0.5 s.
-    :param status_code_retry_delay: Fixed delay between status retries
-        when the server sends no ``Retry-After``; ``None`` for
-        exponential backoff from 0.5 s.
-    :param retriable_codes: Statuses repeated for requests that are safe
-        to repeat.
-    :param max_retry_after: The longest ``Retry-After`` honoured; when the
-        server asks for more, the refusal is returned at once.
+    openstacksdk puts these clouds.yaml values on the proxy (each also
+    read with a ``volume_``/``volumev3_`` prefix, or without a
+    prefix): ``block_storage_connect_retries``,
+    ``block_storage_status_code_retries``,
+    ``block_storage_connect_retry_delay``,
+    ``block_storage_status_code_retry_delay`` and
+    ``block_storage_retriable_status_codes``.  snapshot_ext adds
+    ``block_storage_max_retry_after`` (prefixed only).  Unset values
+    take the defaults of :class:`~snapshot_ext.results.TransportPolicy`.
+
+    :param proxy: The block-storage proxy (a keystoneauth Adapter).
+    :returns: The policy.
     """
 
-    connect_retries: int = DEFAULT_CONNECT_RETRIES
-    status_code_retries: int = DEFAULT_STATUS_CODE_RETRIES
-    connect_retry_delay: float | None = None
-    status_code_retry_delay: float | None = None
-    retriable_codes: frozenset[int] = DEFAULT_RETRIABLE_CODES
-    max_retry_after: float = DEFAULT_MAX_RETRY_AFTER
+    def number(value: Any, kind: type, default: Any) -> Any:
+        return default if value is None else kind(value)
 
-    @classmethod
-    def from_proxy(cls, proxy: Any) -> 'TransportPolicy':
-        """Build the policy from a proxy's clouds.yaml settings.
-
-        openstacksdk puts these clouds.yaml values on the proxy (each also
-        read with a ``volume_``/``volumev3_`` prefix, or without a
-        prefix): ``block_storage_connect_retries``,
-        ``block_storage_status_code_retries``,
-        ``block_storage_connect_retry_delay``,
-        ``block_storage_status_code_retry_delay`` and
-        ``block_storage_retriable_status_codes``.  snapshot_ext adds
-        ``block_storage_max_retry_after`` (prefixed only).  Unset values
-        take this module's defaults.
-
-        :param proxy: The block-storage proxy (a keystoneauth Adapter).
-        :returns: The policy.
-        """
-
-        def number(value: Any, kind: type, default: Any) -> Any:
-            return default if value is None else kind(value)
-
-        max_retry_after = None
-        conn = getattr(proxy, '_connection', None)
-        region = getattr(conn, 'config', None)
-        get_config = getattr(region, '_get_config', None)
-        if get_config is not None:
-            max_retry_after = get_config(
-                'max_retry_after',
-                getattr(proxy, 'service_type', None) or 'block-storage',
-            )
-
-        def setting(name: str) -> Any:
-            return _compat.retry_setting(proxy, name)
-
-        codes = setting('retriable_status_codes')
-        return cls(
-            connect_retries=number(
-                setting('connect_retries'), int, DEFAULT_CONNECT_RETRIES
-            ),
-            status_code_retries=number(
-                setting('status_code_retries'),
-                int,
-                DEFAULT_STATUS_CODE_RETRIES,
-            ),
-            connect_retry_delay=number(
-                setting('connect_retry_delay'), float, None
-            ),
-            status_code_retry_delay=number(
-                setting('status_code_retry_delay'), float, None
-            ),
-            retriable_codes=(
-                frozenset(int(c) for c in codes)
-                if codes
-                else DEFAULT_RETRIABLE_CODES
-            ),
-            max_retry_after=number(
-                max_retry_after, float, DEFAULT_MAX_RETRY_AFTER
-            ),
+    max_retry_after = None
+    conn = getattr(proxy, '_connection', None)
+    region = getattr(conn, 'config', None)
+    get_config = getattr(region, '_get_config', None)
+    if get_config is not None:
+        max_retry_after = get_config(
+            'max_retry_after',
+            getattr(proxy, 'service_type', None) or 'block-storage',
         )
 
-    def _status_delay(
-        self,
-        response: requests.Response,
-        repeatable: bool,
-        backoff: Iterator[float],
-    ) -> float | None:
-        code = response.status_code
-        if code in RATE_LIMIT_CODES:
-            wait = retry_after(response)
-            if wait is None:
-                if code == 413:
-                    # A 413 without a wait is a quota refusal.
-                    return None
-                wait = next(backoff)
-            elif code == 413 and wait <= 0:
-                # Cinder's quota errors say "Retry-After: 0".
+    def setting(name: str) -> Any:
+        return _compat.retry_setting(proxy, name)
+
+    codes = setting('retriable_status_codes')
+    return results.TransportPolicy(
+        connect_retries=number(
+            setting('connect_retries'), int, DEFAULT_CONNECT_RETRIES
+        ),
+        status_code_retries=number(
+            setting('status_code_retries'),
+            int,
+            DEFAULT_STATUS_CODE_RETRIES,
+        ),
+        connect_retry_delay=number(
+            setting('connect_retry_delay'), float, None
+        ),
+        status_code_retry_delay=number(
+            setting('status_code_retry_delay'), float, None
+        ),
+        retriable_codes=(
+            frozenset(int(c) for c in codes)
+            if codes
+            else DEFAULT_RETRIABLE_CODES
+        ),
+        max_retry_after=number(
+            max_retry_after, float, DEFAULT_MAX_RETRY_AFTER
+        ),
+    )
+
+
+def _status_delay(
+    policy: results.TransportPolicy,
+    response: requests.Response,
+    repeatable: bool,
+    backoff: Iterator[float],
+) -> float | None:
+    code = response.status_code
+    if code in RATE_LIMIT_CODES:
+        wait = retry_after(response)
+        if wait is None:
+            if code == 413:
+                # A 413 without a wait is a quota refusal.
                 return None
-        elif code in self.retriable_codes and repeatable:
-            wait = retry_after(response)
-            if wait is None:
-                wait = next(backoff)
-        else:
+            wait = next(backoff)
+        elif code == 413 and wait <= 0:
+            # Cinder's quota errors say "Retry-After: 0".
             return None
-        if wait > self.max_retry_after:
-            LOG.warning(
-                "The server asks to wait %.1f s, longer than the %.1f s "
-                "allowed (block_storage_max_retry_after); not retrying",
-                wait,
-                self.max_retry_after,
-            )
-            return None
-        return wait
-
-    def send(
-        self,
-        send_once: Callable[..., requests.Response],
-        url: str,
-        method: str,
-        *,
-        raise_exc: bool = False,
-        connect_retries: int | None = None,
-        **kwargs: Any,
-    ) -> requests.Response:
-        """Send a request, repeating it as this policy allows.
-
-        :param send_once: Sends one attempt (``Proxy.request`` of
-            openstacksdk); called with keystoneauth's retries off.
-        :param url: The URL or path.
-        :param method: The HTTP method.
-        :param raise_exc: Raise keystoneauth's ``HttpError`` for a final
-            status of 400 or more instead of returning the response.
-        :param connect_retries: Connection retries for this request
-            instead of the policy's.
-        :param kwargs: Passed on to ``send_once``.
-        :returns: The final response.
-        :raises: :class:`RequestOutcomeUnknown` when a request that is not
-            safe to repeat may have been sent but got no answer;
-            keystoneauth's connection errors when the retries run out;
-            :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` for a
-            dot segment in the path.
-        """
-        check_path(url)
-        # A streamed answer's body is read here, within the attempt, so
-        # that an answer cut short is retried like any other lost answer.
-        stream = bool(kwargs.get('stream'))
-        for key in ('status_code_retries', 'retriable_status_codes'):
-            # keystoneauth's own status retries stay off; the policy's
-            # apply (set them in clouds.yaml).
-            if kwargs.pop(key, None) is not None:
-                LOG.debug(
-                    "%s given for %s %s is ignored; the transport policy "
-                    "decides status retries",
-                    key,
-                    method,
-                    _path(url),
-                )
-        verb = method.upper()
-        repeatable = is_repeatable(verb, url, kwargs.get('json'))
-        connect_left = (
-            self.connect_retries
-            if connect_retries is None
-            else connect_retries
+    elif code in policy.retriable_codes and repeatable:
+        wait = retry_after(response)
+        if wait is None:
+            wait = next(backoff)
+    else:
+        return None
+    if wait > policy.max_retry_after:
+        LOG.warning(
+            "The server asks to wait %.1f s, longer than the %.1f s "
+            "allowed (block_storage_max_retry_after); not retrying",
+            wait,
+            policy.max_retry_after,
         )
-        status_left = self.status_code_retries
-        connect_backoff = _backoff(self.connect_retry_delay)
-        status_backoff = _backoff(self.status_code_retry_delay)
-        attempt = 1
-        lost_answer = False
-        while True:
-            try:
-                response = _send_and_read(
-                    send_once,
-                    stream,
-                    url,
-                    method,
-                    raise_exc=False,
-                    connect_retries=0,
-                    status_code_retries=0,
-                    **kwargs,
-                )
-            except ks_exceptions.ConnectionError as exc:
-                if not _is_transient(exc):
-                    raise
-                unsent = never_sent(exc)
-                if not unsent and not repeatable:
-                    raise RequestOutcomeUnknown(verb, url, exc) from exc
-                if connect_left <= 0:
-                    if attempt > 1:
-                        exc.message = f'{exc.message} ({attempt} attempts)'
-                        exc.args = (exc.message, *exc.args[1:])
-                    raise
-                connect_left -= 1
-                lost_answer = lost_answer or not unsent
-                delay = next(connect_backoff)
-                LOG.warning(
-                    "%s %s: %s; retrying in %.2f s (%d left)",
-                    verb,
-                    _path(url),
-                    type(exc).__name__,
-                    delay,
-                    connect_left,
-                )
-                _sleep(delay)
-                attempt += 1
-                continue
-            wait = (
-                self._status_delay(response, repeatable, status_backoff)
-                if status_left > 0
-                else None
+        return None
+    return wait
+
+
+def send(
+    policy: results.TransportPolicy,
+    send_once: Callable[..., requests.Response],
+    url: str,
+    method: str,
+    *,
+    raise_exc: bool = False,
+    connect_retries: int | None = None,
+    **kwargs: Any,
+) -> requests.Response:
+    """Send a request, repeating it as ``policy`` allows.
+
+    :param policy: The retry settings.
+
+    :param send_once: Sends one attempt (``Proxy.request`` of
+        openstacksdk); called with keystoneauth's retries off.
+    :param url: The URL or path.
+    :param method: The HTTP method.
+    :param raise_exc: Raise keystoneauth's ``HttpError`` for a final
+        status of 400 or more instead of returning the response.
+    :param connect_retries: Connection retries for this request
+        instead of the policy's.
+    :param kwargs: Passed on to ``send_once``.
+    :returns: The final response.
+    :raises: :class:`~snapshot_ext.exceptions.RequestOutcomeUnknown` when a request that is not
+        safe to repeat may have been sent but got no answer;
+        keystoneauth's connection errors when the retries run out;
+        :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` for a
+        dot segment in the path.
+    """
+    check_path(url)
+    # A streamed answer's body is read here, within the attempt, so
+    # that an answer cut short is retried like any other lost answer.
+    stream = bool(kwargs.get('stream'))
+    for key in ('status_code_retries', 'retriable_status_codes'):
+        # keystoneauth's own status retries stay off; the policy's
+        # apply (set them in clouds.yaml).
+        if kwargs.pop(key, None) is not None:
+            LOG.debug(
+                "%s given for %s %s is ignored; the transport policy "
+                "decides status retries",
+                key,
+                method,
+                _path(url),
             )
-            if wait is None:
-                break
-            status_left -= 1
+    verb = method.upper()
+    repeatable = is_repeatable(verb, url, kwargs.get('json'))
+    connect_left = (
+        policy.connect_retries if connect_retries is None else connect_retries
+    )
+    status_left = policy.status_code_retries
+    connect_backoff = _backoff(policy.connect_retry_delay)
+    status_backoff = _backoff(policy.status_code_retry_delay)
+    attempt = 1
+    lost_answer = False
+    while True:
+        try:
+            response = _send_and_read(
+                send_once,
+                stream,
+                url,
+                method,
+                raise_exc=False,
+                connect_retries=0,
+                status_code_retries=0,
+                **kwargs,
+            )
+        except ks_exceptions.ConnectionError as exc:
+            if not _is_transient(exc):
+                raise
+            unsent = never_sent(exc)
+            if not unsent and not repeatable:
+                raise exceptions.RequestOutcomeUnknown(verb, url, exc) from exc
+            if connect_left <= 0:
+                if attempt > 1:
+                    exc.message = f'{exc.message} ({attempt} attempts)'
+                    exc.args = (exc.message, *exc.args[1:])
+                raise
+            connect_left -= 1
+            lost_answer = lost_answer or not unsent
+            delay = next(connect_backoff)
             LOG.warning(
-                "%s %s: HTTP %d; retrying in %.2f s (%d left)",
+                "%s %s: %s; retrying in %.2f s (%d left)",
                 verb,
                 _path(url),
-                response.status_code,
-                wait,
-                status_left,
+                type(exc).__name__,
+                delay,
+                connect_left,
             )
-            response.close()
-            _sleep(wait)
+            _sleep(delay)
             attempt += 1
-        if lost_answer and verb == 'DELETE':
-            response = _repeated_delete(response, verb, url)
-        elif lost_answer and response.status_code in (400, 404, 409):
-            LOG.warning(
-                "%s %s was repeated after an answer was lost; HTTP %d to "
-                "the repeat may mean the first attempt took effect",
-                verb,
-                _path(url),
-                response.status_code,
-            )
-        if raise_exc and response.status_code >= 400:
-            raise ks_exceptions.from_response(response, method, url)
-        return response
+            continue
+        wait = (
+            _status_delay(policy, response, repeatable, status_backoff)
+            if status_left > 0
+            else None
+        )
+        if wait is None:
+            break
+        status_left -= 1
+        LOG.warning(
+            "%s %s: HTTP %d; retrying in %.2f s (%d left)",
+            verb,
+            _path(url),
+            response.status_code,
+            wait,
+            status_left,
+        )
+        response.close()
+        _sleep(wait)
+        attempt += 1
+    if lost_answer and verb == 'DELETE':
+        response = _repeated_delete(response, verb, url)
+    elif lost_answer and response.status_code in (400, 404, 409):
+        LOG.warning(
+            "%s %s was repeated after an answer was lost; HTTP %d to "
+            "the repeat may mean the first attempt took effect",
+            verb,
+            _path(url),
+            response.status_code,
+        )
+    if raise_exc and response.status_code >= 400:
+        raise ks_exceptions.from_response(response, method, url)
+    return response
 
 
 def bounded_session(session: Any) -> Any:

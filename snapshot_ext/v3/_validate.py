@@ -55,8 +55,6 @@ _PERCENT = re.compile(r'^\s*(\d{1,3})\s*%?\s*$')
 #: The metadata keys Cinder's request schema accepts.
 _METADATA_KEY = re.compile(r'^[a-zA-Z0-9\-_:. ]{1,255}$')
 
-InvalidSnapshotRequest = exceptions.InvalidSnapshotRequest
-_invalid = InvalidSnapshotRequest
 
 #: Attributes a snapshot can be created with (``force`` is ``is_forced``).
 CREATE_ATTRS = frozenset(
@@ -133,7 +131,7 @@ def _refuse_names(
     unknown = sorted(given - accepted - fields)
     if unknown:
         named = ', '.join(f"{n}{_suggest(n, accepted)}" for n in unknown)
-        raise _invalid(
+        raise exceptions.InvalidSnapshotRequest(
             f"{verb}(): unknown snapshot attribute(s) {named}. "
             f"openstacksdk would silently "
             f"drop them and {outcome}; snapshot_ext refuses them so a "
@@ -141,7 +139,7 @@ def _refuse_names(
         )
     unsendable = sorted(given - accepted)
     if unsendable:
-        raise _invalid(
+        raise exceptions.InvalidSnapshotRequest(
             f"{refused}{', '.join(unsendable)}: Cinder would answer 400 "
             f"(openstacksdk sends it); accepted: {allowed}"
         )
@@ -163,9 +161,11 @@ def path_segment(value: Any, what: str) -> str:
         the value is empty, not a string, or ``.`` or ``..``.
     """
     if not isinstance(value, str) or not value:
-        raise _invalid(f"{what} must be a non-empty string, got {value!r}")
+        raise exceptions.InvalidSnapshotRequest(
+            f"{what} must be a non-empty string, got {value!r}"
+        )
     if value in ('.', '..'):
-        raise _invalid(
+        raise exceptions.InvalidSnapshotRequest(
             f"{what} cannot be {value!r}: it is a relative path segment"
         )
     return urllib.parse.quote(value, safe='')
@@ -181,7 +181,7 @@ def status(value: Any, allowed: frozenset[str], action: str) -> str:
     :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`.
     """
     if not isinstance(value, str) or value not in allowed:
-        raise _invalid(
+        raise exceptions.InvalidSnapshotRequest(
             f"{action}: status {value!r} is not valid; valid statuses are "
             f"{', '.join(sorted(allowed))}"
         )
@@ -223,7 +223,7 @@ def progress(value: Any) -> str | None:
         if match:
             number = int(match.group(1))
     if number is None or not 0 <= number <= 100:
-        raise _invalid(
+        raise exceptions.InvalidSnapshotRequest(
             f"progress must be an integer percentage from 0 to 100 such as "
             f"50 or '50%', got {value!r}"
         )
@@ -242,9 +242,11 @@ def text(value: Any, what: str, *, allow_none: bool = True) -> str | None:
     if value is None and allow_none:
         return None
     if not isinstance(value, str):
-        raise _invalid(f"{what} must be a string, got {value!r}")
+        raise exceptions.InvalidSnapshotRequest(
+            f"{what} must be a string, got {value!r}"
+        )
     if len(value) > MAX_FIELD_LENGTH:
-        raise _invalid(
+        raise exceptions.InvalidSnapshotRequest(
             f"{what} is {len(value)} characters long; the limit is "
             f"{MAX_FIELD_LENGTH}"
         )
@@ -260,33 +262,33 @@ def metadata(value: Any) -> dict[str, str]:
         the first offending key.
     """
     if not isinstance(value, Mapping):
-        raise _invalid(
+        raise exceptions.InvalidSnapshotRequest(
             f"metadata must be a mapping of strings to strings, got "
             f"{type(value).__name__}"
         )
     result: dict[str, str] = {}
     for key, item in value.items():
         if not isinstance(key, str) or not key:
-            raise _invalid(
+            raise exceptions.InvalidSnapshotRequest(
                 f"metadata keys must be non-empty strings, got {key!r}"
             )
         if len(key) > MAX_FIELD_LENGTH:
-            raise _invalid(
+            raise exceptions.InvalidSnapshotRequest(
                 f"metadata key {key[:40]!r}... is {len(key)} characters "
                 f"long; the limit is {MAX_FIELD_LENGTH}"
             )
         if not _METADATA_KEY.match(key):
-            raise _invalid(
+            raise exceptions.InvalidSnapshotRequest(
                 f"metadata key {key!r} has a character Cinder refuses; keys "
                 f"may hold ASCII letters, digits, space and - _ : ."
             )
         if not isinstance(item, str):
-            raise _invalid(
+            raise exceptions.InvalidSnapshotRequest(
                 f"metadata value for key {key!r} must be a string, got "
                 f"{type(item).__name__} {item!r}"
             )
         if len(item) > MAX_FIELD_LENGTH:
-            raise _invalid(
+            raise exceptions.InvalidSnapshotRequest(
                 f"metadata value for key {key!r} is {len(item)} characters "
                 f"long; the limit is {MAX_FIELD_LENGTH}"
             )
@@ -303,13 +305,13 @@ def metadata_keys(keys: Any) -> list[str]:
     :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`.
     """
     if isinstance(keys, (str, bytes)):
-        raise _invalid(
+        raise exceptions.InvalidSnapshotRequest(
             f"keys must be a list of metadata keys, not the string {keys!r}"
         )
     try:
         result = list(keys)
     except TypeError:
-        raise _invalid(
+        raise exceptions.InvalidSnapshotRequest(
             f"keys must be a list of metadata keys, got {keys!r}"
         ) from None
     for key in result:
@@ -326,7 +328,9 @@ def boolean(value: Any, what: str) -> bool:
     :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`.
     """
     if not isinstance(value, bool):
-        raise _invalid(f"{what} must be True or False, got {value!r}")
+        raise exceptions.InvalidSnapshotRequest(
+            f"{what} must be True or False, got {value!r}"
+        )
     return value
 
 
@@ -349,7 +353,7 @@ def bool_like(value: Any, what: str) -> bool:
             return True
         if text in _query.FALSE_STRINGS:
             return False
-    raise _invalid(
+    raise exceptions.InvalidSnapshotRequest(
         f"{what} must be a boolean (True/False, or 'true'/'false'), got "
         f"{value!r}"
     )
@@ -375,7 +379,9 @@ def create_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
         'create the snapshot without them',
     )
     if not attrs.get('volume_id'):
-        raise _invalid("volume_id is required to create a snapshot")
+        raise exceptions.InvalidSnapshotRequest(
+            "volume_id is required to create a snapshot"
+        )
     path_segment(attrs['volume_id'], 'volume_id')
     text(attrs.get('name'), 'name')
     text(attrs.get('description'), 'description')

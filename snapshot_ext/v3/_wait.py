@@ -19,11 +19,11 @@ The waiters here know Cinder's snapshot states:
 
 * a snapshot that reaches ``error`` or ``error_deleting`` fails the wait
   at once, as does one that disappears (404) while a status is awaited
-  (:class:`SnapshotGone`, also a ``NotFoundException`` as openstacksdk
+  (:class:`~snapshot_ext.exceptions.SnapshotGone`, also a ``NotFoundException`` as openstacksdk
   raises);
 * a snapshot found ``available``, ``error`` or ``error_deleting`` while
   its deletion is awaited fails the wait at once with
-  :class:`SnapshotNotDeleted`, which is also the ``ResourceTimeout``
+  :class:`~snapshot_ext.exceptions.SnapshotNotDeleted`, which is also the ``ResourceTimeout``
   openstacksdk raises once its timeout has passed: no deletion is under
   way (Cinder puts a snapshot back to ``available`` when the backend
   reports it busy);
@@ -110,14 +110,6 @@ class Clock:
 
 #: The clock used unless the proxy is given another.
 SYSTEM_CLOCK = Clock()
-
-
-SnapshotFailure = exceptions.SnapshotFailure
-SnapshotGone = exceptions.SnapshotGone
-SnapshotNotDeleted = exceptions.SnapshotNotDeleted
-
-
-SnapshotTimeout = exceptions.SnapshotTimeout
 
 
 def _bad(message: str) -> exceptions.InvalidSnapshotRequest:
@@ -315,11 +307,11 @@ def wait_for_status(
         from 0 to 100.
     :param clock: The source of time.
     :returns: The snapshot as last fetched.
-    :raises: :class:`SnapshotFailure` (an
+    :raises: :class:`~snapshot_ext.exceptions.SnapshotFailure` (an
         :class:`~openstack.exceptions.ResourceFailure`) on a failure
-        status; :class:`SnapshotGone` (also a
+        status; :class:`~snapshot_ext.exceptions.SnapshotGone` (also a
         :class:`~openstack.exceptions.NotFoundException`) on a 404.
-    :raises: :class:`SnapshotTimeout` (an
+    :raises: :class:`~snapshot_ext.exceptions.SnapshotTimeout` (an
         :class:`~openstack.exceptions.ResourceTimeout`) when the time is
         up.
     :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` for
@@ -341,7 +333,7 @@ def wait_for_status(
         try:
             snapshot = snapshot.fetch(session, skip_cache=True)
         except sdk_exceptions.NotFoundException as exc:
-            raise SnapshotGone(
+            raise exceptions.SnapshotGone(
                 f"{name} disappeared (404) while waiting for status "
                 f"{target!r}",
                 snapshot,
@@ -352,14 +344,14 @@ def wait_for_status(
         if current == target:
             return snapshot
         if current in failing:
-            raise SnapshotFailure(
+            raise exceptions.SnapshotFailure(
                 f"{name} reached status {current!r} while waiting for "
                 f"{target!r}",
                 snapshot,
                 current,
             )
         if not poller.sleep():
-            raise SnapshotTimeout(
+            raise exceptions.SnapshotTimeout(
                 f"timed out after {poller.waited:.1f}s waiting for {name} "
                 f"to reach status {target!r}; last status {current!r}",
                 snapshot,
@@ -395,11 +387,11 @@ def wait_for_delete(
         deletion).
     :param clock: The source of time.
     :returns: The snapshot as last seen.
-    :raises: :class:`SnapshotNotDeleted` (a :class:`SnapshotFailure` and
+    :raises: :class:`~snapshot_ext.exceptions.SnapshotNotDeleted` (a :class:`~snapshot_ext.exceptions.SnapshotFailure` and
         a :class:`~openstack.exceptions.ResourceTimeout`) on
         ``error_deleting``, or when the snapshot is ``available`` or
         ``error``.
-    :raises: :class:`SnapshotTimeout` when the time is up.
+    :raises: :class:`~snapshot_ext.exceptions.SnapshotTimeout` when the time is up.
     :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` for
         a bad argument, before any request.
     """
@@ -419,14 +411,14 @@ def wait_for_delete(
             return snapshot
         report(progress, 0)
         if current == 'error_deleting':
-            raise SnapshotNotDeleted(
+            raise exceptions.SnapshotNotDeleted(
                 f"{name} reached status 'error_deleting'; an admin can "
                 f"remove it with force_delete_snapshot",
                 snapshot,
                 current,
             )
         if current in NOT_DELETING_STATUSES:
-            raise SnapshotNotDeleted(
+            raise exceptions.SnapshotNotDeleted(
                 f"{name} is {current!r}: no deletion is under way (the "
                 f"backend may have refused it as busy, e.g. because "
                 f"volumes were created from it)",
@@ -434,7 +426,7 @@ def wait_for_delete(
                 current,
             )
         if not poller.sleep():
-            raise SnapshotTimeout(
+            raise exceptions.SnapshotTimeout(
                 f"timed out after {poller.waited:.1f}s waiting for {name} "
                 f"to be deleted; last status {current!r}",
                 snapshot,

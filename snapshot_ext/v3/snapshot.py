@@ -29,12 +29,13 @@ from openstack import resource
 from openstack.block_storage.v3 import snapshot as _stock
 import requests
 
+from snapshot_ext import exceptions as ext_exceptions
+from snapshot_ext import results
 from snapshot_ext.v3 import _compat
 from snapshot_ext.v3 import _fast
 from snapshot_ext.v3 import _microversion as mv
 from snapshot_ext.v3 import _pages
 from snapshot_ext.v3 import _query
-from snapshot_ext.v3 import _transport
 from snapshot_ext.v3 import _validate
 
 if TYPE_CHECKING:
@@ -450,7 +451,7 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
                 self._body.attributes['force'] = unsent
                 dict.__setitem__(self, 'is_forced', self.is_forced)
             return created
-        except _transport.RequestOutcomeUnknown as exc:
+        except ext_exceptions.RequestOutcomeUnknown as exc:
             hint = _lookup_hint(attrs.get('volume_id'), attrs.get('name'))
             raise exc.with_hint(hint) from exc.cause
         except exceptions.InvalidResponse as exc:
@@ -504,7 +505,7 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
         headers: dict[str, str] | None = None,
         max_items: int | None = None,
         **params: Any,
-    ) -> Iterator[_pages.Page[Snapshot]]:
+    ) -> Iterator[results.Page[Snapshot]]:
         """List snapshots one page at a time.
 
         Filters are checked when this is called, before any request; the
@@ -519,7 +520,7 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
         :param headers: Extra request headers.
         :param max_items: Stop after this many snapshots in all.
         :param params: Filters, see :func:`snapshot_ext.v3._query.build`.
-        :returns: A generator of :class:`~snapshot_ext.v3._pages.Page`.
+        :returns: A generator of :class:`~snapshot_ext.results.Page`.
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotQuery`,
             :class:`~snapshot_ext.exceptions.MicroversionUnavailable`.
         """
@@ -671,7 +672,7 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
         """
         _validate.path_segment(volume_id, 'volume_id')
         if not isinstance(ref, Mapping) or not ref:
-            raise _validate.InvalidSnapshotRequest(
+            raise ext_exceptions.InvalidSnapshotRequest(
                 f"ref must be a non-empty mapping such as "
                 f"{{'source-name': 'snap-1'}}, got {ref!r}"
             )
@@ -691,7 +692,7 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
             response = session.post(
                 url, json={'snapshot': body}, microversion=microversion
             )
-        except _transport.RequestOutcomeUnknown as exc:
+        except ext_exceptions.RequestOutcomeUnknown as exc:
             hint = _lookup_hint(volume_id, name).replace(
                 'creating', 'managing'
             )

@@ -22,10 +22,10 @@ import fixtures
 from openstack import exceptions as sdk_exceptions
 
 from snapshot_ext import exceptions
+from snapshot_ext import results
 from snapshot_ext.tests.unit import fakes
 from snapshot_ext.tests.unit.test_wait import WaitTestCase
 from snapshot_ext.tests.unit.test_wait import snapshot_body
-from snapshot_ext.v3 import _bulk
 from snapshot_ext.v3 import snapshot as _snapshot
 
 VID = fakes.VOLUME_ID
@@ -61,7 +61,7 @@ def listing(*snapshots: dict[str, Any]) -> dict[str, Any]:
 E = TypeVar('E', bound=BaseException)
 
 
-def error_of(item: _bulk.ItemResult, kind: type[E]) -> E:
+def error_of(item: results.ItemResult, kind: type[E]) -> E:
     """The error of a failed item, checked to be an instance of ``kind``.
 
     :raises AssertionError: When the item has no error or another kind.
@@ -74,13 +74,14 @@ def error_of(item: _bulk.ItemResult, kind: type[E]) -> E:
     return error
 
 
-def snapshot_of(item: _bulk.ItemResult) -> _snapshot.Snapshot:
+def snapshot_of(item: results.ItemResult) -> _snapshot.Snapshot:
     """The snapshot of an item, checked to be there.
 
-    :raises AssertionError: When the item has no snapshot.
+    :raises AssertionError: When the item has no snapshot, or one that
+        is not the plugin's Snapshot.
     """
-    if item.snapshot is None:
-        raise AssertionError(f'{item!r}: no snapshot')
+    if not isinstance(item.snapshot, _snapshot.Snapshot):
+        raise AssertionError(f'{item!r}: no snapshot_ext Snapshot')
     return item.snapshot
 
 
@@ -654,10 +655,10 @@ class TestDeleteSnapshots(DeleteTestCase):
         self.assert_no_api_request()
 
     def test_result_repr_has_counts_only(self) -> None:
-        result = _bulk.BulkResult(
+        result = results.BulkResult(
             [
-                _bulk.ItemResult(item=S1),
-                _bulk.ItemResult(item=S2, error=ValueError('boom')),
+                results.ItemResult(item=S1),
+                results.ItemResult(item=S2, error=ValueError('boom')),
             ]
         )
         self.assertEqual('<BulkResult: 1 succeeded, 1 failed>', repr(result))

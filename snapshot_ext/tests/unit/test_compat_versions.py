@@ -194,7 +194,7 @@ class TestRetrySettings(fakes.ProxyTestCase):
         self.assertEqual(
             [500, 503], _compat.retry_setting(proxy, 'retriable_status_codes')
         )
-        policy = _transport.TransportPolicy.from_proxy(proxy)
+        policy = _transport.policy_from_proxy(proxy)
         self.assertEqual(0.5, policy.connect_retry_delay)
         self.assertEqual(2.0, policy.status_code_retry_delay)
         self.assertEqual(frozenset({500, 503}), policy.retriable_codes)

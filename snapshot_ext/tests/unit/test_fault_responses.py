@@ -14,7 +14,7 @@
 
 Every answer body and every link is untrusted: each broken one must end in
 :class:`openstack.exceptions.InvalidResponse` (or a subclass, or
-:class:`~snapshot_ext.v3._pages.ListingInterrupted` after the first page),
+:class:`~snapshot_ext.exceptions.ListingInterrupted` after the first page),
 never in a ``KeyError``/``TypeError`` from deep inside, a half-filled
 object, an endless loop or a request to a host nobody configured.
 """
@@ -27,9 +27,9 @@ from typing import Any
 import fixtures
 from openstack import exceptions as sdk_exceptions
 
+from snapshot_ext import exceptions
 from snapshot_ext.tests import base
 from snapshot_ext.tests import faultserver as fs
-from snapshot_ext.v3 import _pages
 
 VOLUME = 'c779ffae-d7ca-4f21-8305-adecbf9a6165'
 
@@ -287,7 +287,9 @@ class TestListingAnswers(ResponseTestCase):
                 pages = self.proxy.snapshot_pages(page_size=2)
                 self.assertEqual(self.ids[:2], [s.id for s in next(pages)])
                 self.server.add('GET', '/snapshots/detail', answer)
-                exc = self.assertRaises(_pages.ListingInterrupted, next, pages)
+                exc = self.assertRaises(
+                    exceptions.ListingInterrupted, next, pages
+                )
                 self.assertEqual((1, 2), (exc.pages, exc.items))
                 self.assertIsInstance(
                     exc.cause, sdk_exceptions.InvalidResponse
@@ -331,7 +333,7 @@ class TestListingAnswers(ResponseTestCase):
             'GET', '/snapshots/detail', fs.Json(page), fs.Json(later)
         )
         exc = self.assertRaises(
-            _pages.ListingInterrupted,
+            exceptions.ListingInterrupted,
             lambda: list(self.proxy.snapshots(limit=2)),
         )
         self.assertIn('twice', str(exc))
@@ -353,7 +355,7 @@ class TestListingAnswers(ResponseTestCase):
         ]
         self.server.add('GET', '/snapshots/detail', *answers)
         exc = self.assertRaises(
-            _pages.ListingInterrupted,
+            exceptions.ListingInterrupted,
             lambda: list(self.proxy.snapshots(limit=2)),
         )
         self.assertIn('already listed', str(exc))
@@ -380,7 +382,7 @@ class TestListingAnswers(ResponseTestCase):
         }
         self.server.add('GET', '/snapshots/detail', fs.Json(huge), times=None)
         exc = self.assertRaises(
-            _pages.ListingInterrupted,
+            exceptions.ListingInterrupted,
             lambda: list(self.proxy.snapshots(limit=10)),
         )
         self.assertEqual((1, 10), (exc.pages, exc.items))

@@ -28,8 +28,6 @@ import requests
 from snapshot_ext import exceptions
 from snapshot_ext.tests import base
 from snapshot_ext.tests import faultserver as fs
-from snapshot_ext.v3 import _pages
-from snapshot_ext.v3 import _transport
 
 VOLUME = 'c779ffae-d7ca-4f21-8305-adecbf9a6165'
 
@@ -230,13 +228,13 @@ class SecretsTestCase(SecurityTestCase):
         )
         self.server.add('POST', '/snapshots', fs.Lost(fs.Drop()))
         expect(
-            _transport.RequestOutcomeUnknown,
+            exceptions.RequestOutcomeUnknown,
             lambda: self.proxy.create_snapshot(volume_id=VOLUME),
         )
         pages = self.proxy.snapshot_pages(page_size=2)
         next(pages)
         self.server.add('GET', '/snapshots/detail', fs.Reset(), times=None)
-        expect(_pages.ListingInterrupted, lambda: next(pages))
+        expect(exceptions.ListingInterrupted, lambda: next(pages))
         self.server.add('GET', f'/snapshots/{sid}', fs.Body('{"snap'))
         expect(
             sdk_exceptions.InvalidResponse,

@@ -27,9 +27,9 @@ import fixtures
 from keystoneauth1 import exceptions as ks_exceptions
 from openstack import exceptions as sdk_exceptions
 
+from snapshot_ext import exceptions
 from snapshot_ext.tests import base
 from snapshot_ext.tests import faultserver as fs
-from snapshot_ext.v3 import _pages
 from snapshot_ext.v3 import _transport
 
 VOLUME = 'c779ffae-d7ca-4f21-8305-adecbf9a6165'
@@ -138,7 +138,7 @@ class TestCreateNeverBlindlyRetried(FaultTestCase):
 
     def test_lost_answer_names_what_to_look_for(self) -> None:
         self.server.add('POST', '/snapshots', fs.Lost(fs.Drop()))
-        exc = self.assertRaises(_transport.RequestOutcomeUnknown, self.create)
+        exc = self.assertRaises(exceptions.RequestOutcomeUnknown, self.create)
         self.assertEqual(1, len(self.creates()))
         self.assertIn('whether it took effect is unknown', str(exc))
         self.assertIn(f"volume_id='{VOLUME}'", str(exc))
@@ -158,7 +158,7 @@ class TestCreateNeverBlindlyRetried(FaultTestCase):
                 self.server.forget_requests()
                 self.server.add('POST', '/snapshots', fault)
                 self.assertRaises(
-                    _transport.RequestOutcomeUnknown, self.create
+                    exceptions.RequestOutcomeUnknown, self.create
                 )
                 self.assertEqual(1, len(self.creates()))
 
@@ -207,7 +207,7 @@ class TestCreateNeverBlindlyRetried(FaultTestCase):
         path = f"/snapshots/{snap['id']}/action"
         self.server.add('POST', path, fs.Lost(fs.Reset()))
         self.assertRaises(
-            _transport.RequestOutcomeUnknown,
+            exceptions.RequestOutcomeUnknown,
             self.proxy.force_delete_snapshot,
             snap['id'],
         )
@@ -227,7 +227,7 @@ class TestTimeouts(FaultTestCase):
     def test_stalled_create_is_outcome_unknown(self) -> None:
         self.server.add('POST', '/snapshots', fs.Lost(fs.Stall(3)))
         exc = self.assertRaises(
-            _transport.RequestOutcomeUnknown,
+            exceptions.RequestOutcomeUnknown,
             self.proxy.create_snapshot,
             volume_id=VOLUME,
         )
@@ -355,7 +355,7 @@ class TestListing(FaultTestCase):
         pages = self.proxy.snapshot_pages(page_size=2)
         self.assertEqual(self.ids[:2], [s.id for s in next(pages)])
         self.server.add('GET', '/snapshots/detail', fs.Drop(), times=None)
-        exc = self.assertRaises(_pages.ListingInterrupted, next, pages)
+        exc = self.assertRaises(exceptions.ListingInterrupted, next, pages)
         self.assertEqual(1, exc.pages)
         self.assertEqual(2, exc.items)
         self.assertIn('failed after 1 page(s) and 2 item(s)', str(exc))
@@ -372,5 +372,5 @@ class TestListing(FaultTestCase):
         pages = fs.FaultCloud.proxy_of(conn).snapshot_pages(page_size=2)
         next(pages)
         self.server.add('GET', '/snapshots/detail', fs.Stall(3), times=None)
-        exc = self.assertRaises(_pages.ListingInterrupted, next, pages)
+        exc = self.assertRaises(exceptions.ListingInterrupted, next, pages)
         self.assertIsInstance(exc.cause, ks_exceptions.ConnectTimeout)

@@ -22,7 +22,6 @@ import snapshot_ext
 from snapshot_ext import exceptions
 from snapshot_ext.tests.unit import fakes
 from snapshot_ext.v3 import _proxy
-from snapshot_ext.v3 import _query
 
 VID = fakes.VOLUME_ID
 #: The answer of Cinder 29's default configuration (devcloud).
@@ -141,7 +140,7 @@ class TestCheckFilters(FilterTestCase):
 
     def test_project_id_needs_all_projects(self) -> None:
         with warnings.catch_warnings():
-            warnings.simplefilter('ignore', _query.ProjectFilterWarning)
+            warnings.simplefilter('ignore', exceptions.ProjectFilterWarning)
             exc = self.assertRaises(
                 exceptions.InvalidSnapshotQuery,
                 self.proxy.snapshots,

@@ -22,7 +22,6 @@ from openstack import exceptions as sdk_exceptions
 import snapshot_ext
 from snapshot_ext import exceptions
 from snapshot_ext.tests.unit import fakes
-from snapshot_ext.v3 import _query
 
 DETAIL = '/snapshots/detail'
 ALLOWED = (
@@ -163,7 +162,7 @@ class TestListQuery(ListTestCase):
             [
                 w
                 for w in caught
-                if issubclass(w.category, _query.ProjectFilterWarning)
+                if issubclass(w.category, exceptions.ProjectFilterWarning)
             ],
         )
 
@@ -174,7 +173,7 @@ class TestListQuery(ListTestCase):
         relevant = [
             w
             for w in caught
-            if issubclass(w.category, _query.ProjectFilterWarning)
+            if issubclass(w.category, exceptions.ProjectFilterWarning)
         ]
         self.assertEqual(1, len(relevant))
         self.assertIn('all_projects=True', str(relevant[0].message))

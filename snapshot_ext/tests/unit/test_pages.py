@@ -18,8 +18,8 @@ from typing import Any
 from openstack import exceptions as sdk_exceptions
 
 from snapshot_ext import exceptions
+from snapshot_ext import results
 from snapshot_ext.tests.unit import fakes
-from snapshot_ext.v3 import _pages
 from snapshot_ext.v3 import snapshot as _snapshot
 
 DETAIL = '/snapshots/detail'
@@ -318,7 +318,7 @@ class TestPages(fakes.ProxyTestCase):
         )
         pages = self.proxy.snapshot_pages(page_size=2)
         self.assertEqual(['a', 'b'], [s.id for s in next(pages)])
-        exc = self.assertRaises(_pages.ListingInterrupted, next, pages)
+        exc = self.assertRaises(exceptions.ListingInterrupted, next, pages)
         self.assertIn("marker 'b' twice", str(exc))
         self.assertEqual(2, exc.pages)
         self.assertEqual(4, exc.items)
@@ -337,7 +337,7 @@ class TestPages(fakes.ProxyTestCase):
         self.mock_pages(PAGE1, 404)
         pages = self.proxy.snapshot_pages(page_size=2, volume_id=VID)
         self.assertEqual(PAGE1_IDS, [s.id for s in next(pages)])
-        exc = self.assertRaises(_pages.ListingInterrupted, next, pages)
+        exc = self.assertRaises(exceptions.ListingInterrupted, next, pages)
         self.assertEqual(1, exc.pages)
         self.assertEqual(2, exc.items)
         self.assertIn('failed after 1 page(s) and 2 item(s)', str(exc))
@@ -358,7 +358,7 @@ class TestPages(fakes.ProxyTestCase):
             for snap in self.proxy.snapshots(limit=2, volume_id=VID):
                 seen.append(snap.id)
 
-        exc = self.assertRaises(_pages.ListingInterrupted, consume)
+        exc = self.assertRaises(exceptions.ListingInterrupted, consume)
         self.assertEqual(PAGE1_IDS, seen)
         self.assertEqual(2, exc.items)
 
@@ -422,7 +422,7 @@ class TestPages(fakes.ProxyTestCase):
         self.assertIn('not valid JSON', str(exc))
 
     def test_page_object(self) -> None:
-        page = _pages.Page(
+        page = results.Page(
             items=[1, 2], next_marker=None, count=None, number=1
         )
         self.assertEqual([1, 2], list(page))

@@ -29,8 +29,8 @@ from urllib3 import exceptions as urllib3_exceptions
 
 import snapshot_ext
 from snapshot_ext import exceptions
+from snapshot_ext import results
 from snapshot_ext.tests.unit import fakes
-from snapshot_ext.v3 import _pages
 from snapshot_ext.v3 import _proxy
 from snapshot_ext.v3 import _transport
 
@@ -154,7 +154,7 @@ class RetryTestCase(fakes.ProxyTestCase):
 class TestSettings(RetryTestCase):
     def test_defaults(self) -> None:
         policy = self.proxy.transport_policy
-        self.assertEqual(_transport.TransportPolicy(), policy)
+        self.assertEqual(results.TransportPolicy(), policy)
         self.assertEqual(3, policy.connect_retries)
         self.assertEqual(3, policy.status_code_retries)
         self.assertIsNone(policy.connect_retry_delay)
@@ -172,7 +172,7 @@ class TestSettings(RetryTestCase):
             block_storage_max_retry_after=9,
         )
         self.assertEqual(
-            _transport.TransportPolicy(
+            results.TransportPolicy(
                 connect_retries=1,
                 status_code_retries=5,
                 connect_retry_delay=0.25,
@@ -438,7 +438,7 @@ class TestPostsNeverBlindlyRetried(RetryTestCase):
                 self.forget_requests()
                 self.answer('POST', '/snapshots', failure, (202, SHOW))
                 exc = self.assertRaises(
-                    _transport.RequestOutcomeUnknown, self.create
+                    exceptions.RequestOutcomeUnknown, self.create
                 )
                 self.assertIsInstance(exc, ks_exceptions.ConnectionError)
                 message = str(exc)
@@ -492,7 +492,7 @@ class TestPostsNeverBlindlyRetried(RetryTestCase):
                 self.forget_requests()
                 self.answer('POST', ACTION, lost_answer(), (202, None))
                 exc = self.assertRaises(
-                    _transport.RequestOutcomeUnknown, verb, SID, *args
+                    exceptions.RequestOutcomeUnknown, verb, SID, *args
                 )
                 self.assertIn(ACTION.lstrip('/'), exc.url)
                 self.assertEqual(1, len(self.api_requests()))
@@ -501,7 +501,7 @@ class TestPostsNeverBlindlyRetried(RetryTestCase):
     def test_manage_outcome_unknown_names_the_volume(self) -> None:
         self.answer('POST', '/manageable_snapshots', lost_answer())
         exc = self.assertRaises(
-            _transport.RequestOutcomeUnknown,
+            exceptions.RequestOutcomeUnknown,
             self.proxy.manage_snapshot,
             volume_id=VID,
             ref={'source-name': 'x'},
@@ -696,7 +696,7 @@ class TestListingRetries(RetryTestCase):
         self.answer('GET', DETAIL, PAGE1, 503, 503, 503, 503, PAGE2)
         pages = self.proxy.snapshot_pages(page_size=2, volume_id=VID)
         self.assertEqual(2, len(next(pages)))
-        exc = self.assertRaises(_pages.ListingInterrupted, next, pages)
+        exc = self.assertRaises(exceptions.ListingInterrupted, next, pages)
         self.assertEqual(1, exc.pages)
         self.assertEqual(2, exc.items)
         self.assertIn('failed after 1 page(s) and 2 item(s)', str(exc))
@@ -711,7 +711,7 @@ class TestListingRetries(RetryTestCase):
             for snap in self.proxy.snapshots(limit=2, volume_id=VID):
                 seen.append(snap.id)
 
-        exc = self.assertRaises(_pages.ListingInterrupted, consume)
+        exc = self.assertRaises(exceptions.ListingInterrupted, consume)
         self.assertEqual(2, len(seen))
         self.assertEqual(2, exc.items)
         self.assertIsInstance(exc.cause, ks_exceptions.ConnectFailure)

@@ -16,7 +16,6 @@ from openstack import exceptions as sdk_exceptions
 
 from snapshot_ext import exceptions
 from snapshot_ext.tests.unit import fakes
-from snapshot_ext.v3 import _pages
 
 SID = fakes.SNAPSHOT_ID
 TOKEN = fakes.TOKEN
@@ -86,7 +85,7 @@ class TestSecrets(fakes.ProxyTestCase):
             ],
         )
         exc = self.assertRaises(
-            _pages.ListingInterrupted, list, self.proxy.snapshots()
+            exceptions.ListingInterrupted, list, self.proxy.snapshots()
         )
         self.assert_clean(exc)
         self.assert_clean(exc.cause)

@@ -19,7 +19,6 @@ from openstack import exceptions as sdk_exceptions
 from snapshot_ext import exceptions
 from snapshot_ext.tests.unit import fakes
 from snapshot_ext.tests.unit.compat import harness
-from snapshot_ext.v3 import _query
 
 #: Calls whose results and requests are the same on both sides.
 SAME: dict[str, harness.Call] = {
@@ -318,8 +317,8 @@ class TestListing(harness.CompatTestCase):
         stock, plugin = self.assert_same(
             lambda c: c.block_storage.snapshots(project_id='p')
         )
-        self.assertNotIn(_query.ProjectFilterWarning, stock.warnings)
-        self.assertIn(_query.ProjectFilterWarning, plugin.warnings)
+        self.assertNotIn(exceptions.ProjectFilterWarning, stock.warnings)
+        self.assertIn(exceptions.ProjectFilterWarning, plugin.warnings)
 
     def test_captured_listing(self) -> None:
         # openstacksdk's docstring example, over a real Cinder 29 answer.
