@@ -40,9 +40,9 @@ from openstack.block_storage.v3 import snapshot as _stock_snapshot
 
 from snapshot_ext import exceptions
 from snapshot_ext import results
+from snapshot_ext.v3 import _checks
 from snapshot_ext.v3 import _dependents
 from snapshot_ext.v3 import _microversion as mv
-from snapshot_ext.v3 import _validate
 from snapshot_ext.v3 import _wait
 from snapshot_ext.v3 import snapshot as _snapshot
 
@@ -54,24 +54,6 @@ MAX_CONCURRENCY = 64
 T = TypeVar('T')
 
 
-def _bad(message: str) -> exceptions.InvalidSnapshotRequest:
-    return exceptions.InvalidSnapshotRequest(message)
-
-
-def check_flag(name: str, value: Any) -> bool:
-    """Check a True/False argument.
-
-    :param name: The argument's name, for the error.
-    :param value: The value given.
-    :returns: The value.
-    :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
-        when it is not a bool.
-    """
-    if not isinstance(value, bool):
-        raise _bad(f"{name} must be True or False, got {value!r}")
-    return value
-
-
 def check_concurrency(value: Any) -> int:
     """Check the ``concurrency`` argument.
 
@@ -81,9 +63,9 @@ def check_concurrency(value: Any) -> int:
         otherwise.
     """
     if isinstance(value, bool) or not isinstance(value, int):
-        raise _bad(f"concurrency must be an integer, got {value!r}")
+        raise _checks.bad(f"concurrency must be an integer, got {value!r}")
     if not 1 <= value <= MAX_CONCURRENCY:
-        raise _bad(
+        raise _checks.bad(
             f"concurrency must be from 1 to {MAX_CONCURRENCY}, got {value}"
         )
     return value
@@ -102,7 +84,7 @@ def resolve(session: Any, snapshots: Any) -> list[tuple[Any, Any]]:
     if isinstance(snapshots, str | Mapping) or not isinstance(
         snapshots, Iterable
     ):
-        raise _bad(
+        raise _checks.bad(
             f"snapshots must be a list of snapshot IDs or Snapshots, got "
             f"{snapshots!r}"
         )
@@ -114,13 +96,13 @@ def resolve(session: Any, snapshots: Any) -> list[tuple[Any, Any]]:
         elif isinstance(given, str):
             sid = given
         else:
-            raise _bad(
+            raise _checks.bad(
                 f"snapshots[{index}] must be a snapshot ID or a Snapshot, "
                 f"got {given!r}"
             )
-        _validate.path_segment(sid, f"snapshots[{index}] ID")
+        _checks.path_segment(sid, f"snapshots[{index}] ID")
         if sid in seen:
-            raise _bad(f"snapshot {sid} is given more than once")
+            raise _checks.bad(f"snapshot {sid} is given more than once")
         seen.add(sid)
         pairs.append((given, session._snapshot_resource(given)))
     return pairs
@@ -270,7 +252,7 @@ def wait_for_snapshots(
     }
     pace = _wait.timing(interval, wait)
     progress = _wait.callback_arg(callback)
-    everywhere = check_flag('all_projects', all_projects)
+    everywhere = _checks.flag('all_projects', all_projects, strict=True)
     pairs = resolve(session, snapshots)
     if not pairs:
         return results.BulkResult([])
@@ -397,19 +379,19 @@ def check_specs(specs: Any) -> list[dict[str, Any]]:
         naming the first bad spec by its index.
     """
     if isinstance(specs, str | Mapping) or not isinstance(specs, Iterable):
-        raise _bad(
+        raise _checks.bad(
             f"specs must be a list of dicts of snapshot attributes, got "
             f"{specs!r}"
         )
     checked = []
     for index, spec in enumerate(specs):
         if not isinstance(spec, Mapping):
-            raise _bad(f"specs[{index}] must be a dict, got {spec!r}")
+            raise _checks.bad(f"specs[{index}] must be a dict, got {spec!r}")
         attrs = dict(spec)
         try:
-            _validate.create_attrs(attrs)
+            _checks.create_attrs(attrs)
         except exceptions.InvalidSnapshotRequest as exc:
-            raise _bad(f"specs[{index}]: {exc}") from exc
+            raise _checks.bad(f"specs[{index}]: {exc}") from exc
         checked.append(attrs)
     return checked
 
@@ -440,7 +422,7 @@ def create_snapshots(
         before any request when an argument or a spec is bad.
     """
     workers = check_concurrency(concurrency)
-    waiting = check_flag('wait', wait)
+    waiting = _checks.flag('wait', wait, strict=True)
     _wait.timing(interval, timeout)
     checked = check_specs(specs)
     if not checked:
@@ -503,11 +485,11 @@ def delete_snapshots(
         before any request when an argument is bad.
     """
     workers = check_concurrency(concurrency)
-    forced = check_flag('force', force)
-    waiting = check_flag('wait', wait)
-    lenient = check_flag('ignore_missing', ignore_missing)
-    checking = check_flag('check', check)
-    everywhere = check_flag('all_projects', all_projects)
+    forced = _checks.flag('force', force, strict=True)
+    waiting = _checks.flag('wait', wait, strict=True)
+    lenient = _checks.flag('ignore_missing', ignore_missing, strict=True)
+    checking = _checks.flag('check', check, strict=True)
+    everywhere = _checks.flag('all_projects', all_projects, strict=True)
     _wait.timing(interval, timeout)
     pairs = resolve(session, snapshots)
     if not pairs:

@@ -32,6 +32,7 @@ from typing import Any
 from openstack import exceptions as sdk_exceptions
 
 from snapshot_ext import exceptions
+from snapshot_ext.v3 import _checks
 from snapshot_ext.v3 import _compat
 from snapshot_ext.v3 import _microversion as mv
 from snapshot_ext.v3 import _query
@@ -192,7 +193,7 @@ def check_snapshot_query(
     names = allowed(session, 'snapshot')
     # The flags were checked when the listing was built.
     all_projects = all_projects or any(
-        _query.flag(key, query[key])
+        _checks.flag(key, query[key], query=True)
         for key in ('all_projects', 'all_tenants')
         if query.get(key) is not None
     )

@@ -37,15 +37,14 @@ import requests
 from snapshot_ext import exceptions
 from snapshot_ext import results
 from snapshot_ext.v3 import _bulk
+from snapshot_ext.v3 import _checks
 from snapshot_ext.v3 import _compat
 from snapshot_ext.v3 import _dependents
 from snapshot_ext.v3 import _fast
 from snapshot_ext.v3 import _filters
 from snapshot_ext.v3 import _microversion as mv
 from snapshot_ext.v3 import _prune
-from snapshot_ext.v3 import _query
 from snapshot_ext.v3 import _transport
-from snapshot_ext.v3 import _validate
 from snapshot_ext.v3 import _wait
 from snapshot_ext.v3 import snapshot as _snapshot
 
@@ -200,9 +199,9 @@ class Proxy(_stock_proxy.Proxy):
         :raises: :class:`~openstack.exceptions.DuplicateResource` when more
             than one snapshot matches.
         """
-        _validate.path_segment(name_or_id, 'name_or_id')
+        _checks.path_segment(name_or_id, 'name_or_id')
         query: dict[str, Any] = {}
-        if _query.flag('all_projects', all_projects):
+        if _checks.flag('all_projects', all_projects, query=True):
             query['all_projects'] = True
         return self._find(
             _snapshot.Snapshot,
@@ -339,7 +338,7 @@ class Proxy(_stock_proxy.Proxy):
             be lost.
         """
         base_path = attrs.pop('base_path', None)
-        _validate.create_attrs(attrs)
+        _checks.create_attrs(attrs)
         return self._create(_snapshot.Snapshot, base_path=base_path, **attrs)
 
     def update_snapshot(
@@ -358,11 +357,11 @@ class Proxy(_stock_proxy.Proxy):
             name too, which openstacksdk would drop).
         """
         base_path = attrs.pop('base_path', None)
-        _validate.update_attrs(attrs)
+        _checks.update_attrs(attrs)
         res = self._snapshot_resource(snapshot)
         res._update(**attrs)
         # The server accepts only name and description: send exactly those.
-        res._body._dirty.intersection_update(_validate.UPDATE_ATTRS)
+        res._body._dirty.intersection_update(_checks.UPDATE_ATTRS)
         res._body._dirty.update(attrs)
         if not res._body._dirty:
             return res
@@ -451,7 +450,7 @@ class Proxy(_stock_proxy.Proxy):
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` for
             a non-string value, before sending.
         """
-        _validate.metadata(metadata)
+        _checks.metadata(metadata)
         return self._snapshot_resource(snapshot).set_metadata(
             self, metadata=metadata
         )
@@ -477,7 +476,7 @@ class Proxy(_stock_proxy.Proxy):
                 "keys it would delete every key, which "
                 "delete_snapshot_metadata(snapshot) does explicitly"
             )
-        _validate.metadata(metadata)
+        _checks.metadata(metadata)
         return self._snapshot_resource(snapshot).replace_metadata(
             self, metadata
         )
@@ -498,7 +497,7 @@ class Proxy(_stock_proxy.Proxy):
         if keys is None:
             res.delete_metadata(self)
             return
-        for key in _validate.metadata_keys(keys):
+        for key in _checks.metadata_keys(keys):
             res.delete_metadata_item(self, key)
 
     # ====== Snapshot actions ======
@@ -517,7 +516,7 @@ class Proxy(_stock_proxy.Proxy):
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` for
             an unknown status, before sending.
         """
-        status = _validate.reset_status(status)
+        status = _checks.reset_status(status)
         self._snapshot_resource(snapshot).reset_status(self, status)
 
     def set_snapshot_status(
@@ -538,10 +537,10 @@ class Proxy(_stock_proxy.Proxy):
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` for
             an unknown status or malformed progress, before sending.
         """
-        _validate.status(
-            status, _validate.UPDATE_STATUSES, 'update_snapshot_status'
+        _checks.status(
+            status, _checks.UPDATE_STATUSES, 'update_snapshot_status'
         )
-        _validate.progress(progress)
+        _checks.progress(progress)
         self._snapshot_resource(snapshot).set_status(self, status, progress)
 
     def manage_snapshot(self, **attrs: Any) -> _snapshot.Snapshot:
@@ -859,7 +858,7 @@ class Proxy(_stock_proxy.Proxy):
             before any request for a bad argument.
         """
         res = self._snapshot_resource(snapshot)
-        everywhere = _bulk.check_flag('all_projects', all_projects)
+        everywhere = _checks.flag('all_projects', all_projects, strict=True)
         return _dependents.volumes_from_snapshot(self, res.id, everywhere)
 
     def check_snapshot_deletable(
@@ -886,8 +885,8 @@ class Proxy(_stock_proxy.Proxy):
             snapshot does not exist.
         """
         res = self._snapshot_resource(snapshot)
-        forced = _bulk.check_flag('force', force)
-        everywhere = _bulk.check_flag('all_projects', all_projects)
+        forced = _checks.flag('force', force, strict=True)
+        everywhere = _checks.flag('all_projects', all_projects, strict=True)
         return _dependents.check_deletable(self, res, forced, everywhere)
 
     def safe_delete_snapshot(
@@ -910,7 +909,7 @@ class Proxy(_stock_proxy.Proxy):
         :raises: :class:`~snapshot_ext.exceptions.SnapshotNotDeletable`
             without sending the delete request.
         """
-        lenient = _bulk.check_flag('ignore_missing', ignore_missing)
+        lenient = _checks.flag('ignore_missing', ignore_missing, strict=True)
         try:
             res = self.check_snapshot_deletable(
                 snapshot, force=force, all_projects=all_projects

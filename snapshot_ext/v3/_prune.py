@@ -37,17 +37,12 @@ from typing import Any
 
 from openstack.block_storage.v3 import volume as _stock_volume
 
-from snapshot_ext import exceptions
 from snapshot_ext import results
 from snapshot_ext.v3 import _bulk
+from snapshot_ext.v3 import _checks
 from snapshot_ext.v3 import _dependents
-from snapshot_ext.v3 import _validate
 from snapshot_ext.v3 import _wait
 from snapshot_ext.v3 import snapshot as _snapshot
-
-
-def _bad(message: str) -> exceptions.InvalidSnapshotRequest:
-    return exceptions.InvalidSnapshotRequest(message)
 
 
 def volume_id_of(volume: Any) -> str:
@@ -60,8 +55,10 @@ def volume_id_of(volume: Any) -> str:
     if isinstance(volume, _stock_volume.Volume):
         volume = volume.id
     if not isinstance(volume, str):
-        raise _bad(f"volume must be a volume ID or a Volume, got {volume!r}")
-    _validate.path_segment(volume, 'volume ID')
+        raise _checks.bad(
+            f"volume must be a volume ID or a Volume, got {volume!r}"
+        )
+    _checks.path_segment(volume, 'volume ID')
     return volume
 
 
@@ -75,7 +72,7 @@ def check_policy(keep: Any, older_than: Any) -> None:
         unless at least one is given and each is well formed.
     """
     if keep is None and older_than is None:
-        raise _bad(
+        raise _checks.bad(
             "give keep (how many of the newest snapshots to keep) and/or "
             "older_than (a timedelta: delete only snapshots older than "
             "that)"
@@ -83,14 +80,16 @@ def check_policy(keep: Any, older_than: Any) -> None:
     if keep is not None and (
         isinstance(keep, bool) or not isinstance(keep, int) or keep < 0
     ):
-        raise _bad(f"keep must be an integer >= 0, got {keep!r}")
+        raise _checks.bad(f"keep must be an integer >= 0, got {keep!r}")
     if older_than is not None:
         if not isinstance(older_than, datetime.timedelta):
-            raise _bad(
+            raise _checks.bad(
                 f"older_than must be a datetime.timedelta, got {older_than!r}"
             )
         if older_than < datetime.timedelta(0):
-            raise _bad(f"older_than must not be negative, got {older_than}")
+            raise _checks.bad(
+                f"older_than must not be negative, got {older_than}"
+            )
 
 
 def _newest_first(
@@ -202,10 +201,10 @@ def prune_snapshots(
     """
     volume_id = volume_id_of(volume)
     check_policy(keep, older_than)
-    dry = _bulk.check_flag('dry_run', dry_run)
+    dry = _checks.flag('dry_run', dry_run, strict=True)
     workers = _bulk.check_concurrency(concurrency)
-    waiting = _bulk.check_flag('wait', wait)
-    everywhere = _bulk.check_flag('all_projects', all_projects)
+    waiting = _checks.flag('wait', wait, strict=True)
+    everywhere = _checks.flag('all_projects', all_projects, strict=True)
     _wait.timing(interval, timeout)
 
     query: dict[str, Any] = {'volume_id': volume_id}

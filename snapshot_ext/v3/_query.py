@@ -32,6 +32,7 @@ from typing import Any
 import warnings
 
 from snapshot_ext import exceptions
+from snapshot_ext.v3 import _checks
 from snapshot_ext.v3 import _microversion as mv
 
 _STRING_FILTERS = (
@@ -78,50 +79,10 @@ KNOWN = (
 
 _SORT_DIRS = ('asc', 'desc')
 
-#: The strings Cinder reads as true or false in a flag (oslo.utils'
-#: ``bool_from_string``), compared in lower case.
-TRUE_STRINGS = frozenset({'1', 't', 'true', 'on', 'y', 'yes'})
-FALSE_STRINGS = frozenset({'0', 'f', 'false', 'off', 'n', 'no'})
-
 #: Server filters that openstacksdk's own snapshot resource filters on the
 #: client instead, with the microversion below which snapshot_ext does so
 #: too (the server ignores them there).
 CLIENT_SIDE_BELOW = {'metadata': mv.METADATA_FILTER}
-
-
-def _bad(
-    message: str, names: Sequence[str] | None = None
-) -> exceptions.InvalidSnapshotQuery:
-    return exceptions.InvalidSnapshotQuery(
-        message=message, extra_data=set(names) if names else None
-    )
-
-
-def flag(name: str, value: Any) -> bool:
-    """Read a flag the way Cinder does.
-
-    :param name: The flag's name, for the error message.
-    :param value: ``True``/``False``, ``1``/``0``, or a string Cinder
-        reads as a boolean (``'1'``, ``'true'``, ``'yes'``, ``'0'``,
-        ``'false'``, ``'no'``, ... in any case).
-    :returns: The flag.
-    :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotQuery` for
-        anything else, which Cinder would take as false or refuse.
-    """
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str):
-        text = value.strip().lower()
-        if text in TRUE_STRINGS:
-            return True
-        if text in FALSE_STRINGS:
-            return False
-    raise _bad(
-        f"{name} must be a boolean (True/False, 1/0, 'true'/'false', "
-        f"'yes'/'no'), got {value!r}"
-    )
 
 
 def _count(name: str, value: Any, minimum: int) -> int:
@@ -130,9 +91,13 @@ def _count(name: str, value: Any, minimum: int) -> int:
         # Cinder reads the query string: '5' is as good as 5.
         number = int(value.strip())
     if isinstance(number, bool) or not isinstance(number, int):
-        raise _bad(f"{name} must be an integer, got {value!r}")
+        raise _checks.bad(
+            f"{name} must be an integer, got {value!r}", query=True
+        )
     if number < minimum:
-        raise _bad(f"{name} must be >= {minimum}, got {number}")
+        raise _checks.bad(
+            f"{name} must be >= {minimum}, got {number}", query=True
+        )
     return number
 
 
@@ -153,24 +118,29 @@ def _sort(value: Any, session: Any) -> str:
             ):
                 items.append((part[0], part[1]))
             else:
-                raise _bad(
+                raise _checks.bad(
                     f"sort items must be 'key' or ('key', 'asc'|'desc'), "
-                    f"got {part!r}"
+                    f"got {part!r}",
+                    query=True,
                 )
     else:
-        raise _bad(
+        raise _checks.bad(
             f"sort must be a string like 'created_at:desc,name' or a list "
-            f"of (key, direction) pairs, got {value!r}"
+            f"of (key, direction) pairs, got {value!r}",
+            query=True,
         )
     parts = []
     for key, written in items:
         direction = written.lower() if written is not None else None
         if not key:
-            raise _bad(f"sort has an empty key in {value!r}")
+            raise _checks.bad(
+                f"sort has an empty key in {value!r}", query=True
+            )
         if direction is not None and direction not in _SORT_DIRS:
-            raise _bad(
+            raise _checks.bad(
                 f"sort direction for {key!r} must be 'asc' or 'desc', got "
-                f"{written!r}"
+                f"{written!r}",
+                query=True,
             )
         if key == 'name':
             mv.require(session, 'sorting snapshots by name', mv.SORT_BY_NAME)
@@ -206,14 +176,15 @@ def split(
         else:
             unknown.append(key)
     if unknown:
-        raise _bad(
+        raise _checks.bad(
             f"unknown snapshot list filter(s): {', '.join(sorted(unknown))}"
             f": neither a filter Cinder applies nor a snapshot attribute "
             f"to compare listed snapshots with, so it cannot narrow the "
             f"listing (openstacksdk would drop it and list every "
             f"snapshot). Filters: {', '.join(sorted(KNOWN))}. Attributes: "
             f"{', '.join(sorted(names - KNOWN))}",
-            unknown,
+            query=True,
+            names=unknown,
         )
     return server, client
 
@@ -267,21 +238,25 @@ def build(session: Any, query: Mapping[str, Any]) -> dict[str, str]:
     given = {k: v for k, v in query.items() if v is not None}
     unknown = sorted(set(given) - KNOWN)
     if unknown:
-        raise _bad(
+        raise _checks.bad(
             f"unknown snapshot list filter(s): {', '.join(unknown)}; "
             f"allowed: {', '.join(sorted(KNOWN))}",
-            unknown,
+            query=True,
+            names=unknown,
         )
     if 'all_projects' in given and 'all_tenants' in given:
-        if flag('all_projects', given['all_projects']) != flag(
-            'all_tenants', given['all_tenants']
-        ):
-            raise _bad("all_projects and all_tenants disagree; give one")
+        if _checks.flag(
+            'all_projects', given['all_projects'], query=True
+        ) != _checks.flag('all_tenants', given['all_tenants'], query=True):
+            raise _checks.bad(
+                "all_projects and all_tenants disagree; give one", query=True
+            )
         del given['all_tenants']
     if 'sort' in given and ('sort_key' in given or 'sort_dir' in given):
-        raise _bad(
+        raise _checks.bad(
             "sort cannot be combined with sort_key/sort_dir; use "
-            "sort='key:dir,...' alone"
+            "sort='key:dir,...' alone",
+            query=True,
         )
 
     params: dict[str, str] = {}
@@ -292,11 +267,15 @@ def build(session: Any, query: Mapping[str, Any]) -> dict[str, str]:
                 # The query string carries it as text either way.
                 value = str(value)
             if not isinstance(value, str):
-                raise _bad(f"{name} must be a string, got {value!r}")
+                raise _checks.bad(
+                    f"{name} must be a string, got {value!r}", query=True
+                )
             params[name] = value
 
     flag_name = 'all_tenants' if 'all_tenants' in given else 'all_projects'
-    all_projects = flag(flag_name, given.get(flag_name, False))
+    all_projects = _checks.flag(
+        flag_name, given.get(flag_name, False), query=True
+    )
     if all_projects:
         params['all_tenants'] = '1'
     elif 'project_id' in params:
@@ -310,9 +289,14 @@ def build(session: Any, query: Mapping[str, Any]) -> dict[str, str]:
     for client, server in LIKE_FILTERS.items():
         if client in given:
             if server in params:
-                raise _bad(f"{server} was given twice (as {client!r})")
+                raise _checks.bad(
+                    f"{server} was given twice (as {client!r})", query=True
+                )
             if not isinstance(given[client], str):
-                raise _bad(f"{client} must be a string, got {given[client]!r}")
+                raise _checks.bad(
+                    f"{client} must be a string, got {given[client]!r}",
+                    query=True,
+                )
             mv.require(session, f"like filter {server}", mv.LIKE_FILTERS)
             params[server] = given[client]
 
@@ -321,15 +305,18 @@ def build(session: Any, query: Mapping[str, Any]) -> dict[str, str]:
         if not isinstance(meta, Mapping) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in meta.items()
         ):
-            raise _bad(
+            raise _checks.bad(
                 f"metadata filter must be a mapping of strings to strings, "
-                f"got {meta!r}"
+                f"got {meta!r}",
+                query=True,
             )
         mv.require(session, 'metadata filter', mv.METADATA_FILTER)
         params['metadata'] = json.dumps(dict(meta), sort_keys=True)
 
     if 'consumes_quota' in given:
-        quota = flag('consumes_quota', given['consumes_quota'])
+        quota = _checks.flag(
+            'consumes_quota', given['consumes_quota'], query=True
+        )
         mv.require(session, 'consumes_quota filter', mv.CONSUMES_QUOTA)
         params['consumes_quota'] = 'true' if quota else 'false'
 
@@ -337,14 +324,20 @@ def build(session: Any, query: Mapping[str, Any]) -> dict[str, str]:
         params['sort'] = _sort(given['sort'], session)
     if 'sort_key' in given:
         if not isinstance(given['sort_key'], str) or not given['sort_key']:
-            raise _bad(f"sort_key must be a string, got {given['sort_key']!r}")
+            raise _checks.bad(
+                f"sort_key must be a string, got {given['sort_key']!r}",
+                query=True,
+            )
         if given['sort_key'] == 'name':
             mv.require(session, 'sorting snapshots by name', mv.SORT_BY_NAME)
         params['sort_key'] = given['sort_key']
     if 'sort_dir' in given:
         sort_dir = given['sort_dir']
         if not isinstance(sort_dir, str) or sort_dir.lower() not in _SORT_DIRS:
-            raise _bad(f"sort_dir must be 'asc' or 'desc', got {sort_dir!r}")
+            raise _checks.bad(
+                f"sort_dir must be 'asc' or 'desc', got {sort_dir!r}",
+                query=True,
+            )
         params['sort_dir'] = sort_dir.lower()
 
     if 'limit' in given:
@@ -353,12 +346,15 @@ def build(session: Any, query: Mapping[str, Any]) -> dict[str, str]:
         params['offset'] = str(_count('offset', given['offset'], 0))
     if 'marker' in given:
         if not isinstance(given['marker'], str) or not given['marker']:
-            raise _bad(
-                f"marker must be a snapshot ID, got {given['marker']!r}"
+            raise _checks.bad(
+                f"marker must be a snapshot ID, got {given['marker']!r}",
+                query=True,
             )
         params['marker'] = given['marker']
 
-    if 'with_count' in given and flag('with_count', given['with_count']):
+    if 'with_count' in given and _checks.flag(
+        'with_count', given['with_count'], query=True
+    ):
         mv.require(session, 'with_count', mv.WITH_COUNT)
         params['with_count'] = 'true'
     return params

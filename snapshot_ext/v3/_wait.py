@@ -49,6 +49,7 @@ from typing import cast
 from openstack import exceptions as sdk_exceptions
 
 from snapshot_ext import exceptions
+from snapshot_ext.v3 import _checks
 from snapshot_ext.v3 import snapshot as _snapshot
 
 #: Seconds a wait lasts when ``wait=None`` is given.
@@ -112,19 +113,17 @@ class Clock:
 SYSTEM_CLOCK = Clock()
 
 
-def _bad(message: str) -> exceptions.InvalidSnapshotRequest:
-    return exceptions.InvalidSnapshotRequest(message)
-
-
 def _seconds(name: str, value: Any, default: float, minimum: float) -> float:
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _bad(f"{name} must be a number of seconds, got {value!r}")
+        raise _checks.bad(f"{name} must be a number of seconds, got {value!r}")
     if value != value or value in (float('inf'), float('-inf')):
-        raise _bad(f"{name} must be a finite number of seconds, got {value}")
+        raise _checks.bad(
+            f"{name} must be a finite number of seconds, got {value}"
+        )
     if value < 0:
-        raise _bad(f"{name} must not be negative, got {value}")
+        raise _checks.bad(f"{name} must not be negative, got {value}")
     return max(float(value), minimum)
 
 
@@ -172,7 +171,7 @@ def status_arg(value: Any, name: str = 'status') -> str:
         when it is not a non-empty string.
     """
     if not isinstance(value, str) or not value.strip():
-        raise _bad(f"{name} must be a non-empty string, got {value!r}")
+        raise _checks.bad(f"{name} must be a non-empty string, got {value!r}")
     return value.strip().lower()
 
 
@@ -187,7 +186,9 @@ def failures_arg(value: Any) -> frozenset[str]:
     if value is None:
         return frozenset()
     if isinstance(value, str) or not isinstance(value, Iterable):
-        raise _bad(f"failures must be a list of statuses, got {value!r}")
+        raise _checks.bad(
+            f"failures must be a list of statuses, got {value!r}"
+        )
     return frozenset(status_arg(v, 'each item of failures') for v in value)
 
 
@@ -200,7 +201,7 @@ def callback_arg(value: Any) -> Callback | None:
         anything else.
     """
     if value is not None and not callable(value):
-        raise _bad(f"callback must be callable, got {value!r}")
+        raise _checks.bad(f"callback must be callable, got {value!r}")
     return cast(Callback | None, value)
 
 
@@ -320,7 +321,9 @@ def wait_for_status(
     target = status_arg(status)
     failing = set(failures_arg(failures))
     if not isinstance(attribute, str) or not attribute:
-        raise _bad(f"attribute must be an attribute name, got {attribute!r}")
+        raise _checks.bad(
+            f"attribute must be an attribute name, got {attribute!r}"
+        )
     if attribute == 'status':
         failing |= FAILURE_STATUSES
     failing.discard(target)

@@ -31,12 +31,12 @@ import requests
 
 from snapshot_ext import exceptions as ext_exceptions
 from snapshot_ext import results
+from snapshot_ext.v3 import _checks
 from snapshot_ext.v3 import _compat
 from snapshot_ext.v3 import _fast
 from snapshot_ext.v3 import _microversion as mv
 from snapshot_ext.v3 import _pages
 from snapshot_ext.v3 import _query
-from snapshot_ext.v3 import _validate
 
 if TYPE_CHECKING:
     from typing import Self
@@ -281,7 +281,7 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
 
     def _path(self, *parts: str) -> str:
         segments = [self.base_path.rstrip('/')]
-        segments.append(_validate.path_segment(self.id, 'snapshot ID'))
+        segments.append(_checks.path_segment(self.id, 'snapshot ID'))
         segments.extend(parts)
         return '/'.join(segments)
 
@@ -298,7 +298,7 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
             requires_id=False, base_path=base_path, **kwargs
         )
         if requires_id:
-            segment = _validate.path_segment(self.id, 'snapshot ID')
+            segment = _checks.path_segment(self.id, 'snapshot ID')
             path, sep, query = request.url.partition('?')
             request.url = f"{path.rstrip('/')}/{segment}{sep}{query}"
         return request
@@ -432,7 +432,7 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
             before sending when the attributes are not acceptable.
         """
         attrs = self._body.attributes
-        _validate.create_attrs(
+        _checks.create_attrs(
             {k: attrs[k] for k in self._body._dirty if k in attrs}
         )
         unsent = _UNSET
@@ -604,12 +604,12 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
         """Set the status in the database without any check (admin only).
 
         :param session: The proxy to send it through.
-        :param status: One of :data:`snapshot_ext.v3._validate.RESET_STATUSES`,
+        :param status: One of :data:`snapshot_ext.v3._checks.RESET_STATUSES`,
             in any case (sent in lower case).
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` for
             an unknown status, before sending.
         """
-        status = _validate.reset_status(status)
+        status = _checks.reset_status(status)
         self._action(session, {'os-reset_status': {'status': status}})
 
     def set_status(
@@ -629,11 +629,11 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` for
             an unknown status or malformed progress, before sending.
         """
-        _validate.status(
-            status, _validate.UPDATE_STATUSES, 'update_snapshot_status'
+        _checks.status(
+            status, _checks.UPDATE_STATUSES, 'update_snapshot_status'
         )
         body: dict[str, Any] = {'status': status}
-        percent = _validate.progress(progress)
+        percent = _checks.progress(progress)
         if percent is not None:
             body['progress'] = percent
         self._action(session, {'os-update_snapshot_status': body})
@@ -670,7 +670,7 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
             before sending when an argument is not acceptable.
         """
-        _validate.path_segment(volume_id, 'volume_id')
+        _checks.path_segment(volume_id, 'volume_id')
         if not isinstance(ref, Mapping) or not ref:
             raise ext_exceptions.InvalidSnapshotRequest(
                 f"ref must be a non-empty mapping such as "
@@ -678,11 +678,11 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
             )
         body: dict[str, Any] = {'volume_id': volume_id, 'ref': dict(ref)}
         if name is not None:
-            body['name'] = _validate.text(name, 'name')
+            body['name'] = _checks.text(name, 'name')
         if description is not None:
-            body['description'] = _validate.text(description, 'description')
+            body['description'] = _checks.text(description, 'description')
         if metadata is not None:
-            body['metadata'] = _validate.metadata(metadata)
+            body['metadata'] = _checks.metadata(metadata)
         microversion = mv.for_session(session)
         if mv.supports(session, mv.MANAGE_VIA_MANAGEABLE_SNAPSHOTS):
             url = '/manageable_snapshots'
@@ -714,7 +714,7 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
     ) -> requests.Response:
         parts = ['metadata']
         if key is not None:
-            parts.append(_validate.path_segment(key, 'metadata key'))
+            parts.append(_checks.path_segment(key, 'metadata key'))
         response = session.request(
             self._path(*parts),
             method,
@@ -795,7 +795,7 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
             for a non-string key or value, before sending.
         """
-        checked = _validate.metadata(metadata or {})
+        checked = _checks.metadata(metadata or {})
         method = 'PUT' if replace else 'POST'
         response = self._metadata_request(
             session, method, json={'metadata': checked}
@@ -835,7 +835,7 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
         :param value: The value, a string.
         :returns: This snapshot.
         """
-        checked = _validate.metadata({key: value})
+        checked = _checks.metadata({key: value})
         response = self._metadata_request(
             session, 'PUT', key, json={'meta': checked}
         )

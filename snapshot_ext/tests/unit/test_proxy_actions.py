@@ -16,8 +16,8 @@ from openstack import exceptions as sdk_exceptions
 
 from snapshot_ext import exceptions
 from snapshot_ext.tests.unit import fakes
+from snapshot_ext.v3 import _checks
 from snapshot_ext.v3 import _compat
-from snapshot_ext.v3 import _validate
 from snapshot_ext.v3 import snapshot as _snapshot
 
 SID = fakes.SNAPSHOT_ID
@@ -39,7 +39,7 @@ ALL_STATUSES = [
 
 class TestResetStatus(fakes.ProxyTestCase):
     def test_every_valid_status(self) -> None:
-        self.assertEqual(set(ALL_STATUSES), _validate.RESET_STATUSES)
+        self.assertEqual(set(ALL_STATUSES), _checks.RESET_STATUSES)
         self.mock('POST', ACTION, status_code=202)
         for status in ALL_STATUSES:
             with self.subTest(status=status):
@@ -156,7 +156,7 @@ class TestSetStatus(fakes.ProxyTestCase):
 
     def test_every_valid_status(self) -> None:
         self.mock('POST', ACTION, status_code=202)
-        for status in sorted(_validate.UPDATE_STATUSES):
+        for status in sorted(_checks.UPDATE_STATUSES):
             with self.subTest(status=status):
                 self._check(None, {'status': status})
 

@@ -10,10 +10,15 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Checks of caller input, done before any request is sent."""
+"""Checks of caller input, done before any request is sent.
+
+Every check raises the error :func:`bad` makes, and every flag is read by
+:func:`flag`.
+"""
 
 from collections.abc import Iterable
 from collections.abc import Mapping
+from collections.abc import Sequence
 import difflib
 import re
 from typing import Any
@@ -22,7 +27,72 @@ import urllib.parse
 from openstack.block_storage.v3 import snapshot as _stock_snapshot
 
 from snapshot_ext import exceptions
-from snapshot_ext.v3 import _query
+
+#: The strings Cinder reads as true or false in a flag (oslo.utils'
+#: ``bool_from_string``), compared in lower case.
+TRUE_STRINGS = frozenset({'1', 't', 'true', 'on', 'y', 'yes'})
+FALSE_STRINGS = frozenset({'0', 'f', 'false', 'off', 'n', 'no'})
+
+
+def bad(
+    message: str,
+    *,
+    query: bool = False,
+    names: Sequence[str] | None = None,
+) -> exceptions.InvalidSnapshotRequest | exceptions.InvalidSnapshotQuery:
+    """The error for bad caller input, to be raised.
+
+    :param message: What is wrong, naming the argument.
+    :param query: ``True`` for a listing's filter or option: the error
+        is then an :class:`~snapshot_ext.exceptions.InvalidSnapshotQuery`.
+    :param names: The offending query parameter names (``query`` only),
+        kept as the error's ``extra_data``.
+    :returns: An :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`,
+        or an :class:`~snapshot_ext.exceptions.InvalidSnapshotQuery`.
+    """
+    if query:
+        return exceptions.InvalidSnapshotQuery(
+            message=message, extra_data=set(names) if names else None
+        )
+    return exceptions.InvalidSnapshotRequest(message)
+
+
+def flag(
+    name: str, value: Any, *, strict: bool = False, query: bool = False
+) -> bool:
+    """Read a flag.
+
+    :param name: The flag's name, for the error message.
+    :param value: With ``strict``, ``True`` or ``False`` only (for the
+        plugin's own flags, where ``"false"`` would be truthy).  Without,
+        also what Cinder reads as a boolean: ``1``/``0`` and the strings
+        ``'1'``, ``'true'``, ``'yes'``, ``'0'``, ``'false'``, ``'no'``,
+        ... in any case.
+    :param strict: Take real booleans only.
+    :param query: The flag is a listing's filter or option (see
+        :func:`bad`).
+    :returns: The flag.
+    :raises: The error of :func:`bad` for anything else, which Cinder
+        would take as false or refuse.
+    """
+    if isinstance(value, bool):
+        return value
+    if strict:
+        raise bad(f"{name} must be True or False, got {value!r}", query=query)
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in TRUE_STRINGS:
+            return True
+        if text in FALSE_STRINGS:
+            return False
+    raise bad(
+        f"{name} must be a boolean (True/False, 1/0, 'true'/'false', "
+        f"'yes'/'no'), got {value!r}",
+        query=query,
+    )
+
 
 #: Every status ``os-reset_status`` accepts (Cinder's full set).
 RESET_STATUSES = frozenset(
@@ -131,7 +201,7 @@ def _refuse_names(
     unknown = sorted(given - accepted - fields)
     if unknown:
         named = ', '.join(f"{n}{_suggest(n, accepted)}" for n in unknown)
-        raise exceptions.InvalidSnapshotRequest(
+        raise bad(
             f"{verb}(): unknown snapshot attribute(s) {named}. "
             f"openstacksdk would silently "
             f"drop them and {outcome}; snapshot_ext refuses them so a "
@@ -139,7 +209,7 @@ def _refuse_names(
         )
     unsendable = sorted(given - accepted)
     if unsendable:
-        raise exceptions.InvalidSnapshotRequest(
+        raise bad(
             f"{refused}{', '.join(unsendable)}: Cinder would answer 400 "
             f"(openstacksdk sends it); accepted: {allowed}"
         )
@@ -161,13 +231,9 @@ def path_segment(value: Any, what: str) -> str:
         the value is empty, not a string, or ``.`` or ``..``.
     """
     if not isinstance(value, str) or not value:
-        raise exceptions.InvalidSnapshotRequest(
-            f"{what} must be a non-empty string, got {value!r}"
-        )
+        raise bad(f"{what} must be a non-empty string, got {value!r}")
     if value in ('.', '..'):
-        raise exceptions.InvalidSnapshotRequest(
-            f"{what} cannot be {value!r}: it is a relative path segment"
-        )
+        raise bad(f"{what} cannot be {value!r}: it is a relative path segment")
     return urllib.parse.quote(value, safe='')
 
 
@@ -181,7 +247,7 @@ def status(value: Any, allowed: frozenset[str], action: str) -> str:
     :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`.
     """
     if not isinstance(value, str) or value not in allowed:
-        raise exceptions.InvalidSnapshotRequest(
+        raise bad(
             f"{action}: status {value!r} is not valid; valid statuses are "
             f"{', '.join(sorted(allowed))}"
         )
@@ -223,7 +289,7 @@ def progress(value: Any) -> str | None:
         if match:
             number = int(match.group(1))
     if number is None or not 0 <= number <= 100:
-        raise exceptions.InvalidSnapshotRequest(
+        raise bad(
             f"progress must be an integer percentage from 0 to 100 such as "
             f"50 or '50%', got {value!r}"
         )
@@ -242,11 +308,9 @@ def text(value: Any, what: str, *, allow_none: bool = True) -> str | None:
     if value is None and allow_none:
         return None
     if not isinstance(value, str):
-        raise exceptions.InvalidSnapshotRequest(
-            f"{what} must be a string, got {value!r}"
-        )
+        raise bad(f"{what} must be a string, got {value!r}")
     if len(value) > MAX_FIELD_LENGTH:
-        raise exceptions.InvalidSnapshotRequest(
+        raise bad(
             f"{what} is {len(value)} characters long; the limit is "
             f"{MAX_FIELD_LENGTH}"
         )
@@ -262,33 +326,31 @@ def metadata(value: Any) -> dict[str, str]:
         the first offending key.
     """
     if not isinstance(value, Mapping):
-        raise exceptions.InvalidSnapshotRequest(
+        raise bad(
             f"metadata must be a mapping of strings to strings, got "
             f"{type(value).__name__}"
         )
     result: dict[str, str] = {}
     for key, item in value.items():
         if not isinstance(key, str) or not key:
-            raise exceptions.InvalidSnapshotRequest(
-                f"metadata keys must be non-empty strings, got {key!r}"
-            )
+            raise bad(f"metadata keys must be non-empty strings, got {key!r}")
         if len(key) > MAX_FIELD_LENGTH:
-            raise exceptions.InvalidSnapshotRequest(
+            raise bad(
                 f"metadata key {key[:40]!r}... is {len(key)} characters "
                 f"long; the limit is {MAX_FIELD_LENGTH}"
             )
         if not _METADATA_KEY.match(key):
-            raise exceptions.InvalidSnapshotRequest(
+            raise bad(
                 f"metadata key {key!r} has a character Cinder refuses; keys "
                 f"may hold ASCII letters, digits, space and - _ : ."
             )
         if not isinstance(item, str):
-            raise exceptions.InvalidSnapshotRequest(
+            raise bad(
                 f"metadata value for key {key!r} must be a string, got "
                 f"{type(item).__name__} {item!r}"
             )
         if len(item) > MAX_FIELD_LENGTH:
-            raise exceptions.InvalidSnapshotRequest(
+            raise bad(
                 f"metadata value for key {key!r} is {len(item)} characters "
                 f"long; the limit is {MAX_FIELD_LENGTH}"
             )
@@ -305,58 +367,18 @@ def metadata_keys(keys: Any) -> list[str]:
     :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`.
     """
     if isinstance(keys, (str, bytes)):
-        raise exceptions.InvalidSnapshotRequest(
+        raise bad(
             f"keys must be a list of metadata keys, not the string {keys!r}"
         )
     try:
         result = list(keys)
     except TypeError:
-        raise exceptions.InvalidSnapshotRequest(
+        raise bad(
             f"keys must be a list of metadata keys, got {keys!r}"
         ) from None
     for key in result:
         path_segment(key, 'metadata key')
     return result
-
-
-def boolean(value: Any, what: str) -> bool:
-    """Check a flag is a real bool (``"false"`` would be truthy).
-
-    :param value: The value.
-    :param what: The flag's name, for the error message.
-    :returns: The value.
-    :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`.
-    """
-    if not isinstance(value, bool):
-        raise exceptions.InvalidSnapshotRequest(
-            f"{what} must be True or False, got {value!r}"
-        )
-    return value
-
-
-def bool_like(value: Any, what: str) -> bool:
-    """Check a flag Cinder reads with ``bool_from_string``.
-
-    :param value: ``True``/``False``, ``1``/``0`` or a string such as
-        ``'true'``, ``'false'``, ``'yes'``, ``'no'``, ``'1'``, ``'0'``.
-    :param what: The flag's name, for the error message.
-    :returns: The flag.
-    :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`.
-    """
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str):
-        text = value.strip().lower()
-        if text in _query.TRUE_STRINGS:
-            return True
-        if text in _query.FALSE_STRINGS:
-            return False
-    raise exceptions.InvalidSnapshotRequest(
-        f"{what} must be a boolean (True/False, or 'true'/'false'), got "
-        f"{value!r}"
-    )
 
 
 def create_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
@@ -379,17 +401,15 @@ def create_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
         'create the snapshot without them',
     )
     if not attrs.get('volume_id'):
-        raise exceptions.InvalidSnapshotRequest(
-            "volume_id is required to create a snapshot"
-        )
+        raise bad("volume_id is required to create a snapshot")
     path_segment(attrs['volume_id'], 'volume_id')
     text(attrs.get('name'), 'name')
     text(attrs.get('description'), 'description')
     if attrs.get('metadata') is not None:
         metadata(attrs['metadata'])
-    for flag in ('force', 'is_forced'):
-        if attrs.get(flag) is not None:
-            bool_like(attrs[flag], flag)
+    for name in ('force', 'is_forced'):
+        if attrs.get(name) is not None:
+            flag(name, attrs[name])
     return dict(attrs)
 
 

@@ -18,7 +18,7 @@ from openstack import exceptions as sdk_exceptions
 
 from snapshot_ext import exceptions
 from snapshot_ext.tests import base
-from snapshot_ext.v3 import _validate
+from snapshot_ext.v3 import _checks
 
 Invalid = exceptions.InvalidSnapshotRequest
 
@@ -70,13 +70,13 @@ class TestPathSegment(base.TestCase):
         ]
         for value, expected in cases:
             with self.subTest(value=value):
-                self.assertEqual(expected, _validate.path_segment(value, 'x'))
+                self.assertEqual(expected, _checks.path_segment(value, 'x'))
 
     def test_refused(self) -> None:
         for value in ('', None, 5, b'ab', '.', '..'):
             with self.subTest(value=value):
                 exc = self.assertRaises(
-                    Invalid, _validate.path_segment, value, 'snapshot ID'
+                    Invalid, _checks.path_segment, value, 'snapshot ID'
                 )
                 self.assertIn('snapshot ID', str(exc))
                 self.assertIn(repr(value), str(exc))
@@ -97,23 +97,23 @@ class TestStatus(base.TestCase):
                 'backing-up',
                 'restoring',
             },
-            set(_validate.RESET_STATUSES),
+            set(_checks.RESET_STATUSES),
         )
 
     def test_update_statuses(self) -> None:
         self.assertEqual(
             {'creating', 'available', 'error', 'deleting', 'error_deleting'},
-            set(_validate.UPDATE_STATUSES),
+            set(_checks.UPDATE_STATUSES),
         )
 
     def test_status(self) -> None:
         self.assertEqual(
             'error',
-            _validate.status('error', _validate.RESET_STATUSES, 'a'),
+            _checks.status('error', _checks.RESET_STATUSES, 'a'),
         )
         exc = self.assertRaises(
             Invalid,
-            _validate.status,
+            _checks.status,
             'nope',
             frozenset({'b', 'a'}),
             'act',
@@ -138,7 +138,7 @@ class TestProgress(base.TestCase):
         ]
         for value, expected in cases:
             with self.subTest(value=value):
-                self.assertEqual(expected, _validate.progress(value))
+                self.assertEqual(expected, _checks.progress(value))
 
     def test_refused(self) -> None:
         for value in (
@@ -156,32 +156,32 @@ class TestProgress(base.TestCase):
             [50],
         ):
             with self.subTest(value=value):
-                exc = self.assertRaises(Invalid, _validate.progress, value)
+                exc = self.assertRaises(Invalid, _checks.progress, value)
                 self.assertIn('integer percentage from 0 to 100', str(exc))
 
 
 class TestText(base.TestCase):
     def test_text(self) -> None:
-        self.assertEqual('x' * 255, _validate.text('x' * 255, 'name'))
-        self.assertIsNone(_validate.text(None, 'name'))
+        self.assertEqual('x' * 255, _checks.text('x' * 255, 'name'))
+        self.assertIsNone(_checks.text(None, 'name'))
         self.assertRaises(
-            Invalid, _validate.text, None, 'name', allow_none=False
+            Invalid, _checks.text, None, 'name', allow_none=False
         )
-        exc = self.assertRaises(Invalid, _validate.text, 'x' * 256, 'name')
+        exc = self.assertRaises(Invalid, _checks.text, 'x' * 256, 'name')
         self.assertEqual(
             'name is 256 characters long; the limit is 255', str(exc)
         )
-        exc = self.assertRaises(Invalid, _validate.text, 5, 'description')
+        exc = self.assertRaises(Invalid, _checks.text, 5, 'description')
         self.assertEqual('description must be a string, got 5', str(exc))
 
 
 class TestMetadata(base.TestCase):
     def test_accepted(self) -> None:
         value = {'a': 'b', 'k' * 255: 'v' * 255}
-        result = _validate.metadata(value)
+        result = _checks.metadata(value)
         self.assertEqual(value, result)
         self.assertIsNot(value, result)
-        self.assertEqual({}, _validate.metadata({}))
+        self.assertEqual({}, _checks.metadata({}))
 
     def test_refused(self) -> None:
         cases: list[tuple[Any, str]] = [
@@ -202,26 +202,28 @@ class TestMetadata(base.TestCase):
         ]
         for value, message in cases:
             with self.subTest(value=value):
-                exc = self.assertRaises(Invalid, _validate.metadata, value)
+                exc = self.assertRaises(Invalid, _checks.metadata, value)
                 self.assertIn(message, str(exc))
 
     def test_keys(self) -> None:
-        self.assertEqual(['a', 'b'], _validate.metadata_keys(['a', 'b']))
-        self.assertEqual(['a'], _validate.metadata_keys(('a',)))
-        self.assertEqual(['a'], _validate.metadata_keys({'a': 1}))
-        self.assertEqual([], _validate.metadata_keys([]))
+        self.assertEqual(['a', 'b'], _checks.metadata_keys(['a', 'b']))
+        self.assertEqual(['a'], _checks.metadata_keys(('a',)))
+        self.assertEqual(['a'], _checks.metadata_keys({'a': 1}))
+        self.assertEqual([], _checks.metadata_keys([]))
         for keys in ('ab', b'ab', 5, ['a', ''], ['a', None], ['..']):
             with self.subTest(keys=keys):
-                self.assertRaises(Invalid, _validate.metadata_keys, keys)
+                self.assertRaises(Invalid, _checks.metadata_keys, keys)
 
 
 class TestAttrs(base.TestCase):
-    def test_boolean(self) -> None:
-        self.assertIs(True, _validate.boolean(True, 'f'))
-        self.assertIs(False, _validate.boolean(False, 'f'))
+    def test_strict_flag(self) -> None:
+        self.assertIs(True, _checks.flag('f', True, strict=True))
+        self.assertIs(False, _checks.flag('f', False, strict=True))
         for value in ('true', 1, None):
             with self.subTest(value=value):
-                exc = self.assertRaises(Invalid, _validate.boolean, value, 'f')
+                exc = self.assertRaises(
+                    Invalid, _checks.flag, 'f', value, strict=True
+                )
                 self.assertEqual(
                     f'f must be True or False, got {value!r}', str(exc)
                 )
@@ -234,14 +236,14 @@ class TestAttrs(base.TestCase):
             'metadata': {'a': 'b'},
             'force': True,
         }
-        self.assertEqual(attrs, _validate.create_attrs(attrs))
+        self.assertEqual(attrs, _checks.create_attrs(attrs))
         self.assertEqual(
             {'volume_id': 'v', 'is_forced': False},
-            _validate.create_attrs({'volume_id': 'v', 'is_forced': False}),
+            _checks.create_attrs({'volume_id': 'v', 'is_forced': False}),
         )
         self.assertEqual(
             {'volume_id': 'v', 'name': None},
-            _validate.create_attrs({'volume_id': 'v', 'name': None}),
+            _checks.create_attrs({'volume_id': 'v', 'name': None}),
         )
 
     def test_create_attrs_refused(self) -> None:
@@ -263,31 +265,31 @@ class TestAttrs(base.TestCase):
         ]
         for attrs, message in cases:
             with self.subTest(attrs=attrs):
-                exc = self.assertRaises(Invalid, _validate.create_attrs, attrs)
+                exc = self.assertRaises(Invalid, _checks.create_attrs, attrs)
                 self.assertIn(message, str(exc))
 
     def test_create_flags_read_as_cinder_does(self) -> None:
         for value in (True, False, 1, 0, 'true', 'False', 'yes', 'no'):
             with self.subTest(force=value):
                 attrs = {'volume_id': 'v', 'force': value}
-                self.assertEqual(attrs, _validate.create_attrs(attrs))
+                self.assertEqual(attrs, _checks.create_attrs(attrs))
 
     def test_reset_status_lower_cased(self) -> None:
-        self.assertEqual('available', _validate.reset_status('AVAILABLE'))
-        self.assertEqual('error', _validate.reset_status(' Error '))
-        self.assertRaises(Invalid, _validate.reset_status, 'bogus')
-        self.assertRaises(Invalid, _validate.reset_status, None)
+        self.assertEqual('available', _checks.reset_status('AVAILABLE'))
+        self.assertEqual('error', _checks.reset_status(' Error '))
+        self.assertRaises(Invalid, _checks.reset_status, 'bogus')
+        self.assertRaises(Invalid, _checks.reset_status, None)
 
     def test_update_attrs(self) -> None:
-        self.assertEqual({'name': 'n'}, _validate.update_attrs({'name': 'n'}))
+        self.assertEqual({'name': 'n'}, _checks.update_attrs({'name': 'n'}))
         self.assertEqual(
             {'name': 'n', 'description': ''},
-            _validate.update_attrs({'name': 'n', 'description': ''}),
+            _checks.update_attrs({'name': 'n', 'description': ''}),
         )
         # Nothing to change is no error: the proxy then sends nothing.
-        self.assertEqual({}, _validate.update_attrs({}))
+        self.assertEqual({}, _checks.update_attrs({}))
         exc = self.assertRaises(
-            Invalid, _validate.update_attrs, {'name': 'n', 'size': 2}
+            Invalid, _checks.update_attrs, {'name': 'n', 'size': 2}
         )
         self.assertEqual(
             'a snapshot update can change only name and description, not '
@@ -295,13 +297,13 @@ class TestAttrs(base.TestCase):
             'accepted: description, name',
             str(exc),
         )
-        self.assertRaises(Invalid, _validate.update_attrs, {'name': 1})
+        self.assertRaises(Invalid, _checks.update_attrs, {'name': 1})
 
     def test_unknown_names_refused_saying_stock_drops_them(self) -> None:
         # Not snapshot attributes at all: openstacksdk drops them.
         exc = self.assertRaises(
             Invalid,
-            _validate.create_attrs,
+            _checks.create_attrs,
             {'volume_id': 'v', 'descripton': 'd', 'x': 1},
         )
         self.assertNotIsInstance(exc, TypeError)
@@ -314,7 +316,7 @@ class TestAttrs(base.TestCase):
             str(exc),
         )
         exc = self.assertRaises(
-            Invalid, _validate.update_attrs, {'display_name': 'n'}
+            Invalid, _checks.update_attrs, {'display_name': 'n'}
         )
         self.assertEqual(
             "update_snapshot(): unknown snapshot attribute(s) display_name "
@@ -326,7 +328,7 @@ class TestAttrs(base.TestCase):
         )
         # A computed attribute is not sent by openstacksdk either.
         exc = self.assertRaises(
-            Invalid, _validate.update_attrs, {'location': 'l'}
+            Invalid, _checks.update_attrs, {'location': 'l'}
         )
         self.assertIn('unknown snapshot attribute(s) location.', str(exc))
 
@@ -334,7 +336,7 @@ class TestAttrs(base.TestCase):
         # Given by the server's name, a field is still one Cinder refuses.
         exc = self.assertRaises(
             Invalid,
-            _validate.create_attrs,
+            _checks.create_attrs,
             {
                 'volume_id': 'v',
                 'os-extended-snapshot-attributes:progress': '5%',
@@ -346,18 +348,18 @@ class TestAttrs(base.TestCase):
             '400',
             str(exc),
         )
-        self.assertIn('progress', _validate.snapshot_fields())
-        self.assertIn('is_forced', _validate.snapshot_fields())
-        self.assertIn('force', _validate.snapshot_fields())
-        self.assertNotIn('location', _validate.snapshot_fields())
+        self.assertIn('progress', _checks.snapshot_fields())
+        self.assertIn('is_forced', _checks.snapshot_fields())
+        self.assertIn('force', _checks.snapshot_fields())
+        self.assertNotIn('location', _checks.snapshot_fields())
 
     def test_names_the_stock_proxy_passes_itself(self) -> None:
         # openstacksdk raises TypeError for these (given twice).
         cases: list[tuple[Any, dict[str, Any]]] = [
-            (_validate.create_attrs, {'volume_id': 'v', 'connection': 1}),
-            (_validate.create_attrs, {'volume_id': 'v', 'resource_type': 1}),
-            (_validate.update_attrs, {'id': 'x'}),
-            (_validate.update_attrs, {'name': 'n', 'value': 'x'}),
+            (_checks.create_attrs, {'volume_id': 'v', 'connection': 1}),
+            (_checks.create_attrs, {'volume_id': 'v', 'resource_type': 1}),
+            (_checks.update_attrs, {'id': 'x'}),
+            (_checks.update_attrs, {'name': 'n', 'value': 'x'}),
         ]
         for check, attrs in cases:
             with self.subTest(attrs=attrs):
