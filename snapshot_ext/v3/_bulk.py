@@ -43,7 +43,7 @@ from snapshot_ext import results
 from snapshot_ext.v3 import _checks
 from snapshot_ext.v3 import _dependents
 from snapshot_ext.v3 import _microversion as mv
-from snapshot_ext.v3 import _wait
+from snapshot_ext.v3 import _waiting
 from snapshot_ext.v3 import snapshot as _snapshot
 
 #: Threads used when no concurrency is given.
@@ -141,41 +141,6 @@ def run(
     return outcomes
 
 
-def _judge(
-    snapshot: _snapshot.Snapshot, target: str, failing: frozenset[str]
-) -> tuple[bool, BaseException | None]:
-    """Decide about one snapshot seen during a wait.
-
-    :returns: ``(finished, error)``.
-    """
-    status = _wait.normalise(snapshot.status)
-    name = _wait.describe(snapshot)
-    if status == target:
-        return True, None
-    if target == 'deleted':
-        if status == 'error_deleting':
-            return True, exceptions.SnapshotFailure(
-                f"{name} reached status 'error_deleting'",
-                snapshot,
-                status,
-            )
-        if status in _wait.NOT_DELETING_STATUSES:
-            return True, exceptions.SnapshotFailure(
-                f"{name} is {status!r}: no deletion is under way (the "
-                f"backend may have refused it as busy)",
-                snapshot,
-                status,
-            )
-        return False, None
-    if status in failing:
-        return True, exceptions.SnapshotFailure(
-            f"{name} reached status {status!r} while waiting for {target!r}",
-            snapshot,
-            status,
-        )
-    return False, None
-
-
 def _project_id(session: Any) -> str | None:
     """The project a listing without ``all_projects`` covers."""
     try:
@@ -195,7 +160,7 @@ def _gone(
     if target == 'deleted':
         return last, None
     failure = exceptions.SnapshotFailure(
-        f"{_wait.describe(last)} disappeared ({how}) while waiting for "
+        f"{_waiting.describe(last)} disappeared ({how}) while waiting for "
         f"status {target!r}",
         last,
         None,
@@ -209,11 +174,11 @@ def wait_for_snapshots(
     snapshots: Any,
     status: Any = 'available',
     failures: Any = None,
-    interval: Any = _wait.DEFAULT_INTERVAL,
+    interval: Any = _waiting.DEFAULT_INTERVAL,
     wait: Any = None,
     callback: Any = None,
     all_projects: Any = False,
-    clock: _wait.Clock = _wait.SYSTEM_CLOCK,
+    clock: _waiting.Clock = _waiting.SYSTEM_CLOCK,
 ) -> results.BulkResult:
     """Wait for many snapshots with one listing per poll.
 
@@ -232,7 +197,7 @@ def wait_for_snapshots(
         ``error_deleting`` always are).
     :param interval: Seconds before the second poll; later pauses grow.
     :param wait: Seconds in all; ``None`` means
-        :data:`~snapshot_ext.v3._wait.DEFAULT_TIMEOUT`.
+        :data:`~snapshot_ext.v3._waiting.DEFAULT_TIMEOUT`.
     :param callback: Called after each poll with the overall progress,
         an int from 0 to 100 (finished snapshots count as 100).
     :param all_projects: List every project's snapshots (admin), for
@@ -246,12 +211,12 @@ def wait_for_snapshots(
         a bad argument, before any request; the error of a listing
         request, which ends the whole wait.
     """
-    target = _wait.status_arg(status)
-    failing = (_wait.FAILURE_STATUSES | _wait.failures_arg(failures)) - {
+    target = _waiting.status_arg(status)
+    failing = (_waiting.FAILURE_STATUSES | _waiting.failures_arg(failures)) - {
         target
     }
-    pace = _wait.timing(interval, wait)
-    progress = _wait.callback_arg(callback)
+    pace = _waiting.timing(interval, wait)
+    progress = _waiting.callback_arg(callback)
     everywhere = _checks.flag('all_projects', all_projects, strict=True)
     pairs = resolve(session, snapshots)
     if not pairs:
@@ -260,7 +225,7 @@ def wait_for_snapshots(
     project = _project_id(session)
     pending: dict[str, _snapshot.Snapshot] = {s.id: s for _, s in pairs}
     finished: dict[str, tuple[_snapshot.Snapshot, BaseException | None]] = {}
-    poller = _wait.Poller(pace, clock)
+    poller = _waiting.Poller(pace, clock)
     while pending:
         query: dict[str, Any] = {}
         volumes = {s.volume_id for s in pending.values()}
@@ -295,7 +260,9 @@ def wait_for_snapshots(
                     del pending[sid]
                     finished[sid] = (last, exc)
                     continue
-            done, error = _judge(seen, target, failing)
+            done, error = _waiting.verdict(
+                seen, target, failing, deleting=target == 'deleted'
+            )
             if done:
                 del pending[sid]
                 finished[sid] = (seen, error)
@@ -305,14 +272,14 @@ def wait_for_snapshots(
             total = 100 * len(finished)
             if target != 'deleted':
                 total += sum(s.progress_percent or 0 for s in pending.values())
-            _wait.report(progress, total // len(pairs))
+            _waiting.report(progress, total // len(pairs))
         if pending and not poller.sleep():
             for sid, last in pending.items():
                 finished[sid] = (
                     last,
                     exceptions.SnapshotTimeout(
                         f"timed out after {poller.waited:.1f}s waiting for "
-                        f"{_wait.describe(last)} to reach status "
+                        f"{_waiting.describe(last)} to reach status "
                         f"{target!r}; last status {last.status!r}",
                         last,
                         last.status,
@@ -334,7 +301,7 @@ def _wait_for(
     status: str,
     interval: Any,
     timeout: Any,
-    clock: _wait.Clock,
+    clock: _waiting.Clock,
 ) -> list[results.ItemResult]:
     """Wait for the successful items; a failed wait fails them all."""
     waiting = [r.snapshot for r in item_results if r.ok and not r.missing]
@@ -402,8 +369,8 @@ def create_snapshots(
     concurrency: Any = DEFAULT_CONCURRENCY,
     wait: Any = False,
     timeout: Any = None,
-    interval: Any = _wait.DEFAULT_INTERVAL,
-    clock: _wait.Clock = _wait.SYSTEM_CLOCK,
+    interval: Any = _waiting.DEFAULT_INTERVAL,
+    clock: _waiting.Clock = _waiting.SYSTEM_CLOCK,
 ) -> results.BulkResult:
     """Create many snapshots concurrently.
 
@@ -423,7 +390,7 @@ def create_snapshots(
     """
     workers = check_concurrency(concurrency)
     waiting = _checks.flag('wait', wait, strict=True)
-    _wait.timing(interval, timeout)
+    _waiting.timing(interval, timeout)
     checked = check_specs(specs)
     if not checked:
         return results.BulkResult([])
@@ -454,9 +421,9 @@ def delete_snapshots(
     ignore_missing: Any = True,
     check: Any = True,
     timeout: Any = None,
-    interval: Any = _wait.DEFAULT_INTERVAL,
+    interval: Any = _waiting.DEFAULT_INTERVAL,
     all_projects: Any = False,
-    clock: _wait.Clock = _wait.SYSTEM_CLOCK,
+    clock: _waiting.Clock = _waiting.SYSTEM_CLOCK,
 ) -> results.BulkResult:
     """Delete many snapshots concurrently.
 
@@ -490,7 +457,7 @@ def delete_snapshots(
     lenient = _checks.flag('ignore_missing', ignore_missing, strict=True)
     checking = _checks.flag('check', check, strict=True)
     everywhere = _checks.flag('all_projects', all_projects, strict=True)
-    _wait.timing(interval, timeout)
+    _waiting.timing(interval, timeout)
     pairs = resolve(session, snapshots)
     if not pairs:
         return results.BulkResult([])

@@ -45,7 +45,7 @@ from snapshot_ext.v3 import _filters
 from snapshot_ext.v3 import _microversion as mv
 from snapshot_ext.v3 import _prune
 from snapshot_ext.v3 import _transport
-from snapshot_ext.v3 import _wait
+from snapshot_ext.v3 import _waiting
 from snapshot_ext.v3 import snapshot as _snapshot
 
 SnapshotRef = str | _stock_snapshot.Snapshot
@@ -609,7 +609,7 @@ class Proxy(_stock_proxy.Proxy):
     # ====== Waiting ======
 
     #: The source of time for waits and pruning; tests replace it.
-    _wait_clock: _wait.Clock = _wait.SYSTEM_CLOCK
+    _wait_clock: _waiting.Clock = _waiting.SYSTEM_CLOCK
 
     @_compat.stock_signature(_stock_proxy.Proxy.wait_for_status)
     def wait_for_status(
@@ -625,7 +625,7 @@ class Proxy(_stock_proxy.Proxy):
         """Wait for a resource to reach a status.
 
         For a snapshot the wait knows Cinder's states (see
-        :mod:`snapshot_ext.v3._wait`): ``error`` and ``error_deleting``
+        :mod:`snapshot_ext.v3._waiting`): ``error`` and ``error_deleting``
         fail it at once, as does a 404; ``wait=None`` means 600 seconds;
         the pause between polls grows from ``interval`` up to 15 seconds
         with random jitter.  Other resources get openstacksdk's own wait.
@@ -661,7 +661,7 @@ class Proxy(_stock_proxy.Proxy):
                 ),
             )
         snapshot = self._snapshot_resource(res)
-        result = _wait.wait_for_status(
+        result = _waiting.wait_for_status(
             self,
             snapshot,
             status,
@@ -704,7 +704,7 @@ class Proxy(_stock_proxy.Proxy):
         if not isinstance(res, _stock_snapshot.Snapshot):
             return super().wait_for_delete(res, interval, wait, callback)
         snapshot = self._snapshot_resource(res)
-        result = _wait.wait_for_delete(
+        result = _waiting.wait_for_delete(
             self, snapshot, interval, wait, callback, clock=self._wait_clock
         )
         return cast(_compat.ResourceT, result)

@@ -41,7 +41,7 @@ from snapshot_ext import results
 from snapshot_ext.v3 import _bulk
 from snapshot_ext.v3 import _checks
 from snapshot_ext.v3 import _dependents
-from snapshot_ext.v3 import _wait
+from snapshot_ext.v3 import _waiting
 from snapshot_ext.v3 import snapshot as _snapshot
 
 
@@ -172,9 +172,9 @@ def prune_snapshots(
     concurrency: Any = _bulk.DEFAULT_CONCURRENCY,
     wait: Any = False,
     timeout: Any = None,
-    interval: Any = _wait.DEFAULT_INTERVAL,
+    interval: Any = _waiting.DEFAULT_INTERVAL,
     all_projects: Any = False,
-    clock: _wait.Clock = _wait.SYSTEM_CLOCK,
+    clock: _waiting.Clock = _waiting.SYSTEM_CLOCK,
 ) -> results.PruneResult:
     """Keep a volume's newest snapshots and delete the others.
 
@@ -205,7 +205,7 @@ def prune_snapshots(
     workers = _bulk.check_concurrency(concurrency)
     waiting = _checks.flag('wait', wait, strict=True)
     everywhere = _checks.flag('all_projects', all_projects, strict=True)
-    _wait.timing(interval, timeout)
+    _waiting.timing(interval, timeout)
 
     query: dict[str, Any] = {'volume_id': volume_id}
     if everywhere:

@@ -24,8 +24,8 @@ from openstack import exceptions as sdk_exceptions
 from snapshot_ext import exceptions
 from snapshot_ext import results
 from snapshot_ext.tests.unit import fakes
-from snapshot_ext.tests.unit.test_wait import WaitTestCase
-from snapshot_ext.tests.unit.test_wait import snapshot_body
+from snapshot_ext.tests.unit.test_waiting import WaitTestCase
+from snapshot_ext.tests.unit.test_waiting import snapshot_body
 from snapshot_ext.v3 import snapshot as _snapshot
 
 VID = fakes.VOLUME_ID
@@ -216,9 +216,17 @@ class TestWaitForSnapshots(WaitTestCase):
         self.answer('GET', f'/snapshots/{S1}', 404)
         result = self.proxy.wait_for_snapshots([S1, S2, S3], 'deleted')
         self.assertTrue(result[0].ok)
-        failed = [error_of(r, exceptions.SnapshotFailure) for r in result[1:]]
+        # The verdict of the single wait_for_delete: a SnapshotNotDeleted
+        # (a SnapshotFailure) with the same message.
+        failed = [
+            error_of(r, exceptions.SnapshotNotDeleted) for r in result[1:]
+        ]
         self.assertEqual(
             ['error_deleting', 'available'], [e.status for e in failed]
+        )
+        self.assertIn(
+            'an admin can remove it with force_delete_snapshot',
+            str(result[1].error),
         )
         self.assertIn('no deletion is under way', str(result[2].error))
 

@@ -25,7 +25,7 @@ from snapshot_ext.tests.unit.test_bulk import OTHER_VID
 from snapshot_ext.tests.unit.test_bulk import RESOURCE_FILTERS
 from snapshot_ext.tests.unit.test_bulk import snap
 from snapshot_ext.tests.unit.test_bulk import volume
-from snapshot_ext.tests.unit.test_wait import WaitTestCase
+from snapshot_ext.tests.unit.test_waiting import WaitTestCase
 from snapshot_ext.v3 import _prune
 from snapshot_ext.v3 import snapshot as _snapshot
 

@@ -51,7 +51,7 @@ from snapshot_ext import exceptions
 from snapshot_ext.tests.unit import fakes
 from snapshot_ext.v3 import _microversion
 from snapshot_ext.v3 import _proxy
-from snapshot_ext.v3 import _wait
+from snapshot_ext.v3 import _waiting
 
 #: A case: a function of a Connection (typed Any: the cases call verbs
 #: that only one block-storage version has).
@@ -204,7 +204,7 @@ def listing(
     return answer
 
 
-class FakeClock(_wait.Clock):
+class FakeClock(_waiting.Clock):
     """A clock for the plugin's waits that never sleeps."""
 
     def __init__(self) -> None:

@@ -38,6 +38,7 @@ instantly.
 """
 
 from collections.abc import Callable
+from collections.abc import Collection
 from collections.abc import Iterable
 import dataclasses
 import datetime
@@ -226,6 +227,59 @@ def describe(snapshot: _snapshot.Snapshot) -> str:
     return f"snapshot {snapshot.id}"
 
 
+def verdict(
+    snapshot: _snapshot.Snapshot,
+    target: str,
+    failing: Collection[str] = (),
+    *,
+    deleting: bool = False,
+    attribute: str = 'status',
+) -> tuple[bool, exceptions.SnapshotFailure | None]:
+    """Judge one look at a snapshot during a wait.
+
+    The one verdict of every wait, single or batch.
+
+    :param snapshot: The snapshot as just seen.
+    :param target: The awaited status (``'deleted'`` for a deletion).
+    :param failing: The statuses that end the wait with a failure.
+    :param deleting: The wait is for a deletion: ``error_deleting``, and
+        a status in :data:`NOT_DELETING_STATUSES`, end it with a
+        :class:`~snapshot_ext.exceptions.SnapshotNotDeleted`.
+    :param attribute: The attribute holding the status.
+    :returns: ``(finished, error)``: whether the wait is over for this
+        snapshot, and the failure that ended it (``None`` on success or
+        while it goes on).
+    """
+    current = normalise(getattr(snapshot, attribute, None))
+    if current == target:
+        return True, None
+    name = describe(snapshot)
+    if deleting:
+        if current == 'error_deleting':
+            return True, exceptions.SnapshotNotDeleted(
+                f"{name} reached status 'error_deleting'; an admin can "
+                f"remove it with force_delete_snapshot",
+                snapshot,
+                current,
+            )
+        if current in NOT_DELETING_STATUSES:
+            return True, exceptions.SnapshotNotDeleted(
+                f"{name} is {current!r}: no deletion is under way (the "
+                f"backend may have refused it as busy, e.g. because "
+                f"volumes were created from it)",
+                snapshot,
+                current,
+            )
+        return False, None
+    if current in failing:
+        return True, exceptions.SnapshotFailure(
+            f"{name} reached status {current!r} while waiting for {target!r}",
+            snapshot,
+            current,
+        )
+    return False, None
+
+
 class Poller:
     """Paces the polls of one wait and enforces its deadline.
 
@@ -342,17 +396,13 @@ def wait_for_status(
                 snapshot,
                 None,
             ) from exc
-        current = normalise(getattr(snapshot, attribute, None))
         report(progress, snapshot.progress_percent or 0)
-        if current == target:
+        done, error = verdict(snapshot, target, failing, attribute=attribute)
+        if error is not None:
+            raise error
+        if done:
             return snapshot
-        if current in failing:
-            raise exceptions.SnapshotFailure(
-                f"{name} reached status {current!r} while waiting for "
-                f"{target!r}",
-                snapshot,
-                current,
-            )
+        current = normalise(getattr(snapshot, attribute, None))
         if not poller.sleep():
             raise exceptions.SnapshotTimeout(
                 f"timed out after {poller.waited:.1f}s waiting for {name} "
@@ -408,26 +458,14 @@ def wait_for_delete(
         except sdk_exceptions.NotFoundException:
             report(progress, 100)
             return snapshot
-        current = normalise(snapshot.status)
-        if current == 'deleted':
+        done, error = verdict(snapshot, 'deleted', deleting=True)
+        if done and error is None:
             report(progress, 100)
             return snapshot
         report(progress, 0)
-        if current == 'error_deleting':
-            raise exceptions.SnapshotNotDeleted(
-                f"{name} reached status 'error_deleting'; an admin can "
-                f"remove it with force_delete_snapshot",
-                snapshot,
-                current,
-            )
-        if current in NOT_DELETING_STATUSES:
-            raise exceptions.SnapshotNotDeleted(
-                f"{name} is {current!r}: no deletion is under way (the "
-                f"backend may have refused it as busy, e.g. because "
-                f"volumes were created from it)",
-                snapshot,
-                current,
-            )
+        if error is not None:
+            raise error
+        current = normalise(snapshot.status)
         if not poller.sleep():
             raise exceptions.SnapshotTimeout(
                 f"timed out after {poller.waited:.1f}s waiting for {name} "

@@ -27,7 +27,7 @@ from openstack.block_storage.v3 import volume as _stock_volume
 
 from snapshot_ext import exceptions
 from snapshot_ext.tests.unit import fakes
-from snapshot_ext.v3 import _wait
+from snapshot_ext.v3 import _waiting
 from snapshot_ext.v3 import snapshot as _snapshot
 
 SID = fakes.SNAPSHOT_ID
@@ -35,7 +35,7 @@ NOT_FOUND = {'itemNotFound': {'code': 404, 'message': 'not found'}}
 UTC = datetime.timezone.utc
 
 
-class FakeClock(_wait.Clock):
+class FakeClock(_waiting.Clock):
     """A clock that never sleeps and records the pauses asked for.
 
     :param random_value: What :meth:`random` returns (0.5 means no
@@ -268,10 +268,12 @@ class TestWaitForStatus(WaitTestCase):
             _snapshot.Snapshot(id=SID, status='creating'),
             wait=None,
         )
-        self.assertEqual(_wait.DEFAULT_TIMEOUT, exc.waited)
-        self.assertAlmostEqual(_wait.DEFAULT_TIMEOUT, sum(self.clock.sleeps))
+        self.assertEqual(_waiting.DEFAULT_TIMEOUT, exc.waited)
+        self.assertAlmostEqual(
+            _waiting.DEFAULT_TIMEOUT, sum(self.clock.sleeps)
+        )
         # Capped at 15 s: 600 s costs far fewer polls than 600 / 2.
-        self.assertLessEqual(max(self.clock.sleeps), _wait.MAX_INTERVAL)
+        self.assertLessEqual(max(self.clock.sleeps), _waiting.MAX_INTERVAL)
         self.assertLess(len(self.clock.sleeps), 50)
 
     def test_jitter_spreads_each_pause(self) -> None:
@@ -450,7 +452,7 @@ class TestWaitForDelete(WaitTestCase):
             _snapshot.Snapshot(id=SID),
             wait=None,
         )
-        self.assertEqual(_wait.DEFAULT_TIMEOUT, exc.waited)
+        self.assertEqual(_waiting.DEFAULT_TIMEOUT, exc.waited)
 
     def test_bad_arguments_are_refused_before_any_request(self) -> None:
         snap = _snapshot.Snapshot(id=SID)
