@@ -36,19 +36,18 @@ import requests
 
 from snapshot_ext import exceptions
 from snapshot_ext import results
-from snapshot_ext.v3 import _bulk
 from snapshot_ext.v3 import _checks
 from snapshot_ext.v3 import _compat
-from snapshot_ext.v3 import _dependents
 from snapshot_ext.v3 import _fast
 from snapshot_ext.v3 import _filters
 from snapshot_ext.v3 import _microversion as mv
-from snapshot_ext.v3 import _prune
 from snapshot_ext.v3 import _transport
 from snapshot_ext.v3 import _waiting
 from snapshot_ext.v3 import snapshot as _snapshot
-
-SnapshotRef = str | _stock_snapshot.Snapshot
+from snapshot_ext.v3._ops import SnapshotRef
+from snapshot_ext.v3._ops import bulk as _bulk
+from snapshot_ext.v3._ops import dependents as _dependents
+from snapshot_ext.v3._ops import prune as _prune
 
 # The positional parameters of openstack.proxy.Proxy.request after method.
 _REQUEST_ARGS = (
@@ -747,12 +746,12 @@ class Proxy(_stock_proxy.Proxy):
         return _bulk.wait_for_snapshots(
             self,
             snapshots,
-            status,
-            failures,
-            interval,
-            wait,
-            callback,
-            all_projects,
+            status=status,
+            failures=failures,
+            interval=interval,
+            wait=wait,
+            callback=callback,
+            all_projects=all_projects,
             clock=self._wait_clock,
         )
 
@@ -787,10 +786,10 @@ class Proxy(_stock_proxy.Proxy):
         return _bulk.create_snapshots(
             self,
             specs,
-            concurrency,
-            wait,
-            timeout,
-            interval,
+            concurrency=concurrency,
+            wait=wait,
+            timeout=timeout,
+            interval=interval,
             clock=self._wait_clock,
         )
 
@@ -832,14 +831,14 @@ class Proxy(_stock_proxy.Proxy):
         return _bulk.delete_snapshots(
             self,
             snapshots,
-            concurrency,
-            force,
-            wait,
-            ignore_missing,
-            check,
-            timeout,
-            interval,
-            all_projects,
+            concurrency=concurrency,
+            force=force,
+            wait=wait,
+            ignore_missing=ignore_missing,
+            check=check,
+            timeout=timeout,
+            interval=interval,
+            all_projects=all_projects,
             clock=self._wait_clock,
         )
 
@@ -859,7 +858,9 @@ class Proxy(_stock_proxy.Proxy):
         """
         res = self._snapshot_resource(snapshot)
         everywhere = _checks.flag('all_projects', all_projects, strict=True)
-        return _dependents.volumes_from_snapshot(self, res.id, everywhere)
+        return _dependents.volumes_from_snapshot(
+            self, res.id, all_projects=everywhere
+        )
 
     def check_snapshot_deletable(
         self,
@@ -887,7 +888,9 @@ class Proxy(_stock_proxy.Proxy):
         res = self._snapshot_resource(snapshot)
         forced = _checks.flag('force', force, strict=True)
         everywhere = _checks.flag('all_projects', all_projects, strict=True)
-        return _dependents.check_deletable(self, res, forced, everywhere)
+        return _dependents.check_deletable(
+            self, res, force=forced, all_projects=everywhere
+        )
 
     def safe_delete_snapshot(
         self,
@@ -985,13 +988,13 @@ class Proxy(_stock_proxy.Proxy):
         return _prune.prune_snapshots(
             self,
             volume,
-            keep,
-            older_than,
-            dry_run,
-            concurrency,
-            wait,
-            timeout,
-            interval,
-            all_projects,
+            keep=keep,
+            older_than=older_than,
+            dry_run=dry_run,
+            concurrency=concurrency,
+            wait=wait,
+            timeout=timeout,
+            interval=interval,
+            all_projects=all_projects,
             clock=self._wait_clock,
         )

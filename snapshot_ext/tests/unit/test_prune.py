@@ -26,8 +26,8 @@ from snapshot_ext.tests.unit.test_bulk import RESOURCE_FILTERS
 from snapshot_ext.tests.unit.test_bulk import snap
 from snapshot_ext.tests.unit.test_bulk import volume
 from snapshot_ext.tests.unit.test_waiting import WaitTestCase
-from snapshot_ext.v3 import _prune
 from snapshot_ext.v3 import snapshot as _snapshot
+from snapshot_ext.v3._ops import prune as _prune
 
 VID = fakes.VOLUME_ID
 DAY = datetime.timedelta(days=1)

@@ -41,10 +41,12 @@ from openstack.block_storage.v3 import snapshot as _stock_snapshot
 from snapshot_ext import exceptions
 from snapshot_ext import results
 from snapshot_ext.v3 import _checks
-from snapshot_ext.v3 import _dependents
 from snapshot_ext.v3 import _microversion as mv
 from snapshot_ext.v3 import _waiting
 from snapshot_ext.v3 import snapshot as _snapshot
+from snapshot_ext.v3._ops import ProxyLike
+from snapshot_ext.v3._ops import adapter_of
+from snapshot_ext.v3._ops import dependents as _dependents
 
 #: Threads used when no concurrency is given.
 DEFAULT_CONCURRENCY = 8
@@ -71,10 +73,10 @@ def check_concurrency(value: Any) -> int:
     return value
 
 
-def resolve(session: Any, snapshots: Any) -> list[tuple[Any, Any]]:
+def resolve(proxy: ProxyLike, snapshots: Any) -> list[tuple[Any, Any]]:
     """Check a collection of snapshot references and resolve them.
 
-    :param session: The proxy.
+    :param proxy: The block-storage proxy.
     :param snapshots: An iterable of snapshot IDs or Snapshots.
     :returns: ``(given, Snapshot)`` pairs, in order.
     :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
@@ -104,7 +106,7 @@ def resolve(session: Any, snapshots: Any) -> list[tuple[Any, Any]]:
         if sid in seen:
             raise _checks.bad(f"snapshot {sid} is given more than once")
         seen.add(sid)
-        pairs.append((given, session._snapshot_resource(given)))
+        pairs.append((given, proxy._snapshot_resource(given)))
     return pairs
 
 
@@ -141,10 +143,10 @@ def run(
     return outcomes
 
 
-def _project_id(session: Any) -> str | None:
+def _project_id(proxy: ProxyLike) -> str | None:
     """The project a listing without ``all_projects`` covers."""
     try:
-        project = session.get_project_id()
+        project = proxy.get_project_id()
     except Exception:  # no project-scoped token: every absence is checked
         return None
     return project if isinstance(project, str) and project else None
@@ -170,8 +172,9 @@ def _gone(
 
 
 def wait_for_snapshots(
-    session: Any,
+    proxy: ProxyLike,
     snapshots: Any,
+    *,
     status: Any = 'available',
     failures: Any = None,
     interval: Any = _waiting.DEFAULT_INTERVAL,
@@ -190,7 +193,7 @@ def wait_for_snapshots(
     ``status='deleted'`` waits for deletion: gone is success,
     ``error_deleting`` is failure.
 
-    :param session: The proxy.
+    :param proxy: The block-storage proxy.
     :param snapshots: Snapshot IDs or Snapshots.
     :param status: The awaited status, or ``'deleted'``.
     :param failures: More failure statuses (``error`` and
@@ -218,11 +221,11 @@ def wait_for_snapshots(
     pace = _waiting.timing(interval, wait)
     progress = _waiting.callback_arg(callback)
     everywhere = _checks.flag('all_projects', all_projects, strict=True)
-    pairs = resolve(session, snapshots)
+    pairs = resolve(proxy, snapshots)
     if not pairs:
         return results.BulkResult([])
 
-    project = _project_id(session)
+    project = _project_id(proxy)
     pending: dict[str, _snapshot.Snapshot] = {s.id: s for _, s in pairs}
     finished: dict[str, tuple[_snapshot.Snapshot, BaseException | None]] = {}
     poller = _waiting.Poller(pace, clock)
@@ -236,7 +239,7 @@ def wait_for_snapshots(
         listed = {
             s.id: s
             for s in _snapshot.Snapshot.list(
-                session, base_path='/snapshots/detail', **query
+                adapter_of(proxy), base_path='/snapshots/detail', **query
             )
             if s.id in pending
         }
@@ -251,7 +254,7 @@ def wait_for_snapshots(
                 continue
             if seen is None:
                 try:
-                    seen = last.fetch(session, skip_cache=True)
+                    seen = last.fetch(adapter_of(proxy), skip_cache=True)
                 except sdk_exceptions.NotFoundException as exc:
                     del pending[sid]
                     finished[sid] = _gone(last, target, '404', exc)
@@ -296,8 +299,9 @@ def wait_for_snapshots(
 
 
 def _wait_for(
-    session: Any,
+    proxy: ProxyLike,
     item_results: list[results.ItemResult],
+    *,
     status: str,
     interval: Any,
     timeout: Any,
@@ -310,9 +314,9 @@ def _wait_for(
     try:
         outcome = list(
             wait_for_snapshots(
-                session,
+                proxy,
                 waiting,
-                status,
+                status=status,
                 interval=interval,
                 wait=timeout,
                 clock=clock,
@@ -364,8 +368,9 @@ def check_specs(specs: Any) -> list[dict[str, Any]]:
 
 
 def create_snapshots(
-    session: Any,
+    proxy: ProxyLike,
     specs: Any,
+    *,
     concurrency: Any = DEFAULT_CONCURRENCY,
     wait: Any = False,
     timeout: Any = None,
@@ -374,7 +379,7 @@ def create_snapshots(
 ) -> results.BulkResult:
     """Create many snapshots concurrently.
 
-    :param session: The proxy.
+    :param proxy: The block-storage proxy.
     :param specs: Create attributes, one mapping per snapshot, as for
         :meth:`~snapshot_ext.v3._proxy.Proxy.create_snapshot`.
     :param concurrency: Threads, 1 to :data:`MAX_CONCURRENCY`.
@@ -394,11 +399,10 @@ def create_snapshots(
     checked = check_specs(specs)
     if not checked:
         return results.BulkResult([])
-    mv.for_session(session)
+    mv.for_session(proxy)
 
     tasks = [
-        functools.partial(session.create_snapshot, **attrs)
-        for attrs in checked
+        functools.partial(proxy.create_snapshot, **attrs) for attrs in checked
     ]
     outcomes = run(workers, tasks)
     item_results = [
@@ -407,14 +411,20 @@ def create_snapshots(
     ]
     if waiting:
         item_results = _wait_for(
-            session, item_results, 'available', interval, timeout, clock
+            proxy,
+            item_results,
+            status='available',
+            interval=interval,
+            timeout=timeout,
+            clock=clock,
         )
     return results.BulkResult(item_results)
 
 
 def delete_snapshots(
-    session: Any,
+    proxy: ProxyLike,
     snapshots: Any,
+    *,
     concurrency: Any = DEFAULT_CONCURRENCY,
     force: Any = False,
     wait: Any = False,
@@ -428,13 +438,13 @@ def delete_snapshots(
     """Delete many snapshots concurrently.
 
     With ``check`` (the default) each snapshot is fetched first and not
-    deleted when :func:`~snapshot_ext.v3._dependents.blockers` finds a
+    deleted when :func:`~snapshot_ext.v3._ops.dependents.blockers` finds a
     reason (status, group membership, volumes created from it); its
     result then carries a
     :class:`~snapshot_ext.exceptions.SnapshotNotDeletable`.  The
     volumes are found with one listing for all the snapshots.
 
-    :param session: The proxy.
+    :param proxy: The block-storage proxy.
     :param snapshots: Snapshot IDs or Snapshots.
     :param concurrency: Threads, 1 to :data:`MAX_CONCURRENCY`.
     :param force: Use the admin force-delete action.
@@ -458,23 +468,23 @@ def delete_snapshots(
     checking = _checks.flag('check', check, strict=True)
     everywhere = _checks.flag('all_projects', all_projects, strict=True)
     _waiting.timing(interval, timeout)
-    pairs = resolve(session, snapshots)
+    pairs = resolve(proxy, snapshots)
     if not pairs:
         return results.BulkResult([])
-    mv.for_session(session)
+    mv.for_session(proxy)
     volumes: dict[str, list[Any]] = {}
     if checking:
         volumes = _dependents.dependents(
-            session, [s.id for _, s in pairs], everywhere
+            proxy, [s.id for _, s in pairs], all_projects=everywhere
         )
 
     def task(snap: _snapshot.Snapshot) -> Callable[[], results.ItemResult]:
         def delete() -> results.ItemResult:
             try:
                 if checking:
-                    snap.fetch(session, skip_cache=True)
+                    snap.fetch(adapter_of(proxy), skip_cache=True)
                     reasons = _dependents.blockers(
-                        snap, volumes[snap.id], forced
+                        snap, volumes[snap.id], force=forced
                     )
                     if reasons:
                         raise exceptions.SnapshotNotDeletable(
@@ -482,9 +492,7 @@ def delete_snapshots(
                             reasons,
                             sorted(str(v.id) for v in volumes[snap.id]),
                         )
-                session.delete_snapshot(
-                    snap, ignore_missing=False, force=forced
-                )
+                proxy.delete_snapshot(snap, ignore_missing=False, force=forced)
             except sdk_exceptions.NotFoundException:
                 if not lenient:
                     raise
@@ -506,6 +514,11 @@ def delete_snapshots(
             item_results.append(dataclasses.replace(value, item=given))
     if waiting:
         item_results = _wait_for(
-            session, item_results, 'deleted', interval, timeout, clock
+            proxy,
+            item_results,
+            status='deleted',
+            interval=interval,
+            timeout=timeout,
+            clock=clock,
         )
     return results.BulkResult(item_results)

@@ -44,6 +44,8 @@ from snapshot_ext.v3 import _filters
 from snapshot_ext.v3 import _microversion as mv
 from snapshot_ext.v3 import _pages
 from snapshot_ext.v3 import snapshot as _snapshot
+from snapshot_ext.v3._ops import ProxyLike
+from snapshot_ext.v3._ops import adapter_of
 
 #: Statuses from which a snapshot can be deleted without force.
 DELETABLE_STATUSES = frozenset({'available', 'error'})
@@ -52,28 +54,26 @@ DELETABLE_STATUSES = frozenset({'available', 'error'})
 _FILTERS_CHECKED = '3.31'
 
 
-def _server_filter_usable(session: Any) -> bool:
-    version = mv.for_session(session)
+def _server_filter_usable(proxy: ProxyLike) -> bool:
+    version = mv.for_session(proxy)
     if mv.parse(version) < mv.parse(_FILTERS_CHECKED):
         return True
-    if not mv.supports(session, mv.RESOURCE_FILTERS):
+    if not mv.supports(proxy, mv.RESOURCE_FILTERS):
         return False
     return _filters.is_allowed(
-        'snapshot_id', _filters.allowed(session, 'volume')
+        'snapshot_id', _filters.allowed(proxy, 'volume')
     )
 
 
 def _list_volumes(
-    session: Any, params: dict[str, str]
+    proxy: ProxyLike, params: dict[str, str]
 ) -> list[_volume.Volume]:
-    microversion = _compat.resource_microversion(
-        _volume.Volume, session, 'list'
-    )
-    get_connection = getattr(session, '_get_connection', None)
+    microversion = _compat.resource_microversion(_volume.Volume, proxy, 'list')
+    get_connection = getattr(proxy, '_get_connection', None)
     conn = get_connection() if get_connection else None
 
     def fetch(query: dict[str, str]) -> Any:
-        response = session.get(
+        response = proxy.get(
             '/volumes/detail',
             params=query,
             headers={'Accept': 'application/json'},
@@ -97,7 +97,10 @@ def _list_volumes(
 
 
 def dependents(
-    session: Any, snapshot_ids: Iterable[str], all_projects: bool = False
+    proxy: ProxyLike,
+    snapshot_ids: Iterable[str],
+    *,
+    all_projects: bool = False,
 ) -> dict[str, list[_volume.Volume]]:
     """Find the volumes created from each of some snapshots.
 
@@ -105,7 +108,7 @@ def dependents(
     filtered listing is made per snapshot; otherwise one listing of every
     volume serves all of them.
 
-    :param session: The proxy.
+    :param proxy: The block-storage proxy.
     :param snapshot_ids: The snapshots' IDs.
     :param all_projects: Look at every project's volumes (admin only).
     :returns: Every given ID mapped to its volumes (maybe none).
@@ -115,14 +118,14 @@ def dependents(
     if not wanted:
         return result
     base: dict[str, str] = {'all_tenants': '1'} if all_projects else {}
-    if _server_filter_usable(session):
+    if _server_filter_usable(proxy):
         listings = [
-            _list_volumes(session, {**base, 'snapshot_id': sid})
+            _list_volumes(proxy, {**base, 'snapshot_id': sid})
             for sid in wanted
         ]
         volumes = [v for listing in listings for v in listing]
     else:
-        volumes = _list_volumes(session, base)
+        volumes = _list_volumes(proxy, base)
     for volume in volumes:
         if volume.snapshot_id in result:
             result[volume.snapshot_id].append(volume)
@@ -130,22 +133,28 @@ def dependents(
 
 
 def volumes_from_snapshot(
-    session: Any, snapshot_id: str, all_projects: bool = False
+    proxy: ProxyLike,
+    snapshot_id: str,
+    *,
+    all_projects: bool = False,
 ) -> list[_volume.Volume]:
     """List the volumes created from one snapshot.
 
-    :param session: The proxy.
+    :param proxy: The block-storage proxy.
     :param snapshot_id: The snapshot's ID.
     :param all_projects: Look at every project's volumes (admin only).
     :returns: The volumes, as openstacksdk
         :class:`~openstack.block_storage.v3.volume.Volume` objects.
     """
-    return dependents(session, [snapshot_id], all_projects)[snapshot_id]
+    return dependents(proxy, [snapshot_id], all_projects=all_projects)[
+        snapshot_id
+    ]
 
 
 def blockers(
     snapshot: _snapshot.Snapshot,
     volumes: list[_volume.Volume],
+    *,
     force: bool = False,
 ) -> list[str]:
     """Say why a snapshot cannot be deleted.
@@ -174,14 +183,15 @@ def blockers(
 
 
 def check_deletable(
-    session: Any,
+    proxy: ProxyLike,
     snapshot: _snapshot.Snapshot,
+    *,
     force: bool = False,
     all_projects: bool = False,
 ) -> _snapshot.Snapshot:
     """Fetch a snapshot and refuse it when it cannot be deleted.
 
-    :param session: The proxy.
+    :param proxy: The block-storage proxy.
     :param snapshot: The snapshot to check.
     :param force: Whether a force delete is meant.
     :param all_projects: Look at every project's volumes (admin only).
@@ -190,9 +200,11 @@ def check_deletable(
     :raises: :class:`~openstack.exceptions.NotFoundException` when the
         snapshot does not exist.
     """
-    snapshot = snapshot.fetch(session, skip_cache=True)
-    volumes = volumes_from_snapshot(session, snapshot.id, all_projects)
-    reasons = blockers(snapshot, volumes, force)
+    snapshot = snapshot.fetch(adapter_of(proxy), skip_cache=True)
+    volumes = volumes_from_snapshot(
+        proxy, snapshot.id, all_projects=all_projects
+    )
+    reasons = blockers(snapshot, volumes, force=force)
     if reasons:
         raise exceptions.SnapshotNotDeletable(
             snapshot, reasons, sorted(str(v.id) for v in volumes)

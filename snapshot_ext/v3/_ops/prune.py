@@ -20,7 +20,7 @@ than ``older_than``; with both given, either reason keeps it.  Nothing is
 deleted unless ``keep`` newer snapshots can be restored from.
 
 Every other snapshot is a candidate, deleted only when
-:func:`~snapshot_ext.v3._dependents.blockers` finds no reason against it
+:func:`~snapshot_ext.v3._ops.dependents.blockers` finds no reason against it
 (status other than ``available``/``error``, membership of a group
 snapshot, volumes created from it); otherwise it is skipped and the
 reason recorded.  A snapshot whose creation time cannot be read is
@@ -38,11 +38,13 @@ from typing import Any
 from openstack.block_storage.v3 import volume as _stock_volume
 
 from snapshot_ext import results
-from snapshot_ext.v3 import _bulk
 from snapshot_ext.v3 import _checks
-from snapshot_ext.v3 import _dependents
 from snapshot_ext.v3 import _waiting
 from snapshot_ext.v3 import snapshot as _snapshot
+from snapshot_ext.v3._ops import ProxyLike
+from snapshot_ext.v3._ops import adapter_of
+from snapshot_ext.v3._ops import bulk as _bulk
+from snapshot_ext.v3._ops import dependents as _dependents
 
 
 def volume_id_of(volume: Any) -> str:
@@ -164,8 +166,9 @@ def plan(
 
 
 def prune_snapshots(
-    session: Any,
+    proxy: ProxyLike,
     volume: Any,
+    *,
     keep: Any = None,
     older_than: Any = None,
     dry_run: Any = True,
@@ -180,11 +183,11 @@ def prune_snapshots(
 
     Requests: one listing of the volume's snapshots; when there are
     candidates, the volume listing of
-    :func:`~snapshot_ext.v3._dependents.dependents`; unless ``dry_run``,
+    :func:`~snapshot_ext.v3._ops.dependents.dependents`; unless ``dry_run``,
     one delete per snapshot to delete (concurrently), and with ``wait``
     one snapshot listing per poll.
 
-    :param session: The proxy.
+    :param proxy: The block-storage proxy.
     :param volume: A volume ID or an openstacksdk Volume.
     :param keep: Keep this many of the newest available snapshots.
     :param older_than: Keep every snapshot newer than this timedelta.
@@ -213,7 +216,7 @@ def prune_snapshots(
     snapshots = [
         s
         for s in _snapshot.Snapshot.list(
-            session, base_path='/snapshots/detail', **query
+            adapter_of(proxy), base_path='/snapshots/detail', **query
         )
         if s.volume_id == volume_id
     ]
@@ -223,13 +226,15 @@ def prune_snapshots(
         d.snapshot.id for d in decisions if d.action == results.DELETE
     ]
     if candidates:
-        volumes = _dependents.dependents(session, candidates, everywhere)
+        volumes = _dependents.dependents(
+            proxy, candidates, all_projects=everywhere
+        )
         decisions = plan(snapshots, keep, older_than, now, volumes)
     result = results.PruneResult(volume_id, dry, tuple(decisions))
     if dry or not result.to_delete:
         return result
     deletions = _bulk.delete_snapshots(
-        session,
+        proxy,
         result.to_delete,
         concurrency=workers,
         wait=waiting,
