@@ -39,11 +39,11 @@ from snapshot_ext import results
 from snapshot_ext.v3 import _checks
 from snapshot_ext.v3 import _compat
 from snapshot_ext.v3 import _fast
-from snapshot_ext.v3 import _filters
 from snapshot_ext.v3 import _microversion as mv
 from snapshot_ext.v3 import _transport
 from snapshot_ext.v3 import _waiting
 from snapshot_ext.v3 import snapshot as _snapshot
+from snapshot_ext.v3._listing import filters as _filters
 from snapshot_ext.v3._ops import SnapshotRef
 from snapshot_ext.v3._ops import bulk as _bulk
 from snapshot_ext.v3._ops import dependents as _dependents

@@ -35,8 +35,8 @@ from snapshot_ext.v3 import _checks
 from snapshot_ext.v3 import _compat
 from snapshot_ext.v3 import _fast
 from snapshot_ext.v3 import _microversion as mv
-from snapshot_ext.v3 import _pages
-from snapshot_ext.v3 import _query
+from snapshot_ext.v3._listing import pages as _pages
+from snapshot_ext.v3._listing import query as _query
 
 if TYPE_CHECKING:
     from typing import Self
@@ -156,24 +156,9 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
     resources_key = 'snapshots'
     base_path = '/snapshots'
 
+    # The names of the listing's one table of query parameters.
     _query_mapping = resource.QueryParameters(
-        'name',
-        'status',
-        'volume_id',
-        'project_id',
-        'limit',
-        'marker',
-        'offset',
-        'sort',
-        'sort_key',
-        'sort_dir',
-        'with_count',
-        'metadata',
-        'consumes_quota',
-        all_projects='all_tenants',
-        name_like='name~',
-        status_like='status~',
-        volume_id_like='volume_id~',
+        include_pagination_defaults=True, **_query.QUERY_MAPPING
     )
 
     # capabilities
@@ -519,7 +504,7 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
         :param microversion: Override the negotiated microversion.
         :param headers: Extra request headers.
         :param max_items: Stop after this many snapshots in all.
-        :param params: Filters, see :func:`snapshot_ext.v3._query.build`.
+        :param params: Filters, see :func:`snapshot_ext.v3._listing.query.build`.
         :returns: A generator of :class:`~snapshot_ext.results.Page`.
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotQuery`,
             :class:`~snapshot_ext.exceptions.MicroversionUnavailable`.

@@ -22,6 +22,8 @@ from openstack import exceptions as sdk_exceptions
 import snapshot_ext
 from snapshot_ext import exceptions
 from snapshot_ext.tests.unit import fakes
+from snapshot_ext.v3 import snapshot as _snapshot
+from snapshot_ext.v3._listing import query as _query
 
 DETAIL = '/snapshots/detail'
 ALLOWED = (
@@ -625,3 +627,37 @@ class TestListQueryGateBoundaries(fakes.ProxyTestCase):
         conn = self.make_connection(api_version=version)
         snapshot_ext.register(conn)
         return conn
+
+
+class TestQueryParameterTable(fakes.ProxyTestCase):
+    def test_resource_mapping_is_the_listing_table(self) -> None:
+        # openstacksdk adds limit and marker to every mapping itself.
+        self.assertEqual(
+            {'limit': 'limit', 'marker': 'marker', **_query.QUERY_MAPPING},
+            _snapshot.Snapshot._query_mapping._mapping,
+        )
+
+    def test_known_is_the_table_and_the_server_names(self) -> None:
+        self.assertEqual(
+            set(_query.QUERY_MAPPING)
+            | {
+                'availability_zone',
+                'all_tenants',
+                'name~',
+                'status~',
+                'volume_id~',
+            },
+            _query.KNOWN,
+        )
+        self.assertLessEqual(_query.OPTIONS, _query.KNOWN)
+        self.assertEqual(
+            {
+                'name~': 'name~',
+                'name_like': 'name~',
+                'status~': 'status~',
+                'status_like': 'status~',
+                'volume_id~': 'volume_id~',
+                'volume_id_like': 'volume_id~',
+            },
+            _query.LIKE_FILTERS,
+        )

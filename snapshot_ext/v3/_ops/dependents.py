@@ -40,10 +40,10 @@ from openstack.block_storage.v3 import volume as _volume
 
 from snapshot_ext import exceptions
 from snapshot_ext.v3 import _compat
-from snapshot_ext.v3 import _filters
 from snapshot_ext.v3 import _microversion as mv
-from snapshot_ext.v3 import _pages
 from snapshot_ext.v3 import snapshot as _snapshot
+from snapshot_ext.v3._listing import filters as _filters
+from snapshot_ext.v3._listing import pages as _pages
 from snapshot_ext.v3._ops import ProxyLike
 from snapshot_ext.v3._ops import adapter_of
 

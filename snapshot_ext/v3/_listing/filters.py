@@ -35,7 +35,7 @@ from snapshot_ext import exceptions
 from snapshot_ext.v3 import _checks
 from snapshot_ext.v3 import _compat
 from snapshot_ext.v3 import _microversion as mv
-from snapshot_ext.v3 import _query
+from snapshot_ext.v3._listing import query as _query
 
 _CACHE_ATTR = '_snapshot_ext_resource_filters'
 _lock = threading.Lock()
@@ -137,7 +137,7 @@ def server_filters(query: Mapping[str, Any]) -> list[str]:
     """Name the filters of a snapshot query as they go on the wire.
 
     Options (paging, sorting, ``with_count``, ``all_projects``), ``None``
-    values and names :mod:`snapshot_ext.v3._query` does not know are left
+    values and names :mod:`snapshot_ext.v3._listing.query` does not know are left
     out; the latter are refused by the query check itself.
 
     :param query: The query by its client-side names.

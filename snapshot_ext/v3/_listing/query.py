@@ -35,22 +35,43 @@ from snapshot_ext import exceptions
 from snapshot_ext.v3 import _checks
 from snapshot_ext.v3 import _microversion as mv
 
-_STRING_FILTERS = (
-    'name',
-    'status',
-    'volume_id',
-    'project_id',
-    'availability_zone',
+#: The one table of a snapshot listing's query parameters: the server's
+#: name by the client-side name.  The resource's ``_query_mapping`` is
+#: made from it, so openstacksdk's ``Snapshot.list`` takes the same names.
+QUERY_MAPPING = {
+    'name': 'name',
+    'status': 'status',
+    'volume_id': 'volume_id',
+    'project_id': 'project_id',
+    'limit': 'limit',
+    'marker': 'marker',
+    'offset': 'offset',
+    'sort': 'sort',
+    'sort_key': 'sort_key',
+    'sort_dir': 'sort_dir',
+    'with_count': 'with_count',
+    'metadata': 'metadata',
+    'consumes_quota': 'consumes_quota',
+    'all_projects': 'all_tenants',
+    'name_like': 'name~',
+    'status_like': 'status~',
+    'volume_id_like': 'volume_id~',
+}
+
+#: Server names the listing also takes as they are, beyond
+#: :data:`QUERY_MAPPING` (which keeps openstacksdk's resource's names).
+SERVER_NAMES = frozenset(
+    {'availability_zone', 'all_tenants', 'name~', 'status~', 'volume_id~'}
 )
 
 #: Like-filters (substring match, 3.34+) by the client-side name.
 LIKE_FILTERS = {
-    'name~': 'name~',
-    'name_like': 'name~',
-    'status~': 'status~',
-    'status_like': 'status~',
-    'volume_id~': 'volume_id~',
-    'volume_id_like': 'volume_id~',
+    **{
+        client: server
+        for client, server in QUERY_MAPPING.items()
+        if server.endswith('~')
+    },
+    **{name: name for name in SERVER_NAMES if name.endswith('~')},
 }
 
 #: Listing options: query parameters that shape the listing rather than
@@ -70,11 +91,15 @@ OPTIONS = frozenset(
 )
 
 #: Every query parameter a snapshot listing accepts, client-side names.
-KNOWN = (
-    frozenset(
-        _STRING_FILTERS + ('metadata', 'consumes_quota') + tuple(LIKE_FILTERS)
-    )
-    | OPTIONS
+KNOWN = frozenset(QUERY_MAPPING) | SERVER_NAMES
+
+# The filters whose value is sent as text, in query-string order.
+_STRING_FILTERS = (
+    'name',
+    'status',
+    'volume_id',
+    'project_id',
+    'availability_zone',
 )
 
 _SORT_DIRS = ('asc', 'desc')

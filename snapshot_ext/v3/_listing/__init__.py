@@ -1,0 +1,20 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Snapshot listings: the query, the cloud's filter list, and pages.
+
+:mod:`.query` checks a listing's filters and options and builds the
+query string from :data:`.query.QUERY_MAPPING`, the one table of query
+parameters (the resource's ``_query_mapping`` is made from it too);
+:mod:`.filters` reads the cloud's ``GET /resource_filters`` and holds a
+listing to it; :mod:`.pages` walks the pages of a listing.
+"""
