@@ -10,7 +10,8 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Checks of caller input, done before any request is sent.
+"""Checks of caller input, done before any request is sent, and of the
+server's snapshot objects as they are read.
 
 Every check raises the error :func:`bad` makes, and every flag is read by
 :func:`flag`.
@@ -19,6 +20,7 @@ Every check raises the error :func:`bad` makes, and every flag is read by
 from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
+import datetime
 import difflib
 import re
 from typing import Any
@@ -27,6 +29,7 @@ import urllib.parse
 from openstack.block_storage.v3 import snapshot as _stock_snapshot
 
 from snapshot_ext import exceptions
+from snapshot_ext.v3 import _compat
 
 #: The strings Cinder reads as true or false in a flag (oslo.utils'
 #: ``bool_from_string``), compared in lower case.
@@ -434,3 +437,100 @@ def update_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
     for key, value in attrs.items():
         text(value, key)
     return dict(attrs)
+
+
+# ====== Response checks ======
+
+
+def parse_time(value: Any) -> datetime.datetime | None:
+    """Read a time the server sent.
+
+    :param value: An ISO 8601 string (``Z`` or an offset, or none for
+        UTC), as Cinder sends ``created_at``/``updated_at``.
+    :returns: The time in UTC, or ``None`` when it cannot be read.
+    """
+    if not isinstance(value, str) or not value:
+        return None
+    text = value.strip()
+    if text.endswith(('Z', 'z')):
+        text = text[:-1] + '+00:00'
+    try:
+        parsed = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=datetime.timezone.utc)
+    return parsed.astimezone(datetime.timezone.utc)
+
+
+_STR = (str, type(None))
+#: The JSON types of a snapshot's fields, as Cinder sends them.
+FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    'name': _STR,
+    'description': _STR,
+    'volume_id': _STR,
+    'status': _STR,
+    'created_at': _STR,
+    'updated_at': _STR,
+    'user_id': _STR,
+    'group_snapshot_id': _STR,
+    'os-extended-snapshot-attributes:project_id': _STR,
+    'os-extended-snapshot-attributes:progress': (str, int, type(None)),
+    'size': (int, type(None)),
+    'metadata': (dict, type(None)),
+    'consumes_quota': (bool, type(None)),
+}
+
+
+#: (keys, value types) signatures that passed check_fields()'s type check.
+_TYPES_ACCEPTED: set[tuple[tuple[str, ...], tuple[type, ...]]] = set()
+_TYPES_ACCEPTED_MAX = 256
+_is_str = str.__instancecheck__
+
+
+def check_fields(attrs: Any, where: str) -> dict[str, Any]:
+    """Check one snapshot object of a server answer.
+
+    :param attrs: The decoded JSON object.
+    :param where: Where it came from, for the error message.
+    :returns: ``attrs``.
+    :raises: :class:`~openstack.exceptions.InvalidResponse` when it is not
+        an object with a non-empty string ``id``, or a known field has
+        another JSON type than Cinder's (metadata included: strings to
+        strings).
+    """
+    if not isinstance(attrs, dict):
+        raise _compat.InvalidResponse(
+            f"{where} is a {type(attrs).__name__}, not a snapshot object"
+        )
+    snap_id = attrs.get('id')
+    if not isinstance(snap_id, str) or not snap_id:
+        raise _compat.InvalidResponse(
+            f"{where} has no string id: {str(snap_id)[:100]!r}"
+        )
+    # The outcome of the type check depends only on the keys and the
+    # types of their values: the objects of a listing share a few such
+    # signatures, so each is checked once.
+    signature = (tuple(attrs), tuple(map(type, attrs.values())))
+    if signature not in _TYPES_ACCEPTED:
+        for key, value in attrs.items():
+            expected = FIELD_TYPES.get(key)
+            if expected is not None and (
+                not isinstance(value, expected)
+                or (isinstance(value, bool) and bool not in expected)
+            ):
+                raise _compat.InvalidResponse(
+                    f"{where}: field {key!r} of snapshot {snap_id[:64]!r} "
+                    f"is {type(value).__name__} {str(value)[:100]!r}"
+                )
+        if len(_TYPES_ACCEPTED) < _TYPES_ACCEPTED_MAX:
+            _TYPES_ACCEPTED.add(signature)
+    metadata = attrs.get('metadata')
+    if metadata and not (
+        all(map(_is_str, metadata)) and all(map(_is_str, metadata.values()))
+    ):
+        raise _compat.InvalidResponse(
+            f"{where}: the metadata of snapshot {snap_id[:64]!r} is not "
+            f"strings to strings"
+        )
+    return attrs

@@ -42,94 +42,7 @@ if TYPE_CHECKING:
     from typing import Self
 
 
-def _parse_time(value: Any) -> datetime.datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    text = value.strip()
-    if text.endswith(('Z', 'z')):
-        text = text[:-1] + '+00:00'
-    try:
-        parsed = datetime.datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=datetime.timezone.utc)
-    return parsed.astimezone(datetime.timezone.utc)
-
-
 _UNSET: Any = object()
-
-_STR = (str, type(None))
-#: The JSON types of a snapshot's fields, as Cinder sends them.
-_FIELD_TYPES: dict[str, tuple[type, ...]] = {
-    'name': _STR,
-    'description': _STR,
-    'volume_id': _STR,
-    'status': _STR,
-    'created_at': _STR,
-    'updated_at': _STR,
-    'user_id': _STR,
-    'group_snapshot_id': _STR,
-    'os-extended-snapshot-attributes:project_id': _STR,
-    'os-extended-snapshot-attributes:progress': (str, int, type(None)),
-    'size': (int, type(None)),
-    'metadata': (dict, type(None)),
-    'consumes_quota': (bool, type(None)),
-}
-
-
-#: (keys, value types) signatures that passed check_fields()'s type check.
-_TYPES_ACCEPTED: set[tuple[tuple[str, ...], tuple[type, ...]]] = set()
-_TYPES_ACCEPTED_MAX = 256
-_is_str = str.__instancecheck__
-
-
-def check_fields(attrs: Any, where: str) -> dict[str, Any]:
-    """Check one snapshot object of a server answer.
-
-    :param attrs: The decoded JSON object.
-    :param where: Where it came from, for the error message.
-    :returns: ``attrs``.
-    :raises: :class:`~openstack.exceptions.InvalidResponse` when it is not
-        an object with a non-empty string ``id``, or a known field has
-        another JSON type than Cinder's (metadata included: strings to
-        strings).
-    """
-    if not isinstance(attrs, dict):
-        raise _compat.InvalidResponse(
-            f"{where} is a {type(attrs).__name__}, not a snapshot object"
-        )
-    snap_id = attrs.get('id')
-    if not isinstance(snap_id, str) or not snap_id:
-        raise _compat.InvalidResponse(
-            f"{where} has no string id: {str(snap_id)[:100]!r}"
-        )
-    # The outcome of the type check depends only on the keys and the
-    # types of their values: the objects of a listing share a few such
-    # signatures, so each is checked once.
-    signature = (tuple(attrs), tuple(map(type, attrs.values())))
-    if signature not in _TYPES_ACCEPTED:
-        for key, value in attrs.items():
-            expected = _FIELD_TYPES.get(key)
-            if expected is not None and (
-                not isinstance(value, expected)
-                or (isinstance(value, bool) and bool not in expected)
-            ):
-                raise _compat.InvalidResponse(
-                    f"{where}: field {key!r} of snapshot {snap_id[:64]!r} "
-                    f"is {type(value).__name__} {str(value)[:100]!r}"
-                )
-        if len(_TYPES_ACCEPTED) < _TYPES_ACCEPTED_MAX:
-            _TYPES_ACCEPTED.add(signature)
-    metadata = attrs.get('metadata')
-    if metadata and not (
-        all(map(_is_str, metadata)) and all(map(_is_str, metadata.values()))
-    ):
-        raise _compat.InvalidResponse(
-            f"{where}: the metadata of snapshot {snap_id[:64]!r} is not "
-            f"strings to strings"
-        )
-    return attrs
 
 
 def _lookup_hint(volume_id: Any, name: Any) -> str:
@@ -236,12 +149,12 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
     @property
     def created(self) -> datetime.datetime | None:
         """:attr:`created_at` as a timezone-aware UTC datetime."""
-        return _parse_time(self.created_at)
+        return _checks.parse_time(self.created_at)
 
     @property
     def updated(self) -> datetime.datetime | None:
         """:attr:`updated_at` as a timezone-aware UTC datetime."""
-        return _parse_time(self.updated_at)
+        return _checks.parse_time(self.updated_at)
 
     @property
     def progress_percent(self) -> int | None:
@@ -319,8 +232,8 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
             get_connection() if get_connection else None,
             microversion,
             cls._repeated_keys,
-            # What check_fields() lets through.
-            checked={**_FIELD_TYPES, 'id': (str,)},
+            # What _checks.check_fields() lets through.
+            checked={**_checks.FIELD_TYPES, 'id': (str,)},
         )
 
     def _translate_response(
@@ -360,7 +273,9 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
                     f"the snapshot answer is a {type(body).__name__}, not "
                     f"an object"
                 )
-            attrs = check_fields(body.get(key), f"the {key!r} of the answer")
+            attrs = _checks.check_fields(
+                body.get(key), f"the {key!r} of the answer"
+            )
             if self.id is not None and attrs['id'] != self.id:
                 raise _compat.InvalidResponse(
                     f"asked for snapshot {self.id!r}, the answer is about "
@@ -547,7 +462,7 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
         build_one = cls._builder(session, microversion).build
 
         def build(attrs: dict[str, Any]) -> Snapshot:
-            check_fields(attrs, 'a listed snapshot')
+            _checks.check_fields(attrs, 'a listed snapshot')
             return build_one(attrs)
 
         pages = _pages.iterate(

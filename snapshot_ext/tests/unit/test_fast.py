@@ -36,6 +36,7 @@ import requests
 
 from snapshot_ext.tests import base
 from snapshot_ext.tests.unit import fakes
+from snapshot_ext.v3 import _checks
 from snapshot_ext.v3 import _fast
 from snapshot_ext.v3 import _proxy
 from snapshot_ext.v3 import snapshot as _snapshot
@@ -280,7 +281,7 @@ class TestBuilderMatchesOpenStackSDK(ComparisonMixin, CatalogProxyTestCase):
             self.conn,
             {
                 'repeated': Snapshot._repeated_keys,
-                'checked': _snapshot._FIELD_TYPES,
+                'checked': _checks.FIELD_TYPES,
             },
         )
 
