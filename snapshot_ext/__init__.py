@@ -24,7 +24,7 @@ Plug it into a connection with a clouds.yaml vendor hook
         print(snap.name, snap.created)
 
 For type checkers, :func:`proxy` returns the same proxy with its real
-type: ``bs = snapshot_ext.proxy(conn)``.  The types the proxy's verbs
+type, :class:`Proxy`: ``bs = snapshot_ext.proxy(conn)``.  The types the proxy's verbs
 return are importable from here (or :mod:`snapshot_ext.results`), and
 the exceptions from :mod:`snapshot_ext.exceptions`::
 
@@ -42,6 +42,7 @@ from snapshot_ext.results import Page
 from snapshot_ext.results import PruneDecision
 from snapshot_ext.results import PruneResult
 from snapshot_ext.results import TransportPolicy
+from snapshot_ext.v3._proxy import Proxy
 
 __all__ = [
     'BulkResult',
@@ -49,6 +50,7 @@ __all__ = [
     'Page',
     'PruneDecision',
     'PruneResult',
+    'Proxy',
     'TransportPolicy',
     'exceptions',
     'is_registered',

@@ -134,7 +134,7 @@ def proxy(conn: _connection.Connection) -> _v3_proxy.Proxy:
     and returns the proxy with its real type.
 
     :param conn: The connection.
-    :returns: The :class:`snapshot_ext.v3._proxy.Proxy` of ``conn``.
+    :returns: The :class:`snapshot_ext.Proxy` of ``conn``.
     :raises: TypeError when the cloud's block-storage API is not v3.
     """
     register(conn)

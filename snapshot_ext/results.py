@@ -174,7 +174,7 @@ class PruneDecision:
 @dataclasses.dataclass(frozen=True)
 class PruneResult:
     """The outcome of
-    :meth:`~snapshot_ext.v3._proxy.Proxy.prune_snapshots`.
+    :meth:`~snapshot_ext.Proxy.prune_snapshots`.
 
     :param volume_id: The volume pruned.
     :param dry_run: ``True`` when nothing was deleted.

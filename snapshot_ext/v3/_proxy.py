@@ -623,8 +623,7 @@ class Proxy(_stock_proxy.Proxy):
     ) -> _compat.ResourceT:
         """Wait for a resource to reach a status.
 
-        For a snapshot the wait knows Cinder's states (see
-        :mod:`snapshot_ext.v3._waiting`): ``error`` and ``error_deleting``
+        For a snapshot the wait knows Cinder's states: ``error`` and ``error_deleting``
         fail it at once, as does a 404; ``wait=None`` means 600 seconds;
         the pause between polls grows from ``interval`` up to 15 seconds
         with random jitter.  Other resources get openstacksdk's own wait.

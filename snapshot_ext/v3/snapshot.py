@@ -419,7 +419,8 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
         :param microversion: Override the negotiated microversion.
         :param headers: Extra request headers.
         :param max_items: Stop after this many snapshots in all.
-        :param params: Filters, see :func:`snapshot_ext.v3._listing.query.build`.
+        :param params: Filters, as :meth:`snapshot_ext.Proxy.snapshots`
+            takes them.
         :returns: A generator of :class:`~snapshot_ext.results.Page`.
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotQuery`,
             :class:`~snapshot_ext.exceptions.MicroversionUnavailable`.
@@ -504,8 +505,9 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
         """Set the status in the database without any check (admin only).
 
         :param session: The proxy to send it through.
-        :param status: One of :data:`snapshot_ext.v3._checks.RESET_STATUSES`,
-            in any case (sent in lower case).
+        :param status: A snapshot status Cinder knows (``creating``,
+            ``available``, ``error``, ``deleting``, ``error_deleting``,
+            ...), in any case (sent in lower case).
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` for
             an unknown status, before sending.
         """

@@ -22,10 +22,14 @@ package holds all of its modules, which may import one another.
 import ast
 from collections.abc import Iterator
 from collections.abc import Mapping
+import importlib
 import pathlib
 
 import snapshot_ext
+from snapshot_ext import exceptions
+from snapshot_ext import results
 from snapshot_ext.tests import base
+from snapshot_ext.v3 import _proxy
 
 PACKAGE = 'snapshot_ext'
 
@@ -331,3 +335,44 @@ class TestContractCatchesViolations(base.TestCase):
             ],
             self.check(sources),
         )
+
+
+class TestPublicNames(base.TestCase):
+    RESULTS = (
+        'BulkResult',
+        'ItemResult',
+        'Page',
+        'PruneDecision',
+        'PruneResult',
+        'TransportPolicy',
+    )
+
+    def test_result_types_live_in_results(self) -> None:
+        for name in self.RESULTS:
+            with self.subTest(name=name):
+                cls = getattr(snapshot_ext, name)
+                self.assertIn(name, snapshot_ext.__all__)
+                self.assertEqual('snapshot_ext.results', cls.__module__)
+                self.assertIs(cls, getattr(results, name))
+
+    def test_private_modules_hold_no_public_types(self) -> None:
+        # Neither the result types nor the exceptions are reachable under
+        # a private module's name.
+        names = set(self.RESULTS) | {
+            name
+            for name, value in vars(exceptions).items()
+            if isinstance(value, type)
+            and value.__module__ == exceptions.__name__
+            and not name.startswith('_')
+        }
+        self.assertIn('SnapshotTimeout', names)
+        root = pathlib.Path(snapshot_ext.__file__).parent
+        for module in package_sources(root):
+            if module.split('.')[-1].startswith('_') or '._' in module:
+                with self.subTest(module=module):
+                    namespace = vars(importlib.import_module(module))
+                    self.assertEqual(set(), names & set(namespace))
+
+    def test_proxy_and_exceptions_are_public(self) -> None:
+        self.assertIs(_proxy.Proxy, snapshot_ext.Proxy)
+        self.assertIs(exceptions, snapshot_ext.exceptions)

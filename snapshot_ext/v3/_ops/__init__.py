@@ -35,7 +35,7 @@ SnapshotRef = str | _stock_snapshot.Snapshot
 class ProxyLike(Protocol):
     """What the operations call on the block-storage proxy.
 
-    snapshot_ext's :class:`~snapshot_ext.v3._proxy.Proxy` is one; the
+    snapshot_ext's :class:`~snapshot_ext.Proxy` is one; the
     operations pass it on to openstacksdk's resources as the keystoneauth
     adapter it also is (:func:`adapter_of`).
     """

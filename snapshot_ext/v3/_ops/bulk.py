@@ -381,7 +381,7 @@ def create_snapshots(
 
     :param proxy: The block-storage proxy.
     :param specs: Create attributes, one mapping per snapshot, as for
-        :meth:`~snapshot_ext.v3._proxy.Proxy.create_snapshot`.
+        :meth:`~snapshot_ext.Proxy.create_snapshot`.
     :param concurrency: Threads, 1 to :data:`MAX_CONCURRENCY`.
     :param wait: Also wait until every created snapshot is available.
     :param timeout: Seconds to wait in all; ``None`` means 600.
