@@ -38,7 +38,6 @@ from openstack import connection
 from openstack import exceptions as sdk_exceptions
 
 import snapshot_ext
-from snapshot_ext.v3 import _proxy
 from snapshot_ext.v3 import snapshot as _snapshot
 
 #: Seconds between two polls of a status.
@@ -110,7 +109,7 @@ class Demo:
 
     def __init__(self, conn: connection.Connection, timeout: float) -> None:
         proxy = conn.block_storage
-        if not isinstance(proxy, _proxy.Proxy):
+        if not isinstance(proxy, snapshot_ext.Proxy):
             raise DemoError(
                 'snapshot_ext is not plugged into this connection: add '
                 '"vendor_hook: snapshot_ext:register" to the cloud in '

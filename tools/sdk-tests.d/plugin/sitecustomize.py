@@ -27,7 +27,7 @@ is imported.  The stock (control) run does not have this folder on
 :func:`install` does three things:
 
 * ``openstack.block_storage.v3._proxy.Proxy`` becomes
-  :class:`snapshot_ext.v3._proxy.Proxy`;
+  :class:`snapshot_ext.Proxy`;
 * ``openstack.block_storage.v3.snapshot.Snapshot`` (and its alias
   ``SnapshotDetail``) becomes :class:`snapshot_ext.v3.snapshot.Snapshot`;
 * ``openstack.connection.Connection.__init__`` ends with
