@@ -25,11 +25,13 @@ on both clouds must give the same answer.
 """
 
 from collections.abc import Mapping
+from collections.abc import Sequence
 import dataclasses
 import json
 import os
 import re
 import subprocess
+import time
 from typing import Any
 
 import fixtures
@@ -316,26 +318,67 @@ class RealClientTestCase(base.FunctionalTestCase):
         :returns: What it gave, passwords redacted.
         :raises: AssertionError when it outlives the bound.
         """
-        path = os.path.join(self.venv, 'bin', executable)
-        argv = (executable, *args)
+        (result,) = self.run_clients([(executable, args)], env, timeout)
+        return result
+
+    def run_clients(
+        self,
+        commands: Sequence[tuple[str, Sequence[str]]],
+        env: Mapping[str, str] | None = None,
+        timeout: float = COMMAND_TIMEOUT,
+    ) -> list[Result]:
+        """Run executables of the clients' virtualenv side by side.
+
+        :param commands: Each executable's name in the virtualenv's
+            ``bin`` and its arguments.
+        :param env: More environment variables.
+        :param timeout: The bound in seconds of the whole group.
+        :returns: What each gave, in order, passwords redacted.
+        :raises: AssertionError when one outlives the bound (all of
+            them are then killed).
+        """
+        environment = self.environment(**(env or {}))
+        started = []
         try:
-            done = subprocess.run(  # noqa: S603
-                [path, *args],
-                env=self.environment(**(env or {})),
-                cwd=self.folder,
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-                check=False,
-            )
-        except subprocess.TimeoutExpired as exc:
-            raise AssertionError(
-                f"{' '.join(argv)} did not finish within {timeout:.0f} s"
-            ) from exc
-        return Result(
-            argv=argv,
-            returncode=done.returncode,
-            stdout=self.redact(done.stdout),
-            stderr=self.redact(done.stderr),
-        )
+            for executable, args in commands:
+                path = os.path.join(self.venv, 'bin', executable)
+                started.append(
+                    subprocess.Popen(  # noqa: S603
+                        [path, *args],
+                        env=environment,
+                        cwd=self.folder,
+                        stdin=subprocess.DEVNULL,
+                        stdout=subprocess.PIPE,
+                        stderr=subprocess.PIPE,
+                        text=True,
+                    )
+                )
+            deadline = time.monotonic() + timeout
+            results = []
+            for (executable, args), process in zip(
+                commands, started, strict=True
+            ):
+                argv = (executable, *args)
+                try:
+                    stdout, stderr = process.communicate(
+                        timeout=max(0.0, deadline - time.monotonic())
+                    )
+                except subprocess.TimeoutExpired as exc:
+                    raise AssertionError(
+                        f"{' '.join(argv)} did not finish within "
+                        f"{timeout:.0f} s"
+                    ) from exc
+                results.append(
+                    Result(
+                        argv=argv,
+                        returncode=process.returncode,
+                        stdout=self.redact(stdout),
+                        stderr=self.redact(stderr),
+                    )
+                )
+            return results
+        finally:
+            for process in started:
+                if process.poll() is None:
+                    process.kill()
+                    process.communicate()
