@@ -45,11 +45,10 @@ COLLECTION_VERSION = '2.6.0'
 #: Known difference, kept as an expected failure until the library
 #: changes.
 IS_FORCED = (
-    "known difference: openstack.cloud.volume_snapshot (state=present, "
-    "force defaulting to false) returns snapshot.is_forced=False on stock "
-    "and None with snapshot_ext: at microversion 3.66+ snapshot_ext does "
-    "not send 'force' and the created snapshot does not echo what the "
-    "caller asked"
+    "known difference: openstack.cloud.volume_snapshot (state=present) "
+    "returns snapshot.is_forced as the caller asked on stock (false by "
+    "default, true with force: true) and None with snapshot_ext: at "
+    "microversion 3.66+ the created snapshot does not echo 'force'"
 )
 
 #: A request openstacksdk's debug log shows, with its microversion.
@@ -77,6 +76,8 @@ TASKS = (
     'delete',
     'delete_again',
     'delete_again_check',
+    'create_forced',
+    'delete_forced',
     'info_deleted',
 )
 
@@ -184,9 +185,10 @@ class TestAnsibleCollection(clients.RealClientTestCase):
             out: '<out>',
             sdk_log: '<sdk-log>',
         }
-        snapshot = tasks.get('create', {}).get('snapshot') or {}
-        if snapshot.get('id'):
-            names[snapshot['id']] = '<snapshot-id>'
+        for task in ('create', 'create_forced'):
+            snapshot = tasks.get(task, {}).get('snapshot') or {}
+            if snapshot.get('id'):
+                names[snapshot['id']] = f'<{task}-id>'
         return Play(
             result=result,
             tasks=tasks,
@@ -263,7 +265,7 @@ class TestAnsibleCollection(clients.RealClientTestCase):
             ),
         )
         recap = hooked.result.stdout.rsplit('PLAY RECAP', 1)[-1]
-        self.assertRegex(recap, r'ok=18 +changed=5 .* failed=0 .* ignored=1')
+        self.assertRegex(recap, r'ok=20 +changed=7 .* failed=0 .* ignored=1')
 
     def test_only_the_hooked_run_uses_snapshot_ext(self):
         # openstacksdk logs every request with its headers: snapshot_ext
@@ -296,35 +298,48 @@ class TestAnsibleCollection(clients.RealClientTestCase):
 
     def test_create(self):
         stock, hooked = self.plays()
-        results = []
-        for play in (stock, hooked):
-            result = play.normalised('create')
-            for key in ('snapshot', 'volume_snapshot'):
-                # Compared on its own: test_create_echoes_is_forced.
-                self.assertIn('is_forced', result[key])
-                del result[key]['is_forced']
-            results.append(result)
-        self.assertSameOutput('the result of task create', *results)
-        created = hooked.tasks['create']
-        self.assertIs(True, created['changed'])
-        self.assertEqual(created['snapshot'], created['volume_snapshot'])
-        snapshot = created['snapshot']
+        for task in ('create', 'create_forced'):
+            results = []
+            for play in (stock, hooked):
+                result = play.normalised(task)
+                for key in ('snapshot', 'volume_snapshot'):
+                    # Compared on its own: test_create_echoes_is_forced.
+                    self.assertIn('is_forced', result[key])
+                    del result[key]['is_forced']
+                results.append(result)
+            self.assertSameOutput(f'the result of task {task}', *results)
+            created = hooked.tasks[task]
+            self.assertIs(True, created['changed'])
+            self.assertEqual(created['snapshot'], created['volume_snapshot'])
+            self.assertEqual('available', created['snapshot']['status'])
+            self.assertEqual(
+                self.shared_volume().id, created['snapshot']['volume_id']
+            )
+        snapshot = hooked.tasks['create']['snapshot']
         self.assertEqual(hooked.name, snapshot['name'])
-        self.assertEqual('available', snapshot['status'])
-        self.assertEqual(self.shared_volume().id, snapshot['volume_id'])
         self.assertEqual(
             'made by openstack.cloud.volume_snapshot', snapshot['description']
         )
+        forced = hooked.tasks['create_forced']['snapshot']
+        self.assertEqual(f'{hooked.name}-forced', forced['name'])
 
     def test_create_echoes_is_forced(self):
         stock, hooked = self.plays()
-        self.assertIs(False, stock.tasks['create']['snapshot']['is_forced'])
+        echoed = {
+            task: (
+                stock.tasks[task]['snapshot']['is_forced'],
+                hooked.tasks[task]['snapshot']['is_forced'],
+            )
+            for task in ('create', 'create_forced')
+        }
+        self.assertEqual(False, echoed['create'][0])
+        self.assertEqual(True, echoed['create_forced'][0])
         self.expectFailure(
             IS_FORCED,
             self.assertSameOutput,
-            'snapshot.is_forced of task create',
-            stock.tasks['create']['snapshot']['is_forced'],
-            hooked.tasks['create']['snapshot']['is_forced'],
+            'snapshot.is_forced of tasks create and create_forced',
+            {task: pair[0] for task, pair in echoed.items()},
+            {task: pair[1] for task, pair in echoed.items()},
         )
 
     def test_create_again_changes_nothing(self):
@@ -376,8 +391,10 @@ class TestAnsibleCollection(clients.RealClientTestCase):
         self.assertIs(True, result['changed'])
         result, _ = self.assertSameTask('delete_again')
         self.assertIs(False, result['changed'])
+        result, _ = self.assertSameTask('delete_forced')
+        self.assertIs(True, result['changed'])
         result, _ = self.assertSameTask('info_deleted')
         self.assertEqual([], result['volume_snapshots'])
         for play in self.plays():
-            snapshot_id = play.tasks['create']['snapshot']['id']
-            self.wait_snapshot_gone(snapshot_id)
+            for task in ('create', 'create_forced'):
+                self.wait_snapshot_gone(play.tasks[task]['snapshot']['id'])
