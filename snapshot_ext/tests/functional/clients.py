@@ -64,6 +64,8 @@ def clients_required() -> bool:
 
     They must under ``tools/run-tests`` and CI (``SNAPSHOT_EXT_FUNCTIONAL=1``
     or ``CI=true``): a skip there would hide a missing install step.
+
+    :returns: ``True`` when the tests must fail without the clients.
     """
     return base.functional_required() or os.environ.get('CI') == 'true'
 
