@@ -307,6 +307,11 @@ class Proxy(_stock_proxy.Proxy):
                     message="give page_size or limit (the same thing), not "
                     "both"
                 )
+            if page_size == 0 and not isinstance(page_size, bool):
+                # limit=0 is an empty listing; pages of none are no pages.
+                raise exceptions.InvalidSnapshotQuery(
+                    message="page_size must be >= 1, got 0"
+                )
             query['limit'] = page_size
         if all_projects is not False:
             # Checked as a filter: a non-bool such as 'false' is refused.

@@ -42,15 +42,6 @@ PLAYBOOK = os.path.join(
 #: The openstack.cloud release clients-requirements.txt brings in.
 COLLECTION_VERSION = '2.6.0'
 
-#: Known difference, kept as an expected failure until the library
-#: changes.
-IS_FORCED = (
-    "known difference: openstack.cloud.volume_snapshot (state=present) "
-    "returns snapshot.is_forced as the caller asked on stock (false by "
-    "default, true with force: true) and None with snapshot_ext: at "
-    "microversion 3.66+ the created snapshot does not echo 'force'"
-)
-
 #: A request openstacksdk's debug log shows, with its microversion.
 _SNAPSHOT_REQUEST = re.compile(
     r'REQ: curl -g -i -X (?P<method>\w+) "?(?P<url>\S+/snapshots\S*?)"? '
@@ -334,9 +325,7 @@ class TestAnsibleCollection(clients.RealClientTestCase):
         }
         self.assertEqual(False, echoed['create'][0])
         self.assertEqual(True, echoed['create_forced'][0])
-        self.expectFailure(
-            IS_FORCED,
-            self.assertSameOutput,
+        self.assertSameOutput(
             'snapshot.is_forced of tasks create and create_forced',
             {task: pair[0] for task, pair in echoed.items()},
             {task: pair[1] for task, pair in echoed.items()},

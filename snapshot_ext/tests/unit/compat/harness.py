@@ -191,7 +191,7 @@ def listing(
         if 'limit' in query:
             limit = int(query['limit'][-1])
             found = found[:limit]
-            if len(found) == limit:
+            if limit and len(found) == limit:
                 following = {k: v[-1] for k, v in query.items()}
                 following['marker'] = found[-1]['id']
                 base = request.url.split('?', 1)[0]

@@ -34,6 +34,7 @@ SAME: dict[str, harness.Call] = {
         sort_key='created_at', sort_dir='asc'
     ),
     'limit pages': lambda c: c.block_storage.snapshots(limit=1),
+    'limit=0 (an empty page)': lambda c: c.block_storage.snapshots(limit=0),
     'paginated=False': lambda c: c.block_storage.snapshots(
         limit=1, paginated=False
     ),
