@@ -38,7 +38,6 @@ from snapshot_ext import exceptions
 from snapshot_ext.v3 import _bulk
 from snapshot_ext.v3 import _compat
 from snapshot_ext.v3 import _dependents
-from snapshot_ext.v3 import _fast
 from snapshot_ext.v3 import _filters
 from snapshot_ext.v3 import _microversion as mv
 from snapshot_ext.v3 import _pages
@@ -48,6 +47,7 @@ from snapshot_ext.v3 import _transport
 from snapshot_ext.v3 import _validate
 from snapshot_ext.v3 import _wait
 from snapshot_ext.v3 import snapshot as _snapshot
+from snapshot_ext.v3._speedups import layouts as _fast
 
 SnapshotRef = str | _stock_snapshot.Snapshot
 

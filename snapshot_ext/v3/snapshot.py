@@ -30,12 +30,12 @@ from openstack.block_storage.v3 import snapshot as _stock
 import requests
 
 from snapshot_ext.v3 import _compat
-from snapshot_ext.v3 import _fast
 from snapshot_ext.v3 import _microversion as mv
 from snapshot_ext.v3 import _pages
 from snapshot_ext.v3 import _query
 from snapshot_ext.v3 import _transport
 from snapshot_ext.v3 import _validate
+from snapshot_ext.v3._speedups import layouts as _fast
 
 if TYPE_CHECKING:
     from typing import Self

@@ -12,8 +12,8 @@
 
 """Unit tests: a real Connection over requests-mock (see fakes.py)."""
 
-from snapshot_ext.v3 import _fast
 from snapshot_ext.v3 import snapshot as _snapshot
+from snapshot_ext.v3._speedups import layouts as _fast
 
 # The fast path checks itself before the first snapshot of a process is
 # built (snapshot_ext.v3._fast.self_check).  Running the check here, when

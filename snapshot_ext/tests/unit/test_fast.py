@@ -36,10 +36,10 @@ import requests
 
 from snapshot_ext.tests import base
 from snapshot_ext.tests.unit import fakes
-from snapshot_ext.v3 import _fast
 from snapshot_ext.v3 import _proxy
 from snapshot_ext.v3 import snapshot as _snapshot
 from snapshot_ext.v3._compat import fields
+from snapshot_ext.v3._speedups import layouts as _fast
 
 Snapshot = _snapshot.Snapshot
 

@@ -35,12 +35,12 @@ from snapshot_ext.tests.unit import test_list_query
 from snapshot_ext.tests.unit import test_pages
 from snapshot_ext.tests.unit import test_proxy_snapshots
 from snapshot_ext.tests.unit import test_snapshot_resource
-from snapshot_ext.v3 import _fast
-from snapshot_ext.v3 import _fast_check
 from snapshot_ext.v3 import snapshot as _snapshot
+from snapshot_ext.v3._speedups import check as _fast_check
+from snapshot_ext.v3._speedups import layouts as _fast
 
 Snapshot = _snapshot.Snapshot
-LOGGER = 'snapshot_ext.v3._fast'
+LOGGER = 'snapshot_ext.v3._speedups.layouts'
 
 
 def _wrong_plan(self: Any, obj: Any) -> dict[str, Any]:
@@ -66,12 +66,13 @@ class BrokenFastPath(fixtures.Fixture):
     def _setUp(self) -> None:
         self.useFixture(
             fixtures.MockPatch(
-                'snapshot_ext.v3._fast.Plan.compute', _wrong_plan
+                'snapshot_ext.v3._speedups.layouts.Plan.compute', _wrong_plan
             )
         )
         self.useFixture(
             fixtures.MockPatch(
-                'snapshot_ext.v3._fast._Table.consume', _wrong_table
+                'snapshot_ext.v3._speedups.layouts._Table.consume',
+                _wrong_table,
             )
         )
         patcher = mock.patch.dict(_fast._layouts, clear=True)
@@ -145,7 +146,7 @@ class TestSelfCheck(base.TestCase):
     def test_a_wrong_to_dict_is_found(self) -> None:
         self.useFixture(
             fixtures.MockPatch(
-                'snapshot_ext.v3._fast.Plan.compute', _wrong_plan
+                'snapshot_ext.v3._speedups.layouts.Plan.compute', _wrong_plan
             )
         )
         found = self.differences()
@@ -158,7 +159,8 @@ class TestSelfCheck(base.TestCase):
     def test_wrong_key_tables_are_found(self) -> None:
         self.useFixture(
             fixtures.MockPatch(
-                'snapshot_ext.v3._fast._Table.consume', _wrong_table
+                'snapshot_ext.v3._speedups.layouts._Table.consume',
+                _wrong_table,
             )
         )
         found = self.differences()
@@ -169,7 +171,9 @@ class TestSelfCheck(base.TestCase):
             return {'cloud': 'nowhere'}
 
         self.useFixture(
-            fixtures.MockPatch('snapshot_ext.v3._fast.Locations.get', nowhere)
+            fixtures.MockPatch(
+                'snapshot_ext.v3._speedups.layouts.Locations.get', nowhere
+            )
         )
         found = self.differences()
         self.assertTrue(any('location differs' in f for f in found), found)
@@ -177,7 +181,7 @@ class TestSelfCheck(base.TestCase):
     def test_an_error_of_the_fast_path_only_is_found(self) -> None:
         self.useFixture(
             fixtures.MockPatch(
-                'snapshot_ext.v3._fast.Builder._compile',
+                'snapshot_ext.v3._speedups.layouts.Builder._compile',
                 side_effect=RuntimeError('boom'),
             )
         )
@@ -187,7 +191,7 @@ class TestSelfCheck(base.TestCase):
     def test_a_failing_check_is_a_difference(self) -> None:
         self.useFixture(
             fixtures.MockPatch(
-                'snapshot_ext.v3._fast_check.native_class',
+                'snapshot_ext.v3._speedups.check.native_class',
                 side_effect=TypeError('cannot subclass'),
             )
         )
@@ -200,7 +204,7 @@ class TestSelfCheck(base.TestCase):
         self.useFixture(BrokenFastPath())
         check = self.useFixture(
             fixtures.MockPatch(
-                'snapshot_ext.v3._fast_check.differences',
+                'snapshot_ext.v3._speedups.check.differences',
                 return_value=['forced'],
             )
         ).mock
@@ -220,7 +224,7 @@ class TestSelfCheck(base.TestCase):
     def test_other_classes_are_not_checked(self) -> None:
         self.useFixture(BrokenFastPath())
         check = self.useFixture(
-            fixtures.MockPatch('snapshot_ext.v3._fast_check.differences')
+            fixtures.MockPatch('snapshot_ext.v3._speedups.check.differences')
         ).mock
         _fast.layout(test_fast.Twin)
         check.assert_not_called()

@@ -46,7 +46,7 @@ the mixin behave differently, and only in cost.
 Before the first object of such a class is built, :func:`self_check`
 builds sample objects both ways and compares them; on any difference the
 class is built by openstacksdk's own code from then on, with one warning
-(see :mod:`snapshot_ext.v3._fast_check`).
+(see :mod:`snapshot_ext.v3._speedups.check`).
 """
 
 from __future__ import annotations
@@ -69,8 +69,8 @@ from openstack import resource
 import requests
 
 from snapshot_ext.v3 import _compat
-from snapshot_ext.v3 import _fast_check
 from snapshot_ext.v3._compat import fields
+from snapshot_ext.v3._speedups import check as _fast_check
 
 LOG = logging.getLogger(__name__)
 
@@ -428,7 +428,7 @@ def self_check(cls: type[resource.Resource]) -> bool:
 
     Run once per class, before its first object is built (by
     :func:`layout`): sample objects are built both ways and compared
-    (:mod:`snapshot_ext.v3._fast_check`).  On any difference one warning
+    (:mod:`snapshot_ext.v3._speedups.check`).  On any difference one warning
     is logged, and the class's objects are built by openstacksdk's own
     code from then on (:attr:`Layout.native`).
 
