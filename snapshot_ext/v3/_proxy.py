@@ -38,6 +38,7 @@ from snapshot_ext import exceptions
 from snapshot_ext.v3 import _bulk
 from snapshot_ext.v3 import _compat
 from snapshot_ext.v3 import _dependents
+from snapshot_ext.v3 import _endpoint
 from snapshot_ext.v3 import _filters
 from snapshot_ext.v3 import _microversion as mv
 from snapshot_ext.v3 import _pages
@@ -47,7 +48,6 @@ from snapshot_ext.v3 import _transport
 from snapshot_ext.v3 import _validate
 from snapshot_ext.v3 import _wait
 from snapshot_ext.v3 import snapshot as _snapshot
-from snapshot_ext.v3._speedups import layouts as _fast
 
 SnapshotRef = str | _stock_snapshot.Snapshot
 
@@ -112,7 +112,7 @@ class Proxy(_stock_proxy.Proxy):
         if args:
             kwargs.update(zip(_REQUEST_ARGS, args, strict=False))
         # The endpoint, resolved once per token instead of per request.
-        _fast.add_endpoint(self, kwargs)
+        _endpoint.add_endpoint(self, kwargs)
         return self.transport_policy.send(
             super().request, url, method, **kwargs
         )
