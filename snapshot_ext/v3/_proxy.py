@@ -38,7 +38,7 @@ from snapshot_ext import exceptions
 from snapshot_ext.v3 import _bulk
 from snapshot_ext.v3 import _compat
 from snapshot_ext.v3 import _dependents
-from snapshot_ext.v3 import _fast
+from snapshot_ext.v3 import _endpoint
 from snapshot_ext.v3 import _filters
 from snapshot_ext.v3 import _microversion as mv
 from snapshot_ext.v3 import _pages
@@ -112,7 +112,7 @@ class Proxy(_stock_proxy.Proxy):
         if args:
             kwargs.update(zip(_REQUEST_ARGS, args, strict=False))
         # The endpoint, resolved once per token instead of per request.
-        _fast.add_endpoint(self, kwargs)
+        _endpoint.add_endpoint(self, kwargs)
         return self.transport_policy.send(
             super().request, url, method, **kwargs
         )
