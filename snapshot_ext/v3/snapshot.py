@@ -611,6 +611,23 @@ class Snapshot(_speedups.PrecomputedFields, _stock.Snapshot):
         status = _validate.reset_status(status)
         self._action(session, {'os-reset_status': {'status': status}})
 
+    def reset(self, session: adapter.Adapter, status: str) -> None:
+        """Set the status without any check: :meth:`reset_status`.
+
+        The name openstacksdk before 4.5.0 has; from 4.5.0 on it is
+        openstacksdk's deprecated alias, which warns as openstacksdk does.
+
+        :param session: The proxy to send it through.
+        :param status: See :meth:`reset_status`.
+        :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` for
+            an unknown status, before sending.
+        """
+        if _compat.HAS_RESET_STATUS:
+            # openstacksdk's alias warns, then calls reset_status.
+            super().reset(session, status)
+            return
+        self.reset_status(session, status)
+
     def set_status(
         self,
         session: adapter.Adapter,
