@@ -45,9 +45,9 @@ LAYERS: tuple[str, ...] = (
     'snapshot_ext.v3._checks',
     'snapshot_ext.v3._microversion',
     'snapshot_ext.v3._transport',
-    # The fast construction path and its self-check.
-    'snapshot_ext.v3._fast_check',
-    'snapshot_ext.v3._fast',
+    'snapshot_ext.v3._endpoint',
+    # The fast construction path and its self-check, split by concern.
+    'snapshot_ext.v3._speedups',
     # Listing: pages, the query and its one table, the cloud's filters.
     'snapshot_ext.v3._listing.pages',
     'snapshot_ext.v3._listing.query',
@@ -70,7 +70,7 @@ LAYERS: tuple[str, ...] = (
 
 #: Layers that are packages whose modules may import one another (the
 #: fast path is split by concern inside its package).
-OPEN_PACKAGES: frozenset[str] = frozenset()
+OPEN_PACKAGES: frozenset[str] = frozenset({'snapshot_ext.v3._speedups'})
 
 
 def module_name(path: pathlib.Path, root: pathlib.Path) -> str:

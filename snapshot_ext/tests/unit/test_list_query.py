@@ -254,10 +254,13 @@ class TestListQuery(ListTestCase):
             marker='m-1',
         )
 
+    def test_limit_zero_sent(self) -> None:
+        # As openstacksdk: Cinder answers limit=0 with an empty page.
+        self.assert_list_query({'limit': ['0']}, limit=0)
+
     def test_bad_paging_values_refused(self) -> None:
         cases: list[tuple[dict[str, Any], str]] = [
-            ({'limit': 0}, 'limit must be >= 1, got 0'),
-            ({'limit': -1}, 'limit must be >= 1'),
+            ({'limit': -1}, 'limit must be >= 0, got -1'),
             ({'limit': 'two'}, "limit must be an integer, got 'two'"),
             ({'offset': '1.5'}, "offset must be an integer, got '1.5'"),
             ({'limit': True}, 'limit must be an integer'),

@@ -366,7 +366,9 @@ def build(session: Any, query: Mapping[str, Any]) -> dict[str, str]:
         params['sort_dir'] = sort_dir.lower()
 
     if 'limit' in given:
-        params['limit'] = str(_count('limit', given['limit'], 1))
+        # limit=0 is sent as openstacksdk sends it: Cinder answers it with
+        # an empty page, so the listing is empty.
+        params['limit'] = str(_count('limit', given['limit'], 0))
     if 'offset' in given:
         params['offset'] = str(_count('offset', given['offset'], 0))
     if 'marker' in given:
