@@ -9,6 +9,7 @@
 # WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
 # License for the specific language governing permissions and limitations
 # under the License.
+
 """Operations over snapshots that take more than one request.
 
 :mod:`.dependents` finds what keeps a snapshot from being deleted,
