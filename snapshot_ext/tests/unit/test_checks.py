@@ -372,3 +372,57 @@ class TestAttrs(base.TestCase):
                     "openstacksdk's proxy passes that argument itself",
                     str(exc),
                 )
+
+
+class TestErrorAndFlag(base.TestCase):
+    def test_bad_makes_a_request_error(self) -> None:
+        exc = _checks.bad('x must be y')
+        self.assertIs(exceptions.InvalidSnapshotRequest, type(exc))
+        self.assertEqual('x must be y', str(exc))
+
+    def test_bad_makes_a_query_error_naming_the_parameters(self) -> None:
+        exc = _checks.bad('unknown', query=True, names=['b', 'a'])
+        self.assertIs(exceptions.InvalidSnapshotQuery, type(exc))
+        self.assertEqual({'a', 'b'}, exc.extra_data)
+
+    def test_flag_reads_what_cinder_reads(self) -> None:
+        for value, expected in (
+            (True, True),
+            (0, False),
+            (1, True),
+            (' Yes ', True),
+            ('off', False),
+            ('F', False),
+        ):
+            with self.subTest(value=value):
+                self.assertIs(expected, _checks.flag('f', value))
+
+    def test_flag_refusal_is_a_request_or_query_error(self) -> None:
+        message = (
+            "f must be a boolean (True/False, 1/0, 'true'/'false', "
+            "'yes'/'no'), got 2"
+        )
+        exc = self.assertRaises(
+            exceptions.InvalidSnapshotRequest, _checks.flag, 'f', 2
+        )
+        self.assertEqual(message, str(exc))
+        self.assertNotIsInstance(exc, exceptions.InvalidSnapshotQuery)
+        exc2 = self.assertRaises(
+            exceptions.InvalidSnapshotQuery, _checks.flag, 'f', 2, query=True
+        )
+        self.assertEqual(message, str(exc2))
+
+    def test_strict_flag_refuses_what_cinder_would_read(self) -> None:
+        for value in (1, 'true'):
+            with self.subTest(value=value):
+                exc = self.assertRaises(
+                    exceptions.InvalidSnapshotQuery,
+                    _checks.flag,
+                    'f',
+                    value,
+                    strict=True,
+                    query=True,
+                )
+                self.assertEqual(
+                    f'f must be True or False, got {value!r}', str(exc)
+                )
