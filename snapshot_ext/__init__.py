@@ -24,9 +24,9 @@ Plug it into a connection with a clouds.yaml vendor hook
         print(snap.name, snap.created)
 
 For type checkers, :func:`proxy` returns the same proxy with its real
-type, :class:`Proxy`: ``bs = snapshot_ext.proxy(conn)``.  The types the proxy's verbs
-return are importable from here (or :mod:`snapshot_ext.results`), and
-the exceptions from :mod:`snapshot_ext.exceptions`::
+type, :class:`Proxy`: ``bs = snapshot_ext.proxy(conn)``.  The types the proxy's
+verbs return are importable from here (or :mod:`snapshot_ext.results`), and the
+exceptions from :mod:`snapshot_ext.exceptions`::
 
     from snapshot_ext import BulkResult
     from snapshot_ext import exceptions

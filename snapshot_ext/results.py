@@ -150,7 +150,8 @@ class BulkResult(Sequence[ItemResult]):
     def raise_for_errors(self) -> None:
         """Raise when any item failed.
 
-        :raises: :class:`~snapshot_ext.exceptions.BulkOperationError` carrying this result.
+        :raises: :class:`~snapshot_ext.exceptions.BulkOperationError` carrying
+            this result.
         """
         if self.failed:
             raise exceptions.BulkOperationError(self)

@@ -665,10 +665,11 @@ class Proxy(_stock_proxy.Proxy):
     ) -> _compat.ResourceT:
         """Wait for a resource to reach a status.
 
-        For a snapshot the wait knows Cinder's states: ``error`` and ``error_deleting``
-        fail it at once, as does a 404; ``wait=None`` means 600 seconds;
-        the pause between polls grows from ``interval`` up to 15 seconds
-        with random jitter.  Other resources get openstacksdk's own wait.
+        For a snapshot the wait knows Cinder's states: ``error`` and
+        ``error_deleting`` fail it at once, as does a 404; ``wait=None``
+        means 600 seconds; the pause between polls grows from
+        ``interval`` up to 15 seconds with random jitter.  Other
+        resources get openstacksdk's own wait.
 
         :param res: The resource to wait for.
         :param status: The awaited status.
@@ -704,12 +705,12 @@ class Proxy(_stock_proxy.Proxy):
         result = _waiting.wait_for_status(
             self,
             snapshot,
-            status,
-            failures,
-            interval,
-            wait,
-            attribute,
-            callback,
+            status=status,
+            failures=failures,
+            interval=interval,
+            wait=wait,
+            attribute=attribute,
+            callback=callback,
             clock=self._wait_clock,
         )
         return cast(_compat.ResourceT, result)
@@ -745,7 +746,12 @@ class Proxy(_stock_proxy.Proxy):
             return super().wait_for_delete(res, interval, wait, callback)
         snapshot = self._snapshot_resource(res)
         result = _waiting.wait_for_delete(
-            self, snapshot, interval, wait, callback, clock=self._wait_clock
+            self,
+            snapshot,
+            interval=interval,
+            wait=wait,
+            callback=callback,
+            clock=self._wait_clock,
         )
         return cast(_compat.ResourceT, result)
 

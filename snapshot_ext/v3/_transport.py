@@ -20,15 +20,17 @@ repeated:
   ``DELETE``, ``OPTIONS``, plus the two ``POST`` requests whose repetition
   has the same effect as one: the ``os-reset_status`` action and the
   metadata merge) is repeated after a connection failure, a timeout, an
-  answer cut short, or a status in :attr:`~snapshot_ext.results.TransportPolicy.retriable_codes`
-  (502, 503 and 504 by default).
+  answer cut short, or a status in
+  :attr:`~snapshot_ext.results.TransportPolicy.retriable_codes` (502, 503 and
+  504 by default).
 * Any request, ``POST`` included, is repeated when the connection could not
   even be opened (nothing was sent), and when the server refuses it with
   429, or 413 with a positive ``Retry-After``, as long as the wait it asks
   for is at most :attr:`~snapshot_ext.results.TransportPolicy.max_retry_after`.
 * Any other ``POST`` (create, manage, force-delete, unmanage, status
   update) is never repeated once it may have reached the server: if its
-  answer is lost, :class:`~snapshot_ext.exceptions.RequestOutcomeUnknown` says so.
+  answer is lost, :class:`~snapshot_ext.exceptions.RequestOutcomeUnknown` says
+  so.
 
 keystoneauth's own connection and status-code retries are switched off for
 these requests, so the two never stack and a ``POST`` is never re-sent by
@@ -282,7 +284,8 @@ def _repeated_delete(
     404: the first attempt deleted it, which is what was asked; answered
     as a success (204).  400 or 409 (Cinder refuses to delete a snapshot
     that is already ``deleting``): the first attempt probably took effect,
-    but that is not certain, so :class:`~snapshot_ext.exceptions.RequestOutcomeUnknown` says so.
+    but that is not certain, so
+    :class:`~snapshot_ext.exceptions.RequestOutcomeUnknown` says so.
     """
     code = response.status_code
     if code == 404:
@@ -448,9 +451,9 @@ def send(
         instead of the policy's.
     :param kwargs: Passed on to ``send_once``.
     :returns: The final response.
-    :raises: :class:`~snapshot_ext.exceptions.RequestOutcomeUnknown` when a request that is not
-        safe to repeat may have been sent but got no answer;
-        keystoneauth's connection errors when the retries run out;
+    :raises: :class:`~snapshot_ext.exceptions.RequestOutcomeUnknown` when a
+        request that is not safe to repeat may have been sent but got no
+        answer; keystoneauth's connection errors when the retries run out;
         :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` for a
         dot segment in the path.
     """

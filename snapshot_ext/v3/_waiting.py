@@ -19,14 +19,14 @@ The waiters here know Cinder's snapshot states:
 
 * a snapshot that reaches ``error`` or ``error_deleting`` fails the wait
   at once, as does one that disappears (404) while a status is awaited
-  (:class:`~snapshot_ext.exceptions.SnapshotGone`, also a ``NotFoundException`` as openstacksdk
-  raises);
+  (:class:`~snapshot_ext.exceptions.SnapshotGone`, also a ``NotFoundException``
+  as openstacksdk raises);
 * a snapshot found ``available``, ``error`` or ``error_deleting`` while
   its deletion is awaited fails the wait at once with
-  :class:`~snapshot_ext.exceptions.SnapshotNotDeleted`, which is also the ``ResourceTimeout``
-  openstacksdk raises once its timeout has passed: no deletion is under
-  way (Cinder puts a snapshot back to ``available`` when the backend
-  reports it busy);
+  :class:`~snapshot_ext.exceptions.SnapshotNotDeleted`, which is also the
+  ``ResourceTimeout`` openstacksdk raises once its timeout has passed: no
+  deletion is under way (Cinder puts a snapshot back to ``available`` when
+  the backend reports it busy);
 * ``wait=None`` means :data:`DEFAULT_TIMEOUT` seconds, never forever;
 * the pause between polls starts at ``interval`` and grows by
   :data:`BACKOFF_FACTOR` up to :data:`MAX_INTERVAL`, with
@@ -335,6 +335,7 @@ def report(callback: Callback | None, percent: int) -> None:
 def wait_for_status(
     session: Any,
     snapshot: _snapshot.Snapshot,
+    *,
     status: Any = 'available',
     failures: Any = None,
     interval: Any = DEFAULT_INTERVAL,
@@ -416,6 +417,7 @@ def wait_for_status(
 def wait_for_delete(
     session: Any,
     snapshot: _snapshot.Snapshot,
+    *,
     interval: Any = DEFAULT_INTERVAL,
     wait: Any = None,
     callback: Any = None,
@@ -440,11 +442,12 @@ def wait_for_delete(
         deletion).
     :param clock: The source of time.
     :returns: The snapshot as last seen.
-    :raises: :class:`~snapshot_ext.exceptions.SnapshotNotDeleted` (a :class:`~snapshot_ext.exceptions.SnapshotFailure` and
-        a :class:`~openstack.exceptions.ResourceTimeout`) on
-        ``error_deleting``, or when the snapshot is ``available`` or
-        ``error``.
-    :raises: :class:`~snapshot_ext.exceptions.SnapshotTimeout` when the time is up.
+    :raises: :class:`~snapshot_ext.exceptions.SnapshotNotDeleted` (a
+        :class:`~snapshot_ext.exceptions.SnapshotFailure` and a
+        :class:`~openstack.exceptions.ResourceTimeout`) on ``error_deleting``,
+        or when the snapshot is ``available`` or ``error``.
+    :raises: :class:`~snapshot_ext.exceptions.SnapshotTimeout` when the time is
+        up.
     :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` for
         a bad argument, before any request.
     """

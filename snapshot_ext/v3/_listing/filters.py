@@ -137,8 +137,8 @@ def server_filters(query: Mapping[str, Any]) -> list[str]:
     """Name the filters of a snapshot query as they go on the wire.
 
     Options (paging, sorting, ``with_count``, ``all_projects``), ``None``
-    values and names :mod:`snapshot_ext.v3._listing.query` does not know are left
-    out; the latter are refused by the query check itself.
+    values and names :mod:`snapshot_ext.v3._listing.query` does not know are
+    left out; the latter are refused by the query check itself.
 
     :param query: The query by its client-side names.
     :returns: The server-side filter names, sorted.

@@ -20,7 +20,8 @@ as does a page holding only items already listed.  A page larger than the
 ``limit`` asked for is cut to it and the listing continues after the last
 item kept.  Any failure after the first page (an HTTP error, a transport
 failure once the proxy's retries are spent, an unreadable page) raises
-:class:`~snapshot_ext.exceptions.ListingInterrupted`, saying how far the listing got.
+:class:`~snapshot_ext.exceptions.ListingInterrupted`, saying how far the
+listing got.
 """
 
 from collections.abc import Callable
@@ -112,8 +113,8 @@ def iterate(
     :param resources_key: The key holding the list.
     :param max_items: Stop after this many items in all; ``None`` for all.
     :returns: An iterator of :class:`~snapshot_ext.results.Page`.
-    :raises: :class:`~snapshot_ext.exceptions.ListingInterrupted` when a page after the first fails;
-        the first page's error is raised as it is.
+    :raises: :class:`~snapshot_ext.exceptions.ListingInterrupted` when a page
+        after the first fails; the first page's error is raised as it is.
     """
     params = dict(params)
     page_size = int(params['limit']) if 'limit' in params else None

@@ -21,8 +21,8 @@ are settled on the calling thread before the pool starts.  ``requests``
 keeps 10 connections per host; a concurrency above 10 works but opens
 extra short-lived connections.
 
-Each item gets its own :class:`~snapshot_ext.results.ItemResult`, in the order given: one
-failure never stops or hides the others, and nothing is retried.
+Each item gets its own :class:`~snapshot_ext.results.ItemResult`, in the order
+given: one failure never stops or hides the others, and nothing is retried.
 """
 
 from collections.abc import Callable
@@ -206,7 +206,8 @@ def wait_for_snapshots(
     :param all_projects: List every project's snapshots (admin), for
         snapshots of other projects.
     :param clock: The source of time.
-    :returns: A :class:`~snapshot_ext.results.BulkResult` in input order; failed items carry a
+    :returns: A :class:`~snapshot_ext.results.BulkResult` in input order;
+        failed items carry a
         :class:`~snapshot_ext.exceptions.SnapshotFailure`,
         :class:`~snapshot_ext.exceptions.SnapshotTimeout` or the error of
         their fetch.
@@ -387,9 +388,9 @@ def create_snapshots(
     :param timeout: Seconds to wait in all; ``None`` means 600.
     :param interval: Seconds before the second poll of the wait.
     :param clock: The source of time.
-    :returns: A :class:`~snapshot_ext.results.BulkResult` in the order of ``specs``; a snapshot
-        that was created but failed while waited for keeps its
-        ``snapshot`` so it can be cleaned up.
+    :returns: A :class:`~snapshot_ext.results.BulkResult` in the order of
+        ``specs``; a snapshot that was created but failed while waited for
+        keeps its ``snapshot`` so it can be cleaned up.
     :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
         before any request when an argument or a spec is bad.
     """

@@ -196,7 +196,8 @@ def check_deletable(
     :param force: Whether a force delete is meant.
     :param all_projects: Look at every project's volumes (admin only).
     :returns: The snapshot as fetched.
-    :raises: :class:`~snapshot_ext.exceptions.SnapshotNotDeletable` naming every reason.
+    :raises: :class:`~snapshot_ext.exceptions.SnapshotNotDeletable` naming
+        every reason.
     :raises: :class:`~openstack.exceptions.NotFoundException` when the
         snapshot does not exist.
     """
