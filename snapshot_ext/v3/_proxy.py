@@ -362,14 +362,9 @@ class Proxy(_stock_proxy.Proxy):
         """
         base_path = attrs.pop('base_path', None)
         _checks.update_attrs(attrs)
-        res = self._snapshot_resource(snapshot)
-        res._update(**attrs)
-        # The server accepts only name and description: send exactly those.
-        res._body._dirty.intersection_update(_checks.UPDATE_ATTRS)
-        res._body._dirty.update(attrs)
-        if not res._body._dirty:
-            return res
-        return res.commit(self, base_path=base_path)
+        return self._snapshot_resource(snapshot)._commit_fields(
+            self, base_path, attrs
+        )
 
     def delete_snapshot(
         self,

@@ -492,6 +492,30 @@ class Snapshot(_speedups.PrecomputedFields, _stock.Snapshot):
         """
         return frozenset(cls._body_mapping().values())
 
+    def _commit_fields(
+        self,
+        session: adapter.Adapter,
+        base_path: str | None,
+        attrs: Mapping[str, Any],
+    ) -> Self:
+        """Send the checked ``name``/``description`` of an update.
+
+        The server accepts only those two: exactly they are sent, also
+        when the snapshot was given with other changed attributes.
+
+        :param session: The proxy to send it through.
+        :param base_path: As openstacksdk's ``commit`` takes it.
+        :param attrs: The checked attributes to change.
+        :returns: The snapshot as the server returns it; with nothing to
+            change, this snapshot, without a request.
+        """
+        self._update(**attrs)
+        self._body._dirty.intersection_update(_checks.UPDATE_ATTRS)
+        self._body._dirty.update(attrs)
+        if not self._body._dirty:
+            return self
+        return self.commit(session, base_path=base_path)
+
     # Actions -------------------------------------------------------------
 
     def force_delete(self, session: adapter.Adapter) -> None:
