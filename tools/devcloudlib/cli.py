@@ -1,4 +1,4 @@
-"""The commands of ``tools/devcloud``: up, down, status, env."""
+"""The commands of ``tools/devcloud``."""
 
 from __future__ import annotations
 
@@ -17,6 +17,10 @@ from devcloudlib.config import SERVICES
 from devcloudlib.config import Paths
 from devcloudlib.config import load_secrets
 from devcloudlib.config import write_clouds
+from devcloudlib.control import check_service
+from devcloudlib.control import revoke_tokens
+from devcloudlib.control import start_one
+from devcloudlib.control import stop_one
 from devcloudlib.httpapi import http_ok
 from devcloudlib.identity import ensure_identity
 from devcloudlib.identity import start_keystone
@@ -38,6 +42,8 @@ USAGE = """\
 devcloud: a real Keystone and Cinder on 127.0.0.1 for functional tests.
 
 Usage: tools/devcloud up | down | status | env
+       tools/devcloud stop | start | restart SERVICE
+       tools/devcloud revoke-tokens USER
 
   up      install what is missing, start MariaDB, epmd, RabbitMQ, Keystone
           (gunicorn), cinder-api, cinder-scheduler and cinder-volume, wait
@@ -45,6 +51,20 @@ Usage: tools/devcloud up | down | status | env
   down    stop exactly the processes that `up` started (by recorded PID)
   status  one line per service; exit 0 only when all of them run
   env     print shell exports for the generated clouds.yaml
+
+  stop SERVICE     stop one service that `up` started; the others keep
+                   running (`status` then shows it as not running)
+  start SERVICE    start one stopped service and wait until it is ready
+                   (cinder-scheduler and cinder-volume: until a volume
+                   can be created); the services it needs must run
+  restart SERVICE  stop, then start
+                   SERVICE: mariadb, epmd, rabbitmq, keystone, cinder-api,
+                   cinder-scheduler, cinder-volume
+  revoke-tokens USER
+                   make Keystone refuse every token issued to USER so far
+                   (admin, demo, cinder: their password is set again;
+                   other users are disabled and enabled again); the user
+                   can log in again at once
 
 Environment:
   DEVCLOUD_DIR   state folder (default: <repo>/.devcloud)
@@ -241,6 +261,78 @@ def cmd_env(paths: Paths) -> int:
     return 0
 
 
+def cmd_stop(paths: Paths, name: str) -> int:
+    """Stop one service.
+
+    :param paths: the state layout.
+    :param name: the service.
+    :returns: 0.
+    :raises Failure: for an unknown service.
+    """
+    check_service(name)
+    lk = lock(paths)
+    pids = load_pids(paths)
+    if stop_one(paths, name, pids):
+        say(f'stopped {name}')
+    else:
+        say(f'{name} is not running (nothing recorded for it)')
+    lk.close()
+    return 0
+
+
+def cmd_start(paths: Paths, name: str) -> int:
+    """Start one service.
+
+    :param paths: the state layout.
+    :param name: the service.
+    :returns: 0.
+    :raises Failure: for an unknown service, or when it does not start.
+    """
+    check_service(name)
+    lk = lock(paths)
+    pids = load_pids(paths)
+    if not start_one(paths, name, pids):
+        say(f'{name} is already running (pid {pids[name]["pid"]})')
+    lk.close()
+    return 0
+
+
+def cmd_restart(paths: Paths, name: str) -> int:
+    """Stop, then start one service.
+
+    :param paths: the state layout.
+    :param name: the service.
+    :returns: 0.
+    :raises Failure: for an unknown service, or when it does not start.
+    """
+    check_service(name)
+    lk = lock(paths)
+    pids = load_pids(paths)
+    if stop_one(paths, name, pids):
+        say(f'stopped {name}')
+    start_one(paths, name, pids)
+    lk.close()
+    return 0
+
+
+def cmd_revoke_tokens(paths: Paths, username: str) -> int:
+    """Revoke every token of a user.
+
+    :param paths: the state layout.
+    :param username: the user.
+    :returns: 0.
+    :raises Failure: when there is no such user or Keystone refuses.
+    """
+    lk = lock(paths)
+    user_id = revoke_tokens(paths, username)
+    say(
+        f'keystone: every token issued to {username} (id {user_id}) so '
+        'far is revoked'
+    )
+    lk.close()
+    return 0
+
+
 COMMANDS: dict[str, Callable[[Paths], int]] = {
     'up': cmd_up,
     'down': cmd_down,
@@ -248,19 +340,38 @@ COMMANDS: dict[str, Callable[[Paths], int]] = {
     'env': cmd_env,
 }
 
+# Commands that take one argument: a service or a user name.
+COMMANDS_WITH_ARG: dict[str, Callable[[Paths, str], int]] = {
+    'stop': cmd_stop,
+    'start': cmd_start,
+    'restart': cmd_restart,
+    'revoke-tokens': cmd_revoke_tokens,
+}
+
 
 def main(argv: Sequence[str]) -> int:
     """Run one command.
 
     :param argv: the command line, program name first.
-    :returns: the exit status: 2 for a usage error, 1 for a failure,
+    :returns: the exit status: 2 for a usage error or an unknown
+        service, 1 for a failure,
         130 when interrupted.
     """
-    if len(argv) != 2 or argv[1] not in COMMANDS:
+    with_arg = len(argv) == 3 and argv[1] in COMMANDS_WITH_ARG
+    if not with_arg and (len(argv) != 2 or argv[1] not in COMMANDS):
         print(USAGE, file=sys.stderr)
+        return 2
+    if with_arg and argv[1] != 'revoke-tokens' and argv[2] not in SERVICES:
+        print(
+            f'devcloud: no service {argv[2]!r}; the services are '
+            f'{", ".join(SERVICES)}',
+            file=sys.stderr,
+        )
         return 2
     paths = Paths.from_environ(os.environ)
     try:
+        if with_arg:
+            return COMMANDS_WITH_ARG[argv[1]](paths, argv[2])
         return COMMANDS[argv[1]](paths)
     except Failure as f:
         report_failure(f)

@@ -63,6 +63,10 @@ APT_PACKAGES = ['mariadb-server', 'rabbitmq-server']
 RABBIT_BIN = '/usr/lib/rabbitmq/bin'
 RABBIT_NODE = 'devcloud@localhost'
 
+# Seconds cinder-api trusts a validated token ([keystone_authtoken]
+# token_cache_time): how long a revoked token may still be accepted.
+TOKEN_CACHE_TIME = 2
+
 SECRET_NAMES = [
     'admin',
     'demo',
@@ -287,6 +291,7 @@ def cinder_conf_values(paths: Paths, sec: Mapping[str, str]) -> dict[str, str]:
         'db_cinder_password': sec['db_cinder'],
         'mysql_socket': paths.mysql_socket(),
         'cinder_password': sec['cinder'],
+        'token_cache_time': str(TOKEN_CACHE_TIME),
     }
 
 

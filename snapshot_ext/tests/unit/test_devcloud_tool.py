@@ -120,6 +120,7 @@ class TestRendering(base.BaseTestCase):
             text,
         )
         self.assertIn('api_paste_config = /s/dc/venv/etc/cinder/', text)
+        self.assertIn('\ntoken_cache_time = 2\n', text)
 
     def test_keystone_conf(self) -> None:
         text = config.render_text(
