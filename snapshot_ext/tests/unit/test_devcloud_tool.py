@@ -19,6 +19,7 @@ here starts a service; the package is imported from the checkout's
 """
 
 import contextlib
+import datetime
 import importlib
 import io
 import json
@@ -40,6 +41,7 @@ if TOOLS not in sys.path:
 
 cli: Any = importlib.import_module('devcloudlib.cli')
 config: Any = importlib.import_module('devcloudlib.config')
+control: Any = importlib.import_module('devcloudlib.control')
 infra: Any = importlib.import_module('devcloudlib.infra')
 output: Any = importlib.import_module('devcloudlib.output')
 ports: Any = importlib.import_module('devcloudlib.ports')
@@ -324,6 +326,69 @@ class TestPorts(base.BaseTestCase):
             self.assertIsNone(ports.check_ports([port]))
 
 
+class TestServiceControl(base.BaseTestCase):
+    def services(self) -> list[dict[str, str]]:
+        return [
+            {
+                'binary': 'cinder-scheduler',
+                'state': 'up',
+                'updated_at': '2026-01-02T10:00:30.000000',
+            },
+            {
+                'binary': 'cinder-volume',
+                'state': 'up',
+                'updated_at': '2026-01-02T10:00:05.000000',
+            },
+        ]
+
+    def test_reported_since_needs_a_later_report_of_that_binary(self) -> None:
+        at = datetime.datetime(2026, 1, 2, 10, 0, 5)
+        self.assertFalse(
+            control.reported_since(self.services(), 'cinder-volume', at)
+        )
+        earlier = at - datetime.timedelta(seconds=1)
+        self.assertTrue(
+            control.reported_since(self.services(), 'cinder-volume', earlier)
+        )
+        self.assertTrue(
+            control.reported_since(self.services(), 'cinder-scheduler', at)
+        )
+
+    def test_reported_since_ignores_down_services(self) -> None:
+        services = self.services()
+        services[1]['state'] = 'down'
+        at = datetime.datetime(2026, 1, 1)
+        self.assertFalse(control.reported_since(services, 'cinder-volume', at))
+        self.assertFalse(control.reported_since(None, 'cinder-volume', at))
+
+    def test_missing_requirements(self) -> None:
+        st = processes.proc_stat(os.getpid())
+        alive = {'pid': os.getpid(), 'start': st.start}
+        gone = {'pid': os.getpid(), 'start': st.start + 1}
+        pids = {'mariadb': alive, 'rabbitmq': gone}
+        self.assertEqual(
+            ['rabbitmq'], control.missing_requirements('cinder-volume', pids)
+        )
+        self.assertEqual([], control.missing_requirements('keystone', pids))
+        self.assertEqual(
+            ['epmd'], control.missing_requirements('rabbitmq', pids)
+        )
+        self.assertEqual([], control.missing_requirements('mariadb', {}))
+
+    def test_every_service_has_its_ports_and_requirements_known(self) -> None:
+        self.assertEqual(
+            set(config.PORTS),
+            {p for ports in control.SERVICE_PORTS.values() for p in ports},
+        )
+        for name, needs in control.REQUIRES.items():
+            self.assertIn(name, config.SERVICES)
+            for need in needs:
+                # prerequisites start earlier in `up`
+                self.assertLess(
+                    config.SERVICES.index(need), config.SERVICES.index(name)
+                )
+
+
 class TestCommandLine(base.BaseTestCase):
     def run_main(self, *args: str) -> tuple[int, str, str]:
         out, err = io.StringIO(), io.StringIO()
@@ -338,6 +403,24 @@ class TestCommandLine(base.BaseTestCase):
             self.assertEqual('', out)
             self.assertTrue(err.startswith('devcloud: a real Keystone'))
             self.assertIn('Usage: tools/devcloud up | down', err)
+
+    def test_unknown_service(self) -> None:
+        for command in ('stop', 'start', 'restart'):
+            rc, out, err = self.run_main(command, 'nova-compute')
+            self.assertEqual(2, rc)
+            self.assertEqual('', out)
+            self.assertEqual(
+                "devcloud: no service 'nova-compute'; the services are "
+                'mariadb, epmd, rabbitmq, keystone, cinder-api, '
+                'cinder-scheduler, cinder-volume\n',
+                err,
+            )
+
+    def test_commands_with_an_argument_need_exactly_one(self) -> None:
+        for args in (('stop',), ('revoke-tokens',), ('start', 'a', 'b')):
+            rc, out, err = self.run_main(*args)
+            self.assertEqual(2, rc)
+            self.assertIn('tools/devcloud revoke-tokens USER', err)
 
     def test_env(self) -> None:
         with mock.patch.dict(os.environ, {'DEVCLOUD_DIR': '/s/dc'}):
