@@ -67,6 +67,9 @@ KNOWN_USERS: Mapping[str, str] = {
 }
 
 REPORT_BOUND = 60  # seconds for a restarted Cinder service to report
+# Seconds a Cinder service must keep running when its readiness cannot be
+# checked (Keystone or cinder-api does not answer).
+STARTUP_GRACE = 5.0
 
 
 def stop_bound(name: str) -> float:
@@ -161,7 +164,13 @@ def _start_cinder_worker(
     since = _utcnow()
     p = spawn_cinder(paths, pids, conf, name)
     if not (http_ok(KEYSTONE_URL + '/v3') and http_ok(CINDER_URL + '/')):
-        wait_for(paths, name, lambda: None, 5, p, 'running')
+        time.sleep(STARTUP_GRACE)
+        if p.poll() is not None:
+            raise Failure(
+                name,
+                f'exited with status {p.returncode} right after it started',
+                paths.log(name),
+            )
         say(
             f'{name}: started (pid {p.pid}); Keystone or cinder-api does '
             'not answer, so its readiness was not checked'
