@@ -17,6 +17,8 @@ Modules:
 - :mod:`devcloudlib.identity`: Keystone and its catalog;
 - :mod:`devcloudlib.blockstorage`: cinder-api, cinder-scheduler and
   cinder-volume;
+- :mod:`devcloudlib.control`: stopping, starting and restarting one
+  service, and revoking a user's tokens;
 - :mod:`devcloudlib.cli`: the commands.
 
 Python standard library only: it runs under the system ``python3`` before
