@@ -34,10 +34,10 @@ from collections.abc import Sequence
 import dataclasses
 from typing import Any
 from typing import Generic
-from typing import TypeVar
 from typing import overload
 
 from openstack.block_storage.v3 import snapshot as _stock_snapshot
+from typing_extensions import TypeVar
 
 from snapshot_ext import exceptions
 
@@ -58,10 +58,19 @@ DELETE = 'delete'
 SKIP = 'skip'
 
 T = TypeVar('T')
+#: The snapshot type of a result: the plugin's Snapshot in what the proxy
+#: returns, openstacksdk's Snapshot when a result is annotated without one
+#: (a bare ``BulkResult`` takes any).
+S = TypeVar(
+    'S',
+    bound=_stock_snapshot.Snapshot,
+    covariant=True,
+    default=_stock_snapshot.Snapshot,
+)
 
 
 @dataclasses.dataclass(frozen=True)
-class ItemResult:
+class ItemResult(Generic[S]):
     """The outcome for one item of a bulk operation.
 
     :param item: What the caller gave for this item: a create spec, a
@@ -74,7 +83,7 @@ class ItemResult:
     """
 
     item: Any
-    snapshot: _stock_snapshot.Snapshot | None = None
+    snapshot: S | None = None
     error: BaseException | None = None
     missing: bool = False
 
@@ -95,30 +104,30 @@ class ItemResult:
         return None
 
 
-class BulkResult(Sequence[ItemResult]):
+class BulkResult(Sequence[ItemResult[S]]):
     """The outcomes of a bulk operation, one per item in input order.
 
     :param results: The item results.
     """
 
-    def __init__(self, results: Iterable[ItemResult]) -> None:
+    def __init__(self, results: Iterable[ItemResult[S]]) -> None:
         self._results = tuple(results)
 
     @overload
-    def __getitem__(self, index: int) -> ItemResult: ...
+    def __getitem__(self, index: int) -> ItemResult[S]: ...
 
     @overload
-    def __getitem__(self, index: slice) -> Sequence[ItemResult]: ...
+    def __getitem__(self, index: slice) -> Sequence[ItemResult[S]]: ...
 
     def __getitem__(
         self, index: int | slice
-    ) -> ItemResult | Sequence[ItemResult]:
+    ) -> ItemResult[S] | Sequence[ItemResult[S]]:
         return self._results[index]
 
     def __len__(self) -> int:
         return len(self._results)
 
-    def __iter__(self) -> Iterator[ItemResult]:
+    def __iter__(self) -> Iterator[ItemResult[S]]:
         return iter(self._results)
 
     def __repr__(self) -> str:
@@ -128,12 +137,12 @@ class BulkResult(Sequence[ItemResult]):
         )
 
     @property
-    def succeeded(self) -> list[ItemResult]:
+    def succeeded(self) -> list[ItemResult[S]]:
         """The items that succeeded."""
         return [r for r in self._results if r.ok]
 
     @property
-    def failed(self) -> list[ItemResult]:
+    def failed(self) -> list[ItemResult[S]]:
         """The items that failed; each has an ``error``."""
         return [r for r in self._results if not r.ok]
 
@@ -143,7 +152,7 @@ class BulkResult(Sequence[ItemResult]):
         return not self.failed
 
     @property
-    def snapshots(self) -> list[_stock_snapshot.Snapshot]:
+    def snapshots(self) -> list[S]:
         """The snapshots of the items that succeeded, where known."""
         return [r.snapshot for r in self.succeeded if r.snapshot is not None]
 
@@ -158,7 +167,7 @@ class BulkResult(Sequence[ItemResult]):
 
 
 @dataclasses.dataclass(frozen=True)
-class PruneDecision:
+class PruneDecision(Generic[S]):
     """What pruning does with one snapshot, and why.
 
     :param snapshot: The snapshot, as listed.
@@ -167,13 +176,13 @@ class PruneDecision:
     :param reason: Why, in words.
     """
 
-    snapshot: _stock_snapshot.Snapshot
+    snapshot: S
     action: str
     reason: str
 
 
 @dataclasses.dataclass(frozen=True)
-class PruneResult:
+class PruneResult(Generic[S]):
     """The outcome of
     :meth:`~snapshot_ext.Proxy.prune_snapshots`.
 
@@ -187,29 +196,29 @@ class PruneResult:
 
     volume_id: str
     dry_run: bool
-    decisions: tuple[PruneDecision, ...]
-    deletions: BulkResult | None = None
+    decisions: tuple[PruneDecision[S], ...]
+    deletions: BulkResult[S] | None = None
 
-    def _with(self, action: str) -> list[_stock_snapshot.Snapshot]:
+    def _with(self, action: str) -> list[S]:
         return [d.snapshot for d in self.decisions if d.action == action]
 
     @property
-    def kept(self) -> list[_stock_snapshot.Snapshot]:
+    def kept(self) -> list[S]:
         """The snapshots kept."""
         return self._with(KEEP)
 
     @property
-    def to_delete(self) -> list[_stock_snapshot.Snapshot]:
+    def to_delete(self) -> list[S]:
         """The snapshots deleted, or that would be in a dry run."""
         return self._with(DELETE)
 
     @property
-    def skipped(self) -> list[PruneDecision]:
+    def skipped(self) -> list[PruneDecision[S]]:
         """Candidates that could not be deleted, with the reason."""
         return [d for d in self.decisions if d.action == SKIP]
 
     @property
-    def deleted(self) -> list[_stock_snapshot.Snapshot]:
+    def deleted(self) -> list[S]:
         """The snapshots whose deletion succeeded (none in a dry run)."""
         if self.deletions is None:
             return []
@@ -220,7 +229,7 @@ class PruneResult:
         ]
 
     @property
-    def failed(self) -> list[ItemResult]:
+    def failed(self) -> list[ItemResult[S]]:
         """The deletions that failed, each with its ``error``."""
         return [] if self.deletions is None else self.deletions.failed
 

@@ -760,7 +760,7 @@ class Proxy(_stock_proxy.Proxy):
         callback: Callable[[int], None] | None = None,
         *,
         all_projects: bool = False,
-    ) -> results.BulkResult:
+    ) -> results.BulkResult[_snapshot.Snapshot]:
         """Wait for many snapshots at once, one listing per poll.
 
         Each poll lists ``/snapshots/detail`` (by ``volume_id`` when all
@@ -807,7 +807,7 @@ class Proxy(_stock_proxy.Proxy):
         *,
         timeout: int | float | None = None,
         interval: int | float | None = 2,
-    ) -> results.BulkResult:
+    ) -> results.BulkResult[_snapshot.Snapshot]:
         """Create many snapshots concurrently.
 
         Every spec is checked before the first request.  One failure does
@@ -847,7 +847,7 @@ class Proxy(_stock_proxy.Proxy):
         timeout: int | float | None = None,
         interval: int | float | None = 2,
         all_projects: bool = False,
-    ) -> results.BulkResult:
+    ) -> results.BulkResult[_snapshot.Snapshot]:
         """Delete many snapshots concurrently.
 
         With ``check`` (the default) a snapshot that cannot be deleted
@@ -999,7 +999,7 @@ class Proxy(_stock_proxy.Proxy):
         timeout: int | float | None = None,
         interval: int | float | None = 2,
         all_projects: bool = False,
-    ) -> results.PruneResult:
+    ) -> results.PruneResult[_snapshot.Snapshot]:
         """Keep a volume's newest snapshots and delete the others.
 
         A snapshot is kept while fewer than ``keep`` ``available``

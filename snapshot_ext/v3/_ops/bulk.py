@@ -182,7 +182,7 @@ def wait_for_snapshots(
     callback: Any = None,
     all_projects: Any = False,
     clock: _waiting.Clock = _waiting.SYSTEM_CLOCK,
-) -> results.BulkResult:
+) -> results.BulkResult[_snapshot.Snapshot]:
     """Wait for many snapshots with one listing per poll.
 
     Each poll lists ``/snapshots/detail`` (filtered by ``volume_id`` when
@@ -301,13 +301,13 @@ def wait_for_snapshots(
 
 def _wait_for(
     proxy: ProxyLike,
-    item_results: list[results.ItemResult],
+    item_results: list[results.ItemResult[_snapshot.Snapshot]],
     *,
     status: str,
     interval: Any,
     timeout: Any,
     clock: _waiting.Clock,
-) -> list[results.ItemResult]:
+) -> list[results.ItemResult[_snapshot.Snapshot]]:
     """Wait for the successful items; a failed wait fails them all."""
     waiting = [r.snapshot for r in item_results if r.ok and not r.missing]
     if not waiting:
@@ -377,7 +377,7 @@ def create_snapshots(
     timeout: Any = None,
     interval: Any = _waiting.DEFAULT_INTERVAL,
     clock: _waiting.Clock = _waiting.SYSTEM_CLOCK,
-) -> results.BulkResult:
+) -> results.BulkResult[_snapshot.Snapshot]:
     """Create many snapshots concurrently.
 
     :param proxy: The block-storage proxy.
@@ -435,7 +435,7 @@ def delete_snapshots(
     interval: Any = _waiting.DEFAULT_INTERVAL,
     all_projects: Any = False,
     clock: _waiting.Clock = _waiting.SYSTEM_CLOCK,
-) -> results.BulkResult:
+) -> results.BulkResult[_snapshot.Snapshot]:
     """Delete many snapshots concurrently.
 
     With ``check`` (the default) each snapshot is fetched first and not
@@ -479,8 +479,10 @@ def delete_snapshots(
             proxy, [s.id for _, s in pairs], all_projects=everywhere
         )
 
-    def task(snap: _snapshot.Snapshot) -> Callable[[], results.ItemResult]:
-        def delete() -> results.ItemResult:
+    def task(
+        snap: _snapshot.Snapshot,
+    ) -> Callable[[], results.ItemResult[_snapshot.Snapshot]]:
+        def delete() -> results.ItemResult[_snapshot.Snapshot]:
             try:
                 if checking:
                     snap.fetch(adapter_of(proxy), skip_cache=True)

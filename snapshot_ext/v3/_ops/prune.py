@@ -109,7 +109,7 @@ def plan(
     older_than: datetime.timedelta | None,
     now: datetime.datetime,
     volumes: dict[str, list[Any]],
-) -> list[results.PruneDecision]:
+) -> list[results.PruneDecision[_snapshot.Snapshot]]:
     """Decide about each snapshot of one volume.
 
     :param snapshots: The volume's snapshots.
@@ -178,7 +178,7 @@ def prune_snapshots(
     interval: Any = _waiting.DEFAULT_INTERVAL,
     all_projects: Any = False,
     clock: _waiting.Clock = _waiting.SYSTEM_CLOCK,
-) -> results.PruneResult:
+) -> results.PruneResult[_snapshot.Snapshot]:
     """Keep a volume's newest snapshots and delete the others.
 
     Requests: one listing of the volume's snapshots; when there are
