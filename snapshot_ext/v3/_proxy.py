@@ -136,7 +136,7 @@ class Proxy(_stock_proxy.Proxy):
         ):
             value = value.id
         if value is None or (isinstance(value, str) and not value):
-            raise exceptions.InvalidSnapshotRequest(
+            raise _checks.bad(
                 f"a snapshot ID or Snapshot is required, got {value!r}"
             )
         return self._get_resource(_snapshot.Snapshot, value, **attrs)
@@ -301,15 +301,13 @@ class Proxy(_stock_proxy.Proxy):
         """
         if page_size is not None:
             if 'limit' in query and query['limit'] != page_size:
-                raise exceptions.InvalidSnapshotQuery(
-                    message="give page_size or limit (the same thing), not "
-                    "both"
+                raise _checks.bad(
+                    "give page_size or limit (the same thing), not both",
+                    query=True,
                 )
             if page_size == 0 and not isinstance(page_size, bool):
                 # limit=0 is an empty listing; pages of none are no pages.
-                raise exceptions.InvalidSnapshotQuery(
-                    message="page_size must be >= 1, got 0"
-                )
+                raise _checks.bad("page_size must be >= 1, got 0", query=True)
             query['limit'] = page_size
         if all_projects is not False:
             # Checked as a filter: a non-bool such as 'false' is refused.
@@ -489,7 +487,7 @@ class Proxy(_stock_proxy.Proxy):
             explicitly), before sending.
         """
         if not metadata:
-            raise exceptions.InvalidSnapshotRequest(
+            raise _checks.bad(
                 "replace_snapshot_metadata needs the new metadata; with no "
                 "keys it would delete every key, which "
                 "delete_snapshot_metadata(snapshot) does explicitly"

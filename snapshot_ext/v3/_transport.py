@@ -60,6 +60,7 @@ from urllib3 import exceptions as urllib3_exceptions
 
 from snapshot_ext import exceptions
 from snapshot_ext import results
+from snapshot_ext.v3 import _checks
 from snapshot_ext.v3 import _compat
 
 LOG = logging.getLogger(__name__)
@@ -166,7 +167,7 @@ def check_path(url: str) -> None:
     for segment in path.split('/'):
         plain = segment.replace('%2E', '.').replace('%2e', '.')
         if plain in ('.', '..'):
-            raise exceptions.InvalidSnapshotRequest(
+            raise _checks.bad(
                 f"refusing to request {path[:200]!r}: the segment "
                 f"{segment!r} is a dot segment, which would address "
                 f"another endpoint; an ID, name or metadata key of '.' or "

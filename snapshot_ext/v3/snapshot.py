@@ -615,7 +615,7 @@ class Snapshot(_speedups.PrecomputedFields, _stock.Snapshot):
         """
         _checks.path_segment(volume_id, 'volume_id')
         if not isinstance(ref, Mapping) or not ref:
-            raise ext_exceptions.InvalidSnapshotRequest(
+            raise _checks.bad(
                 f"ref must be a non-empty mapping such as "
                 f"{{'source-name': 'snap-1'}}, got {ref!r}"
             )

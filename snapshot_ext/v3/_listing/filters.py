@@ -31,7 +31,6 @@ from typing import Any
 
 from openstack import exceptions as sdk_exceptions
 
-from snapshot_ext import exceptions
 from snapshot_ext.v3 import _checks
 from snapshot_ext.v3 import _compat
 from snapshot_ext.v3 import _microversion as mv
@@ -164,11 +163,7 @@ def enabled(session: Any, check_filters: Any) -> bool:
     value = check_filters
     if value is None:
         value = getattr(session, 'check_snapshot_filters', False)
-    if not isinstance(value, bool):
-        raise exceptions.InvalidSnapshotQuery(
-            message=f"check_filters must be True or False, got {value!r}"
-        )
-    return value
+    return _checks.flag('check_filters', value, strict=True, query=True)
 
 
 def check_snapshot_query(
@@ -204,10 +199,9 @@ def check_snapshot_query(
         and not (key == 'project_id' and all_projects)
     ]
     if refused:
-        raise exceptions.InvalidSnapshotQuery(
-            message=(
-                f"this cloud does not allow filtering snapshots by "
-                f"{', '.join(refused)}; allowed filters: "
-                f"{', '.join(sorted(names)) or '(none)'}"
-            )
+        raise _checks.bad(
+            f"this cloud does not allow filtering snapshots by "
+            f"{', '.join(refused)}; allowed filters: "
+            f"{', '.join(sorted(names)) or '(none)'}",
+            query=True,
         )
