@@ -33,6 +33,7 @@ Each client authenticates and negotiates the microversion in
 from __future__ import annotations
 
 from collections.abc import Iterator
+import importlib
 from typing import Any
 import urllib.parse
 
@@ -371,9 +372,9 @@ class CinderclientClient(KeystoneauthClient):
 
     def setup(self) -> None:
         super().setup()
-        from cinderclient import api_versions
-        from cinderclient.v3 import client as v3_client
-
+        # Imported by name: an optional package without type hints.
+        api_versions = importlib.import_module('cinderclient.api_versions')
+        v3_client = importlib.import_module('cinderclient.v3.client')
         self.client = v3_client.Client(
             session=self.adapter.session,
             service_type='block-storage',
