@@ -28,15 +28,16 @@ Adapter, openstacksdk):
 
 The timed workloads run in one process, the clients alternating in a
 rotating order, several repetitions; the table shows medians, ratios to
-the floor (and of snapshot_ext to cinderclient) and the requests the server counted per workload.  The
-server's own ceiling (a raw ``http.client`` doing the same requests) is
-measured first.  The whole run is bounded by ``--time-limit``: what has
-not started by then is skipped and reported as such.
+the floor (and of snapshot_ext to cinderclient) and the requests the
+server counted per workload.  The server's own ceiling (a raw
+``http.client`` doing the same requests) is measured first.  The whole
+run is bounded by ``--time-limit``: what has not started by then is
+skipped and reported as such.
 
 Usage::
 
-    python tools/bench/run.py            # full run (about 5 minutes)
-    python tools/bench/run.py --quick    # short run (about 1 minute)
+    python tools/bench/run.py            # full run (about 10 minutes)
+    python tools/bench/run.py --quick    # short run (about 2 minutes)
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ import argparse
 from collections.abc import Callable
 import gc
 import http.client
+import importlib.util
 import json
 import os
 import statistics
@@ -664,6 +666,18 @@ def main() -> None:
     args.creates = args.creates or (50 if args.quick else 200)
     limit = args.time_limit or (240.0 if args.quick else 1200.0)
     kinds = [k.strip() for k in args.clients.split(',') if k.strip()]
+    unknown = sorted(set(kinds) - set(clients.KINDS))
+    if unknown:
+        parser.error(f"unknown clients: {', '.join(unknown)}")
+    if 'cinderclient' in kinds and not importlib.util.find_spec(
+        'cinderclient'
+    ):
+        print(
+            'cinderclient: left out, python-cinderclient is not installed '
+            '(pip install -r tools/bench/requirements.txt)',
+            file=sys.stderr,
+        )
+        kinds.remove('cinderclient')
     deadline = Deadline(limit)
     snapshot_ids = [s['id'] for s in server.make_snapshots(args.snapshots)][
         :: max(1, args.snapshots // 997)
