@@ -205,9 +205,10 @@ def rotate_snapshot_ext(
         )
         result.raise_for_errors()
         deleted.extend(result.deleted)
-    proxy.wait_for_snapshots(
-        deleted, 'deleted', interval=interval, wait=WAIT_BOUND
-    ).raise_for_errors()
+    if deleted:
+        proxy.wait_for_snapshots(
+            deleted, 'deleted', interval=interval, wait=WAIT_BOUND
+        ).raise_for_errors()
 
 
 def rotate_openstacksdk(
@@ -256,7 +257,9 @@ def rotate_openstacksdk(
             proxy.delete_snapshot(snapshot)
             pruned.append(snapshot)
     for snapshot in pruned:
-        proxy.wait_for_delete(snapshot, interval=interval, wait=WAIT_BOUND)
+        proxy.wait_for_delete(
+            snapshot, interval=interval, wait=int(WAIT_BOUND)
+        )
 
 
 _PLAYBOOK = """\
@@ -286,7 +289,7 @@ _PLAYBOOK = """\
              | selectattr('volume_id', 'equalto', item)
              | selectattr('status', 'equalto', 'available')
              | sort(attribute='created_at', reverse=true)
-             | list)[keep | int:] }}
+             | list)[keep:] }}
       loop: "{{ volume_ids }}"
     - name: Delete them
       openstack.cloud.volume_snapshot:
