@@ -20,6 +20,7 @@ the command sends anything to Block Storage.
 import argparse
 import datetime
 import re
+import string
 
 #: Seconds per duration unit.
 UNITS = {'s': 1, 'm': 60, 'h': 3600, 'd': 86400, 'w': 604800}
@@ -141,12 +142,24 @@ def name_template(text: str) -> str:
     :raises: :class:`argparse.ArgumentTypeError` for another field or a
         stray brace.
     """
+    allowed = ', '.join('{' + f + '}' for f in NAME_FIELDS)
     try:
-        text.format(volume='v', volume_id='i', index=1)
-    except (KeyError, IndexError, ValueError) as exc:
-        raise argparse.ArgumentTypeError(
-            f"invalid name template {text!r} ({exc!s}); it may use "
-            f"{', '.join('{' + f + '}' for f in NAME_FIELDS)} and doubled "
-            f"braces for a literal brace"
-        ) from None
-    return text
+        fields = [
+            field
+            for _, field, _, _ in string.Formatter().parse(text)
+            if field is not None
+        ]
+        if all(f in NAME_FIELDS for f in fields):
+            # Format specifications and conversions are checked here.
+            text.format(volume='name', volume_id='id', index=1)
+    except ValueError as exc:
+        problem = str(exc)
+    else:
+        unknown = [f for f in fields if f not in NAME_FIELDS]
+        if not unknown:
+            return text
+        problem = f"unknown field {{{unknown[0]}}}"
+    raise argparse.ArgumentTypeError(
+        f"invalid name template {text!r} ({problem}); it may use "
+        f"{allowed} and doubled braces for a literal brace"
+    )
