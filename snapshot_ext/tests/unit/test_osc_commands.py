@@ -358,3 +358,271 @@ class TestPruneBadInput(PruneTestCase):
             ('GET', '/volumes/nope', {}),
             ('GET', '/volumes/detail', {'name': ['nope']}),
         )
+
+
+class TestWait(CommandTestCase):
+    def listing(self, *snapshots: dict[str, Any]) -> None:
+        self.mock('GET', '/snapshots/detail', json={'snapshots': snapshots})
+
+    def test_one_listing_per_poll_by_name_and_id(self) -> None:
+        self.listing(snap(A), snap(B))
+        code, out, err = self.run_command(
+            commands.WaitForSnapshots, A, 'snap-b', '--timeout', '30'
+        )
+        self.assertEqual((0, ''), (code, err))
+        self.assertEqual(
+            [
+                {
+                    'ID': A,
+                    'Name': 'snap-a',
+                    'Status': 'available',
+                    'Result': 'ok',
+                    'Error': '',
+                },
+                {
+                    'ID': B,
+                    'Name': 'snap-b',
+                    'Status': 'available',
+                    'Result': 'ok',
+                    'Error': '',
+                },
+            ],
+            json.loads(out),
+        )
+        # One listing to look the names up, one poll for both.
+        self.assert_sent(
+            ('GET', '/snapshots/detail', {}),
+            ('GET', '/snapshots/detail', by_volume()),
+        )
+
+    def test_failed_snapshot_exits_1_naming_it(self) -> None:
+        self.listing(snap(A), snap(B, status='error'))
+        code, out, err = self.run_command(commands.WaitForSnapshots, A, B)
+        self.assertEqual(1, code)
+        self.assertEqual(
+            f'error: 1 of 2 snapshots not available: {B} (failed)\n', err
+        )
+        rows = {r['ID']: r for r in json.loads(out)}
+        self.assertEqual('ok', rows[A]['Result'])
+        self.assertEqual(
+            ('error', 'failed'), (rows[B]['Status'], rows[B]['Result'])
+        )
+        self.assertIn('error', rows[B]['Error'])
+
+    def test_deleted_counts_unlisted_ids_as_gone(self) -> None:
+        # A is not listed at all (an ID is passed through: it may be
+        # gone already); B is deleting, then gone.  Each is fetched once
+        # when missing from a poll, to tell gone from not listed.
+        self.mock('GET', f'/snapshots/{A}', status_code=404, json={})
+        self.mock('GET', f'/snapshots/{B}', status_code=404, json={})
+        deleting = {'json': {'snapshots': [snap(B, status='deleting')]}}
+        self.requests_mock.register_uri(
+            'GET',
+            fakes.ENDPOINT + '/snapshots/detail',
+            [deleting, deleting, {'json': {'snapshots': []}}],
+        )
+        self.useFixture(fixtures.MonkeyPatch('time.sleep', lambda s: None))
+        code, out, err = self.run_command(
+            commands.WaitForSnapshots, A, 'snap-b', '--status', 'deleted'
+        )
+        self.assertEqual((0, ''), (code, err))
+        self.assertEqual(
+            [(A, 'deleted', 'ok'), (B, 'deleted', 'ok')],
+            [(r['ID'], r['Status'], r['Result']) for r in json.loads(out)],
+        )
+        self.assertEqual(
+            [
+                'GET /snapshots/detail',
+                'GET /snapshots/detail',
+                f'GET /snapshots/{A}',
+                # Only B (of one volume) is left to watch.
+                f'GET /snapshots/detail?volume_id={VID}',
+                f'GET /snapshots/{B}',
+            ],
+            self.sent(),
+        )
+
+    def test_unknown_snapshot_is_refused_after_one_listing(self) -> None:
+        self.listing(snap(A))
+        code, out, err = self.run_command(
+            commands.WaitForSnapshots, A, 'nope', sid('f')
+        )
+        self.assertEqual((2, ''), (code, out))
+        self.assertEqual(
+            f"error: no snapshot with name or ID 'nope'; no snapshot with "
+            f"name or ID '{sid('f')}'\n",
+            err,
+        )
+        self.assert_sent(('GET', '/snapshots/detail', {}))
+
+    def test_ambiguous_and_repeated_names(self) -> None:
+        self.listing(snap(A, name='twin'), snap(B, name='twin'), snap(C))
+        code, _, err = self.run_command(
+            commands.WaitForSnapshots, 'twin', C, 'snap-c'
+        )
+        self.assertEqual(2, code)
+        self.assertEqual(
+            f"error: more than one snapshot is named 'twin' ({A}, {B}); "
+            f"give its ID; snapshot 'snap-c' is given twice (also as "
+            f"'{C}')\n",
+            err,
+        )
+        self.assert_sent(('GET', '/snapshots/detail', {}))
+
+    def test_bad_status_and_timeout(self) -> None:
+        err = self.parse_error(commands.WaitForSnapshots, A, '--status', 'x')
+        self.assertIn("argument --status: invalid choice: 'x'", err)
+        err = self.parse_error(commands.WaitForSnapshots, A, '--timeout', '0')
+        self.assertIn('argument --timeout: must be a positive number', err)
+        err = self.parse_error(commands.WaitForSnapshots)
+        self.assertIn('the following arguments are required: <snapshot>', err)
+        self.assert_no_api_request()
+
+
+class FakeSnapshot:
+    def __init__(self, snapshot_id: str, name: str, status: str) -> None:
+        self.id = snapshot_id
+        self.name = name
+        self.status = status
+
+
+class FakeItem:
+    def __init__(
+        self, snapshot: FakeSnapshot, error: BaseException | None = None
+    ) -> None:
+        self.item = snapshot.id
+        self.snapshot = snapshot
+        self.error = error
+        self.missing = False
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def id(self) -> str:
+        return self.snapshot.id
+
+
+class FakeProxy:
+    """Answers wait_for_snapshots with set items, reporting progress."""
+
+    def __init__(self, *snapshots: FakeSnapshot) -> None:
+        self.listed = list(snapshots)
+        self.items: list[FakeItem] = []
+        self.calls: list[tuple[Any, ...]] = []
+
+    def snapshots(self, **query: Any) -> list[FakeSnapshot]:
+        self.calls.append(('snapshots', query))
+        return self.listed
+
+    def wait_for_snapshots(
+        self, snapshots: Any, status: str, **kwargs: Any
+    ) -> list[FakeItem]:
+        self.calls.append(('wait', [s.id for s in snapshots], status, kwargs))
+        for percent in (0, 50, 100):
+            kwargs['callback'](percent)
+        return self.items
+
+
+class FakeProxyTestCase(CommandTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        ready = FakeSnapshot(A, 'ready', 'available')
+        slow = FakeSnapshot(B, 'slow', 'creating')
+        self.fake = FakeProxy(ready, slow)
+        timeout = exceptions.SnapshotTimeout(
+            f'snapshot {B} still creating after 30 s',
+            slow,  # type: ignore[arg-type]
+            'creating',
+            30.0,
+        )
+        self.fake.items = [FakeItem(ready), FakeItem(slow, timeout)]
+        self.useFixture(
+            fixtures.MonkeyPatch('snapshot_ext.proxy', lambda conn: self.fake)
+        )
+
+    def test_timeout_exits_1_naming_it(self) -> None:
+        code, out, err = self.run_command(
+            commands.WaitForSnapshots,
+            'ready',
+            'slow',
+            '--timeout',
+            '30',
+            '--interval',
+            '0.5',
+            '--all-projects',
+        )
+        self.assertEqual(1, code)
+        self.assertEqual(
+            f'error: 1 of 2 snapshots not available: {B} (timed out)\n', err
+        )
+        self.assertEqual(
+            [
+                {
+                    'ID': A,
+                    'Name': 'ready',
+                    'Status': 'available',
+                    'Result': 'ok',
+                    'Error': '',
+                },
+                {
+                    'ID': B,
+                    'Name': 'slow',
+                    'Status': 'creating',
+                    'Result': 'timed out',
+                    'Error': f'snapshot {B} still creating after 30 s',
+                },
+            ],
+            json.loads(out),
+        )
+        self.assertEqual(
+            ('snapshots', {'all_projects': True}), self.fake.calls[0]
+        )
+        _, ids, status, kwargs = self.fake.calls[1]
+        self.assertEqual(([A, B], 'available'), (ids, status))
+        self.assertEqual(
+            {'interval': 0.5, 'wait': 30.0, 'all_projects': True},
+            {k: v for k, v in kwargs.items() if k != 'callback'},
+        )
+
+    def test_progress_bar_only_on_a_terminal(self) -> None:
+        _, out, err = self.run_command(commands.WaitForSnapshots, A, B)
+        self.assertNotIn('%', err)
+        self.assertNotIn('%', out)
+        terminal = FakeTerminal()
+        _, out, err = self.run_command(
+            commands.WaitForSnapshots, A, B, stderr=terminal
+        )
+        self.assertTrue(err.startswith('\rwaiting for available ['), repr(err))
+        self.assertIn('] 100%\n', err)
+        self.assertNotIn('waiting', out)
+
+    def test_every_format(self) -> None:
+        _, out, _ = self.run_command(
+            commands.WaitForSnapshots, A, B, fmt='value'
+        )
+        self.assertEqual(
+            f'{A} ready available ok \n{B} slow creating timed out snapshot '
+            f'{B} still creating after 30 s\n',
+            out,
+        )
+        _, out, _ = self.run_command(
+            commands.WaitForSnapshots, A, B, fmt='csv'
+        )
+        self.assertEqual(
+            f'"ID","Name","Status","Result","Error"\n'
+            f'"{A}","ready","available","ok",""\n'
+            f'"{B}","slow","creating","timed out","snapshot {B} still '
+            f'creating after 30 s"\n',
+            out,
+        )
+        _, out, _ = self.run_command(
+            commands.WaitForSnapshots, A, B, fmt='yaml'
+        )
+        self.assertIn(f'- Error: \'\'\n  ID: {A}\n', out)
+        _, out, _ = self.run_command(
+            commands.WaitForSnapshots, A, B, fmt='table'
+        )
+        self.assertIn('| ID ', out.splitlines()[1])
+        self.assertIn(f'| {A} | ready | available | ok ', out)
