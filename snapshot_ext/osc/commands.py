@@ -889,21 +889,22 @@ class ShowSnapshotDeletable(SnapshotShowOne):
         :raises: :class:`UsageError` for an unknown or ambiguous snapshot.
         """
         bs = block_storage(self.app)
-        try:
-            snap = bs.find_snapshot(
-                parsed_args.snapshot,
-                ignore_missing=True,
-                all_projects=parsed_args.all_projects,
-            )
-        except sdk_exceptions.DuplicateResource:
-            raise UsageError(
-                f"more than one snapshot is named {parsed_args.snapshot!r}; "
-                f"give its ID"
-            ) from None
-        if snap is None:
-            raise UsageError(
-                f"no snapshot with name or ID {parsed_args.snapshot!r}"
-            )
+        ref = parsed_args.snapshot
+        snap: Any = ref
+        if not _UUID.fullmatch(ref):
+            # A name: look it up (an ID is fetched by the check itself).
+            try:
+                snap = bs.find_snapshot(
+                    ref,
+                    ignore_missing=True,
+                    all_projects=parsed_args.all_projects,
+                )
+            except sdk_exceptions.DuplicateResource:
+                raise UsageError(
+                    f"more than one snapshot is named {ref!r}; give its ID"
+                ) from None
+            if snap is None:
+                raise UsageError(f"no snapshot with name or ID {ref!r}")
         reasons: list[str] = []
         volume_ids: list[str] = []
         try:
@@ -912,6 +913,8 @@ class ShowSnapshotDeletable(SnapshotShowOne):
                 force=parsed_args.force,
                 all_projects=parsed_args.all_projects,
             )
+        except sdk_exceptions.NotFoundException:
+            raise UsageError(f"no snapshot with name or ID {ref!r}") from None
         except exceptions.SnapshotNotDeletable as exc:
             snap = exc.snapshot
             reasons = list(exc.reasons)

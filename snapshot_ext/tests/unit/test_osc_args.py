@@ -220,9 +220,8 @@ class TestEntryPoints(base.BaseTestCase):
 
     def entry_points(self, group: str) -> dict[str, str]:
         lines = self.config['entry_points'][group].strip().splitlines()
-        return dict(
-            (part.strip() for part in line.split('=', 1)) for line in lines
-        )
+        pairs = [line.split('=', 1) for line in lines]
+        return {name.strip(): target.strip() for name, target in pairs}
 
     def test_plugin_module(self) -> None:
         self.assertEqual(

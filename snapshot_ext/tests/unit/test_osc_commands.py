@@ -25,7 +25,6 @@ from typing import Any
 import urllib.parse
 
 import fixtures
-from openstack import exceptions as sdk_exceptions
 
 import snapshot_ext
 from snapshot_ext import exceptions
@@ -626,3 +625,408 @@ class FakeProxyTestCase(CommandTestCase):
         )
         self.assertIn('| ID ', out.splitlines()[1])
         self.assertIn(f'| {A} | ready | available | ok ', out)
+
+
+class BulkDeleteTestCase(CommandTestCase):
+    """A available, B creating, C with a volume created from it."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        states = {A: 'available', B: 'creating', C: 'available'}
+        self.mock(
+            'GET',
+            '/snapshots/detail',
+            json={
+                'snapshots': [snap(s, status=st) for s, st in states.items()]
+            },
+        )
+        for s, st in states.items():
+            self.mock(
+                'GET', f'/snapshots/{s}', json={'snapshot': snap(s, status=st)}
+            )
+        self.mock('GET', '/resource_filters', json=RESOURCE_FILTERS)
+        self.mock(
+            'GET',
+            '/volumes/detail',
+            json={'volumes': [vol(DEPENDENT, 'clone', C)]},
+        )
+        self.deletes = {
+            s: self.mock('DELETE', f'/snapshots/{s}', status_code=202)
+            for s in states
+        }
+        self.forces = {
+            s: self.mock('POST', f'/snapshots/{s}/action', status_code=202)
+            for s in states
+        }
+
+    def deleted(self) -> list[str]:
+        return [s for s, m in self.deletes.items() if m.call_count]
+
+
+class TestBulkDelete(BulkDeleteTestCase):
+    def test_checked_by_default_with_a_result_each(self) -> None:
+        code, out, err = self.run_command(
+            commands.BulkDeleteSnapshots, A, 'snap-b', C
+        )
+        self.assertEqual(1, code)
+        self.assertEqual(
+            f'error: 2 of 3 snapshots not deleted: {B} (not deletable), '
+            f'{C} (not deletable)\n',
+            err,
+        )
+        rows = json.loads(out)
+        self.assertEqual(
+            [
+                (A, 'snap-a', 'available', 'ok'),
+                (B, 'snap-b', 'creating', 'not deletable'),
+                (C, 'snap-c', 'available', 'not deletable'),
+            ],
+            [(r['ID'], r['Name'], r['Status'], r['Result']) for r in rows],
+        )
+        self.assertEqual('', rows[0]['Error'])
+        self.assertIn("its status is 'creating'", rows[1]['Error'])
+        self.assertIn(
+            f'volumes were created from it: {DEPENDENT}', rows[2]['Error']
+        )
+        self.assertEqual([A], self.deleted())
+        sent = self.sent()
+        self.assertEqual(
+            [
+                'GET /snapshots/detail',
+                'GET /resource_filters',
+                'GET /volumes/detail',
+            ],
+            sent[:3],
+        )
+        # Each snapshot is checked, then deleted, on the thread pool.
+        self.assertEqual(
+            sorted(
+                [
+                    f'GET /snapshots/{A}',
+                    f'GET /snapshots/{B}',
+                    f'GET /snapshots/{C}',
+                    f'DELETE /snapshots/{A}',
+                ]
+            ),
+            sorted(sent[3:]),
+        )
+        self.assertLess(
+            sent.index(f'GET /snapshots/{A}'),
+            sent.index(f'DELETE /snapshots/{A}'),
+        )
+        for request in self.api_requests():
+            self.assert_request(
+                request,
+                request.method,
+                urllib.parse.urlsplit(request.url).path,
+            )
+
+    def test_all_deletable_exits_0(self) -> None:
+        code, out, err = self.run_command(
+            commands.BulkDeleteSnapshots, A, '--check', '--concurrency', '1'
+        )
+        self.assertEqual((0, ''), (code, err))
+        self.assertEqual('ok', json.loads(out)[0]['Result'])
+        self.assertEqual([A], self.deleted())
+
+    def test_no_check_sends_every_delete(self) -> None:
+        code, _, err = self.run_command(
+            commands.BulkDeleteSnapshots, A, B, C, '--no-check'
+        )
+        self.assertEqual((0, ''), (code, err))
+        self.assertEqual([A, B, C], self.deleted())
+        sent = self.sent()
+        self.assertEqual('GET /snapshots/detail', sent[0])
+        self.assertEqual(
+            sorted(f'DELETE /snapshots/{s}' for s in (A, B, C)),
+            sorted(sent[1:]),
+        )
+
+    def test_force_uses_the_force_delete_action(self) -> None:
+        code, _, _ = self.run_command(
+            commands.BulkDeleteSnapshots, B, '--force', '--no-check'
+        )
+        self.assertEqual(0, code)
+        self.assertEqual([], self.deleted())
+        request = self.forces[B].last_request
+        self.assert_request(
+            request,
+            'POST',
+            f'/snapshots/{B}/action',
+            json={'os-force_delete': {}},
+        )
+
+    def test_wait_until_gone(self) -> None:
+        self.requests_mock.register_uri(
+            'GET',
+            fakes.ENDPOINT + '/snapshots/detail',
+            [
+                {'json': {'snapshots': [snap(A)]}},
+                {'json': {'snapshots': []}},
+            ],
+        )
+        # Fetched for the check, then once when missing from the poll.
+        self.requests_mock.register_uri(
+            'GET',
+            f'{fakes.ENDPOINT}/snapshots/{A}',
+            [
+                {'json': {'snapshot': snap(A)}},
+                {'status_code': 404, 'json': {}},
+            ],
+        )
+        code, out, err = self.run_command(
+            commands.BulkDeleteSnapshots, A, '--wait', '--timeout', '60'
+        )
+        self.assertEqual((0, ''), (code, err))
+        self.assertEqual(
+            [(A, 'deleted', 'ok')],
+            [(r['ID'], r['Status'], r['Result']) for r in json.loads(out)],
+        )
+        self.assertEqual(
+            [
+                'GET /snapshots/detail',
+                'GET /resource_filters',
+                'GET /volumes/detail',
+                f'GET /snapshots/{A}',
+                f'DELETE /snapshots/{A}',
+                f'GET /snapshots/detail?volume_id={VID}',
+                f'GET /snapshots/{A}',
+            ],
+            self.sent(),
+        )
+
+    def test_unknown_snapshot_deletes_nothing(self) -> None:
+        code, out, err = self.run_command(
+            commands.BulkDeleteSnapshots, A, 'nope'
+        )
+        self.assertEqual((2, ''), (code, out))
+        self.assertEqual("error: no snapshot with name or ID 'nope'\n", err)
+        self.assertEqual([], self.deleted())
+        self.assert_sent(('GET', '/snapshots/detail', {}))
+
+    def test_bad_options(self) -> None:
+        err = self.parse_error(
+            commands.BulkDeleteSnapshots, A, '--check', '--no-check'
+        )
+        self.assertIn('not allowed with argument', err)
+        err = self.parse_error(
+            commands.BulkDeleteSnapshots, A, '--concurrency', '0'
+        )
+        self.assertIn('argument --concurrency: must be from 1 to 64', err)
+        self.assert_no_api_request()
+
+
+class TestBulkCreate(CommandTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.mock(
+            'GET',
+            '/volumes/detail',
+            json={'volumes': [vol(VID, 'data'), vol(OTHER_VID, '')]},
+        )
+        self.created = {VID: C, OTHER_VID: D}
+
+        def reply(request: Any, context: Any) -> Any:
+            context.status_code = 202
+            spec = request.json()['snapshot']
+            return {
+                'snapshot': snap(
+                    self.created[spec['volume_id']],
+                    status='creating',
+                    name=spec.get('name'),
+                    volume_id=spec['volume_id'],
+                )
+            }
+
+        self.posts = self.requests_mock.register_uri(
+            'POST', fakes.ENDPOINT + '/snapshots', json=reply
+        )
+
+    def bodies(self) -> dict[str, Any]:
+        return {
+            r.json()['snapshot']['volume_id']: r.json()
+            for r in self.posts.request_history
+        }
+
+    def test_one_snapshot_per_volume_with_a_result_each(self) -> None:
+        code, out, err = self.run_command(
+            commands.BulkCreateSnapshots,
+            '--volume',
+            'data',
+            '--volume',
+            OTHER_VID,
+            '--name',
+            'nightly-{volume}-{index}',
+            '--description',
+            'nightly',
+            '--property',
+            'tier=gold',
+            '--force',
+        )
+        self.assertEqual((0, ''), (code, err))
+        self.assertEqual(
+            [
+                {
+                    'Volume ID': VID,
+                    'ID': C,
+                    'Name': 'nightly-data-1',
+                    'Status': 'creating',
+                    'Result': 'ok',
+                    'Error': '',
+                },
+                {
+                    'Volume ID': OTHER_VID,
+                    'ID': D,
+                    'Name': f'nightly-{OTHER_VID}-2',
+                    'Status': 'creating',
+                    'Result': 'ok',
+                    'Error': '',
+                },
+            ],
+            json.loads(out),
+        )
+        self.assertEqual(
+            {
+                vid: {
+                    'snapshot': {
+                        'volume_id': vid,
+                        'name': name,
+                        'description': 'nightly',
+                        'metadata': {'tier': 'gold'},
+                        # No 'force': from microversion 3.66 Cinder
+                        # snapshots in-use volumes without it.
+                    }
+                }
+                for vid, name in (
+                    (VID, 'nightly-data-1'),
+                    (OTHER_VID, f'nightly-{OTHER_VID}-2'),
+                )
+            },
+            self.bodies(),
+        )
+        requests = self.api_requests()
+        self.assert_request(requests[0], 'GET', '/volumes/detail')
+        for request in requests[1:]:
+            self.assert_request(
+                request, 'POST', '/snapshots', json=request.json()
+            )
+        self.assertEqual(3, len(requests))
+
+    def test_failed_create_exits_1(self) -> None:
+        self.mock(
+            'POST',
+            '/snapshots',
+            status_code=400,
+            json={'badRequest': {'code': 400, 'message': 'Invalid volume'}},
+        )
+        code, out, err = self.run_command(
+            commands.BulkCreateSnapshots, '--volume', VID
+        )
+        self.assertEqual(1, code)
+        self.assertEqual(
+            'error: 1 of 1 snapshots not created: item 1 (failed)\n', err
+        )
+        (row,) = json.loads(out)
+        self.assertEqual(
+            (VID, None, 'failed'), (row['Volume ID'], row['ID'], row['Result'])
+        )
+        self.assertIn('Invalid volume', row['Error'])
+
+    def test_unknown_volume_creates_nothing(self) -> None:
+        code, out, err = self.run_command(
+            commands.BulkCreateSnapshots, '--volume', 'data', '--volume', 'x'
+        )
+        self.assertEqual((2, ''), (code, out))
+        self.assertEqual("error: no volume with name or ID 'x'\n", err)
+        self.assertEqual(0, self.posts.call_count)
+        self.assert_sent(('GET', '/volumes/detail', {}))
+
+    def test_bad_options_send_nothing(self) -> None:
+        err = self.parse_error(
+            commands.BulkCreateSnapshots, '--volume', VID, '--name', '{vol}'
+        )
+        self.assertIn("argument --name: invalid name template '{vol}'", err)
+        err = self.parse_error(
+            commands.BulkCreateSnapshots, '--volume', VID, '--property', 'k'
+        )
+        self.assertIn("argument --property: 'k' is not of the form", err)
+        err = self.parse_error(commands.BulkCreateSnapshots)
+        self.assertIn('the following arguments are required: --volume', err)
+        self.assert_no_api_request()
+
+
+class TestDeletable(BulkDeleteTestCase):
+    def test_deletable_exits_0(self) -> None:
+        code, out, err = self.run_command(commands.ShowSnapshotDeletable, A)
+        self.assertEqual((0, ''), (code, err))
+        self.assertEqual(
+            {
+                'id': A,
+                'name': 'snap-a',
+                'status': 'available',
+                'deletable': True,
+                'reasons': [],
+                'volumes': [],
+            },
+            json.loads(out),
+        )
+        self.assert_sent(
+            ('GET', f'/snapshots/{A}', {}),
+            ('GET', '/resource_filters', {}),
+            ('GET', '/volumes/detail', {}),
+        )
+        self.assertEqual([], self.deleted())
+
+    def test_not_deletable_exits_1_with_the_reasons(self) -> None:
+        code, out, err = self.run_command(
+            commands.ShowSnapshotDeletable, C, fmt='table'
+        )
+        self.assertEqual(1, code)
+        self.assertEqual(
+            f'error: snapshot {C} cannot be deleted: volumes were created '
+            f'from it: {DEPENDENT}\n',
+            err,
+        )
+        self.assertIn('| deletable | False ', out)
+        self.assertIn(f'| volumes   | {DEPENDENT} ', out)
+        code, out, _ = self.run_command(commands.ShowSnapshotDeletable, B)
+        shown = json.loads(out)
+        self.assertEqual((1, False), (code, shown['deletable']))
+        self.assertEqual(1, len(shown['reasons']))
+        self.assertIn("its status is 'creating'", shown['reasons'][0])
+        self.assertEqual([], self.deleted())
+
+    def test_force_allows_any_status(self) -> None:
+        code, out, _ = self.run_command(
+            commands.ShowSnapshotDeletable, B, '--force'
+        )
+        self.assertEqual((0, True), (code, json.loads(out)['deletable']))
+
+    def test_by_name_and_unknown(self) -> None:
+        self.mock('GET', '/snapshots/snap-a', status_code=404, json={})
+        code, out, _ = self.run_command(
+            commands.ShowSnapshotDeletable, 'snap-a'
+        )
+        self.assertEqual((0, A), (code, json.loads(out)['id']))
+        self.forget_requests()
+        self.mock('GET', f'/snapshots/{D}', status_code=404, json={})
+        code, out, err = self.run_command(commands.ShowSnapshotDeletable, D)
+        self.assertEqual((2, ''), (code, out))
+        self.assertEqual(f"error: no snapshot with name or ID '{D}'\n", err)
+        self.assert_sent(('GET', f'/snapshots/{D}', {}))
+
+
+class TestRegistration(CommandTestCase):
+    register_plugin = False
+
+    def test_a_connection_without_the_hook_is_registered(self) -> None:
+        self.mock('GET', '/snapshots/detail', json={'snapshots': [snap(A)]})
+        self.assertFalse(snapshot_ext.is_registered(self.conn))
+        code, _, _ = self.run_command(commands.WaitForSnapshots, A)
+        self.assertEqual(0, code)
+        self.assertTrue(snapshot_ext.is_registered(self.conn))
+        # snapshot_ext's proxy negotiated and sent its microversion.
+        self.assert_sent(
+            ('GET', '/snapshots/detail', {}),
+            ('GET', '/snapshots/detail', by_volume()),
+        )
