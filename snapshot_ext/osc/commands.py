@@ -237,6 +237,54 @@ class _Reporting:
         """
         self.app.stderr.write(f'{message}\n')
 
+    def wait_after(
+        self,
+        bs: Any,
+        items: Sequence[_Item],
+        status: str,
+        parsed_args: argparse.Namespace,
+        label: str,
+    ) -> list[_Item]:
+        """Wait for the snapshots of the succeeded items, with a bar.
+
+        One ``wait_for_snapshots`` (one listing per poll) for all of
+        them; the progress bar is drawn on standard error when it is a
+        terminal.
+
+        :param bs: The proxy.
+        :param items: The items of a bulk create or delete.
+        :param status: ``'available'`` or ``'deleted'``.
+        :param parsed_args: The parsed command line (``timeout``,
+            ``interval``, ``all_projects``).
+        :param label: Text before the progress bar.
+        :returns: The items in the same order, each succeeded one
+            replaced by its outcome of the wait.
+        """
+        pending = [
+            item.snapshot if item.snapshot is not None else item.id
+            for item in items
+            if item.ok and item.id and not item.missing
+        ]
+        if not pending:
+            return list(items)
+        bar = _progress.Progress(self.app.stderr, label)
+        try:
+            waited = bs.wait_for_snapshots(
+                pending,
+                status,
+                interval=parsed_args.interval,
+                wait=parsed_args.timeout,
+                callback=bar,
+                all_projects=getattr(parsed_args, 'all_projects', False),
+            )
+        finally:
+            bar.close()
+        by_id = {item.id: item for item in waited if item.id}
+        return [
+            by_id.get(item.id, item) if item.ok and item.id else item
+            for item in items
+        ]
+
     def finish(self, run: Callable[[], int]) -> int:
         """Run the command, turning bad input into exit code 2.
 
@@ -443,19 +491,14 @@ class PruneSnapshots(SnapshotLister):
             raise UsageError('--wait needs --yes (a dry run deletes nothing)')
         bs = block_storage(self.app)
         volume = self._find_volume(bs, parsed_args)
-        waiting = _progress.Progress(self.app.stderr, 'deleting')
         plan = bs.prune_snapshots(
             volume.id,
             keep=parsed_args.keep,
             older_than=parsed_args.older_than,
             dry_run=not parsed_args.yes,
             concurrency=parsed_args.concurrency,
-            wait=parsed_args.wait,
-            timeout=parsed_args.timeout,
-            interval=parsed_args.interval,
             all_projects=parsed_args.all_projects,
         )
-        waiting.close()
         columns: tuple[str, ...] = self.COLUMNS
         results: dict[str, _Item] = {}
         if plan.dry_run:
@@ -467,10 +510,15 @@ class PruneSnapshots(SnapshotLister):
             )
         else:
             columns = (*columns, 'Result')
-            for item in plan.deletions or ():
+            deletions: list[_Item] = list(plan.deletions or ())
+            if parsed_args.wait:
+                deletions = self.wait_after(
+                    bs, deletions, 'deleted', parsed_args, 'deleting'
+                )
+            for item in deletions:
                 if item.id:
                     results[item.id] = item
-            summary = failure_summary(list(plan.deletions or ()), 'deleted')
+            summary = failure_summary(deletions, 'deleted')
             if summary:
                 self.fail(summary)
         rows = []
@@ -485,13 +533,13 @@ class PruneSnapshots(SnapshotLister):
                 decision.reason,
             )
             if not plan.dry_run:
-                item = results.get(snap.id)
-                if item is None:
+                done = results.get(snap.id)
+                if done is None:
                     result = ''
-                elif item.ok:
+                elif done.ok:
                     result = 'deleted'
                 else:
-                    result = f'{outcome(item)}: {_error_text(item)}'
+                    result = f'{outcome(done)}: {_error_text(done)}'
                 row = (*row, result)
             rows.append(row)
         return columns, rows
@@ -689,27 +737,32 @@ class BulkDeleteSnapshots(SnapshotLister):
             bs.snapshots(all_projects=parsed_args.all_projects),
             'snapshot',
         )
-        bar = _progress.Progress(self.app.stderr, 'deleting')
-        try:
-            result = bs.delete_snapshots(
+        result: list[_Item] = list(
+            bs.delete_snapshots(
                 snapshots,
                 concurrency=parsed_args.concurrency,
                 force=parsed_args.force,
-                wait=parsed_args.wait,
                 check=parsed_args.check,
-                timeout=parsed_args.timeout,
-                interval=parsed_args.interval,
                 all_projects=parsed_args.all_projects,
             )
-        finally:
-            bar.close()
-        summary = failure_summary(list(result), 'deleted')
+        )
+        if parsed_args.wait:
+            result = self.wait_after(
+                bs, result, 'deleted', parsed_args, 'deleting'
+            )
+        summary = failure_summary(result, 'deleted')
         if summary:
             self.fail(summary)
         rows = []
         for given, item in zip(snapshots, result, strict=True):
             snap = item.snapshot if item.snapshot is not None else given
-            status = 'deleted' if item.ok and parsed_args.wait else snap.status
+            if item.missing:
+                status: Any = None
+            elif item.ok:
+                # Cinder answers a delete with 202 and status deleting.
+                status = 'deleted' if parsed_args.wait else 'deleting'
+            else:
+                status = snap.status
             rows.append(
                 (
                     given.id,
@@ -816,18 +869,14 @@ class BulkCreateSnapshots(SnapshotLister):
             if parsed_args.force:
                 spec['force'] = True
             specs.append(spec)
-        bar = _progress.Progress(self.app.stderr, 'creating')
-        try:
-            result = bs.create_snapshots(
-                specs,
-                concurrency=parsed_args.concurrency,
-                wait=parsed_args.wait,
-                timeout=parsed_args.timeout,
-                interval=parsed_args.interval,
+        result: list[_Item] = list(
+            bs.create_snapshots(specs, concurrency=parsed_args.concurrency)
+        )
+        if parsed_args.wait:
+            result = self.wait_after(
+                bs, result, 'available', parsed_args, 'creating'
             )
-        finally:
-            bar.close()
-        summary = failure_summary(list(result), 'created')
+        summary = failure_summary(result, 'created')
         if summary:
             self.fail(summary)
         rows = []

@@ -704,7 +704,8 @@ class TestBulkDelete(BulkDeleteTestCase):
         rows = json.loads(out)
         self.assertEqual(
             [
-                (A, 'snap-a', 'available', 'ok'),
+                # Cinder sets deleting when it accepts the delete.
+                (A, 'snap-a', 'deleting', 'ok'),
                 (B, 'snap-b', 'creating', 'not deletable'),
                 (C, 'snap-c', 'available', 'not deletable'),
             ],
@@ -1063,4 +1064,81 @@ class TestRegistration(CommandTestCase):
         self.assert_sent(
             ('GET', '/snapshots/detail', {}),
             ('GET', '/snapshots/detail', by_volume()),
+        )
+
+
+class TestWaitAfterwards(PruneTestCase):
+    """--wait: one wait_for_snapshots after the bulk call, with a bar."""
+
+    def test_prune_yes_wait_polls_once_for_all_deleted(self) -> None:
+        listing = self.requests_mock.register_uri(
+            'GET',
+            fakes.ENDPOINT + '/snapshots/detail',
+            [
+                {
+                    'json': {
+                        'snapshots': [
+                            snap(A, created_at='2026-11-27T10:00:00.000000'),
+                            snap(B, created_at='2026-11-20T10:00:00.000000'),
+                            snap(C, created_at='2026-11-13T10:00:00.000000'),
+                        ]
+                    }
+                },
+                {'json': {'snapshots': [snap(A)]}},
+            ],
+        )
+        for s in (B, C):
+            self.mock('GET', f'/snapshots/{s}', status_code=404, json={})
+        terminal = FakeTerminal()
+        code, out, err = self.run_command(
+            commands.PruneSnapshots,
+            '--volume',
+            VID,
+            '--keep',
+            '1',
+            '--yes',
+            '--wait',
+            '--timeout',
+            '30',
+            stderr=terminal,
+        )
+        self.assertEqual(0, code)
+        self.assertEqual(
+            [(A, ''), (B, 'deleted'), (C, 'deleted')],
+            [(r['ID'], r['Result']) for r in json.loads(out)],
+        )
+        self.assertEqual(2, listing.call_count)
+        self.assert_request(
+            listing.last_request, 'GET', '/snapshots/detail', by_volume()
+        )
+        self.assertEqual([B, C], self.deleted())
+        self.assertTrue(err.startswith('\rdeleting ['), repr(err))
+        self.assertTrue(err.endswith('] 100%\n'), repr(err))
+
+    def test_bulk_create_wait_reports_available(self) -> None:
+        self.mock(
+            'POST',
+            '/snapshots',
+            status_code=202,
+            json={'snapshot': snap(D, status='creating')},
+        )
+        self.mock('GET', '/snapshots/detail', json={'snapshots': [snap(D)]})
+        self.mock(
+            'GET', '/volumes/detail', json={'volumes': [vol(VID, 'data')]}
+        )
+        code, out, err = self.run_command(
+            commands.BulkCreateSnapshots, '--volume', VID, '--wait'
+        )
+        self.assertEqual((0, ''), (code, err))
+        (row,) = json.loads(out)
+        self.assertEqual(
+            (D, 'available', 'ok'), (row['ID'], row['Status'], row['Result'])
+        )
+        self.assertEqual(
+            [
+                'GET /volumes/detail',
+                'POST /snapshots',
+                f'GET /snapshots/detail?volume_id={VID}',
+            ],
+            self.sent(),
         )
