@@ -1109,7 +1109,10 @@ class TestWaitAfterwards(PruneTestCase):
         )
         self.assertEqual(2, listing.call_count)
         self.assert_request(
-            listing.last_request, 'GET', '/snapshots/detail', by_volume()
+            listing.request_history[-1],
+            'GET',
+            '/snapshots/detail',
+            by_volume(),
         )
         self.assertEqual([B, C], self.deleted())
         self.assertTrue(err.startswith('\rdeleting ['), repr(err))
