@@ -20,7 +20,6 @@ on the ``-stock`` cloud (no vendor hook): the commands register
 snapshot_ext on OpenStackClient's connection themselves.
 """
 
-import os
 import re
 import time
 from typing import Any
@@ -427,6 +426,8 @@ class TestWait(CliPluginTestCase):
         self.assertEqual({}, self.snapshots_of(volume.id))
 
     def test_with_os_variables_and_no_clouds_yaml_cloud(self) -> None:
+        # No --os-cloud: OpenStackClient builds the cloud from OS_*
+        # variables alone, which carry no vendor hook.
         volume = self.create_volume()
         snap = self.create_snapshot(volume)
         auth = self.admin.config.config['auth']
@@ -441,7 +442,7 @@ class TestWait(CliPluginTestCase):
             ),
             'OS_IDENTITY_API_VERSION': '3',
             'OS_REGION_NAME': str(self.admin.config.region_name or ''),
-            'OS_CLIENT_CONFIG_FILE': os.devnull,
+            'OS_INTERFACE': 'public',
         }
         result = self.run_client(
             'openstack', 'volume', 'snapshot', 'wait', snap.id,
