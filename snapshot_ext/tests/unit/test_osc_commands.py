@@ -25,6 +25,7 @@ from typing import Any
 import urllib.parse
 
 import fixtures
+from openstack import exceptions as sdk_exceptions
 
 import snapshot_ext
 from snapshot_ext import exceptions
@@ -537,6 +538,8 @@ class FakeProxy:
         self.listed = list(snapshots)
         self.items: list[FakeItem] = []
         self.calls: list[tuple[Any, ...]] = []
+        #: Raised by wait_for_snapshots instead of answering.
+        self.raises: BaseException | None = None
 
     def snapshots(self, **query: Any) -> list[FakeSnapshot]:
         self.calls.append(('snapshots', query))
@@ -546,12 +549,16 @@ class FakeProxy:
         self, snapshots: Any, status: str, **kwargs: Any
     ) -> list[FakeItem]:
         self.calls.append(('wait', [s.id for s in snapshots], status, kwargs))
+        if self.raises is not None:
+            raise self.raises
         for percent in (0, 50, 100):
             kwargs['callback'](percent)
         return self.items
 
 
-class FakeProxyTestCase(CommandTestCase):
+class FakeProxyBase(CommandTestCase):
+    """Commands on a :class:`FakeProxy`: A is ready, B times out."""
+
     def setUp(self) -> None:
         super().setUp()
         ready = FakeSnapshot(A, 'ready', 'available')
@@ -568,6 +575,8 @@ class FakeProxyTestCase(CommandTestCase):
             fixtures.MonkeyPatch('snapshot_ext.proxy', lambda conn: self.fake)
         )
 
+
+class FakeProxyTestCase(FakeProxyBase):
     def test_timeout_exits_1_naming_it(self) -> None:
         code, out, err = self.run_command(
             commands.WaitForSnapshots,
@@ -1145,3 +1154,23 @@ class TestWaitAfterwards(PruneTestCase):
             ],
             self.sent(),
         )
+
+
+class TestErrors(FakeProxyBase):
+    def test_library_refusal_is_bad_usage(self) -> None:
+        self.fake.raises = exceptions.InvalidSnapshotRequest(
+            'wait must be >= 0'
+        )
+        code, out, err = self.run_command(commands.WaitForSnapshots, A)
+        self.assertEqual((2, ''), (code, out))
+        self.assertEqual('error: wait must be >= 0\n', err)
+
+    def test_cloud_errors_reach_openstackclient(self) -> None:
+        # OpenStackClient (cliff) logs them and exits 1.
+        self.fake.raises = sdk_exceptions.HttpException('503 from the cloud')
+        app: Any = FakeApp(self.conn)
+        cmd = commands.WaitForSnapshots(app, None)
+        parsed = cmd.get_parser('test').parse_args([A])
+        exc = self.assertRaises(sdk_exceptions.HttpException, cmd.run, parsed)
+        self.assertIn('503 from the cloud', str(exc))
+        self.assertEqual('', app.stdout.getvalue())
