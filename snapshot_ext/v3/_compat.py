@@ -40,6 +40,12 @@ with the openstacksdk version that changed it:
   proxy's verbs changed their parameters (``wait_for_status`` got
   ``attribute`` and ``wait=None`` in 4.4.0); snapshot_ext's overrides take
   the parameters of the installed openstacksdk's.
+* :data:`HAS_RESET_STATUS` and :data:`HAS_FETCH_SNAPSHOT_METADATA`:
+  ``Snapshot.reset_status`` and ``Proxy.reset_snapshot_status`` exist
+  from 4.5.0, ``Proxy.fetch_snapshot_metadata`` from 4.14.0; before, the
+  older names ``Snapshot.reset``, ``Proxy.reset_snapshot`` and
+  ``Proxy.get_snapshot_metadata`` are the methods themselves rather than
+  deprecated aliases of the new ones.
 """
 
 from __future__ import annotations
@@ -54,6 +60,8 @@ from typing import TypeVar
 
 from openstack import exceptions as _exceptions
 from openstack import resource as _resource
+from openstack.block_storage.v3 import _proxy as _stock_proxy
+from openstack.block_storage.v3 import snapshot as _stock_snapshot
 
 LOG = logging.getLogger(__name__)
 
@@ -138,6 +146,21 @@ def field_type(field: Any) -> Any:
     """
     return getattr(field, _TYPE_ATTR)
 
+
+#: Whether openstacksdk has ``Snapshot.reset_status`` and
+#: ``Proxy.reset_snapshot_status`` (from 4.5.0).  From then on
+#: ``Snapshot.reset`` and ``Proxy.reset_snapshot`` are deprecated aliases
+#: of them; before, they send the reset themselves.
+HAS_RESET_STATUS = hasattr(
+    _stock_snapshot.Snapshot, 'reset_status'
+) and hasattr(_stock_proxy.Proxy, 'reset_snapshot_status')
+
+#: Whether openstacksdk has ``Proxy.fetch_snapshot_metadata`` (from
+#: 4.14.0).  From then on ``Proxy.get_snapshot_metadata`` is a deprecated
+#: alias of it; before, it reads the metadata itself.
+HAS_FETCH_SNAPSHOT_METADATA = hasattr(
+    _stock_proxy.Proxy, 'fetch_snapshot_metadata'
+)
 
 #: Whether ``Resource._get_microversion`` takes ``action`` (< 4.5.0).
 GET_MICROVERSION_TAKES_ACTION = (

@@ -38,7 +38,7 @@ from snapshot_ext import exceptions
 from snapshot_ext.v3 import _bulk
 from snapshot_ext.v3 import _compat
 from snapshot_ext.v3 import _dependents
-from snapshot_ext.v3 import _fast
+from snapshot_ext.v3 import _endpoint
 from snapshot_ext.v3 import _filters
 from snapshot_ext.v3 import _microversion as mv
 from snapshot_ext.v3 import _pages
@@ -112,7 +112,7 @@ class Proxy(_stock_proxy.Proxy):
         if args:
             kwargs.update(zip(_REQUEST_ARGS, args, strict=False))
         # The endpoint, resolved once per token instead of per request.
-        _fast.add_endpoint(self, kwargs)
+        _endpoint.add_endpoint(self, kwargs)
         return self.transport_policy.send(
             super().request, url, method, **kwargs
         )
@@ -431,6 +431,25 @@ class Proxy(_stock_proxy.Proxy):
         """
         return self._snapshot_resource(snapshot).fetch_metadata(self)
 
+    def get_snapshot_metadata(
+        self, snapshot: SnapshotRef
+    ) -> _snapshot.Snapshot:
+        """Read a snapshot's metadata: :meth:`fetch_snapshot_metadata`.
+
+        The name openstacksdk before 4.14.0 has; from 4.14.0 on it is
+        openstacksdk's deprecated alias, which warns as openstacksdk does.
+
+        :param snapshot: The ID of a snapshot or a Snapshot.
+        :returns: The :class:`~snapshot_ext.v3.snapshot.Snapshot`, its
+            ``metadata`` as the server has it.
+        """
+        if _compat.HAS_FETCH_SNAPSHOT_METADATA:
+            # openstacksdk's alias warns, then calls fetch_snapshot_metadata.
+            return cast(
+                _snapshot.Snapshot, super().get_snapshot_metadata(snapshot)
+            )
+        return self.fetch_snapshot_metadata(snapshot)
+
     def get_snapshot_metadata_item(
         self, snapshot: SnapshotRef, key: str
     ) -> str:
@@ -524,6 +543,24 @@ class Proxy(_stock_proxy.Proxy):
         """
         status = _validate.reset_status(status)
         self._snapshot_resource(snapshot).reset_status(self, status)
+
+    def reset_snapshot(self, snapshot: SnapshotRef, status: str) -> None:
+        """Set a snapshot's status: :meth:`reset_snapshot_status`.
+
+        The name openstacksdk before 4.5.0 has; from 4.5.0 on it is
+        openstacksdk's deprecated alias, which warns as openstacksdk does.
+
+        :param snapshot: The ID of a snapshot or a Snapshot.
+        :param status: See :meth:`reset_snapshot_status`.
+        :returns: ``None``
+        :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` for
+            an unknown status, before sending.
+        """
+        if _compat.HAS_RESET_STATUS:
+            # openstacksdk's alias warns, then calls reset_snapshot_status.
+            super().reset_snapshot(snapshot, status)
+            return
+        self.reset_snapshot_status(snapshot, status)
 
     def set_snapshot_status(
         self,

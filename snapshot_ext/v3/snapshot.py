@@ -30,10 +30,10 @@ from openstack.block_storage.v3 import snapshot as _stock
 import requests
 
 from snapshot_ext.v3 import _compat
-from snapshot_ext.v3 import _fast
 from snapshot_ext.v3 import _microversion as mv
 from snapshot_ext.v3 import _pages
 from snapshot_ext.v3 import _query
+from snapshot_ext.v3 import _speedups
 from snapshot_ext.v3 import _transport
 from snapshot_ext.v3 import _validate
 
@@ -141,7 +141,7 @@ def _lookup_hint(volume_id: Any, name: Any) -> str:
     )
 
 
-class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
+class Snapshot(_speedups.PrecomputedFields, _stock.Snapshot):
     """A Block Storage v3 snapshot.
 
     A subclass of openstacksdk's own snapshot resource, so attribute names,
@@ -223,7 +223,7 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
 
     #: Server keys whose values repeat from snapshot to snapshot (the
     #: owner and the volume); a listing keeps each distinct value once.
-    #: See :class:`snapshot_ext.v3._fast.Builder`.
+    #: See :class:`snapshot_ext.v3._speedups.Builder`.
     _repeated_keys = (
         'os-extended-snapshot-attributes:project_id',
         'user_id',
@@ -318,17 +318,17 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
     @classmethod
     def _builder(
         cls, session: Any, microversion: str | None
-    ) -> _fast.Builder[Self]:
+    ) -> _speedups.Builder[Self]:
         """Make the builder of the snapshots of one answer.
 
         :param session: The proxy the answer came through.
         :param microversion: The microversion the answer was made at.
-        :returns: A :class:`~snapshot_ext.v3._fast.Builder`; each object
+        :returns: A :class:`~snapshot_ext.v3._speedups.Builder`; each object
             equals ``cls.existing(connection=..., microversion=...,
             **attrs)``.
         """
         get_connection = getattr(session, '_get_connection', None)
-        return _fast.Builder(
+        return _speedups.Builder(
             cls,
             get_connection() if get_connection else None,
             microversion,
@@ -547,12 +547,12 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
                 params=query_params,
                 headers=request_headers,
                 microversion=microversion,
-                # The page is read in one piece (see _fast.json_body).
+                # The page is read in one piece (see _speedups.json_body).
                 stream=True,
             )
             exceptions.raise_from_response(response)
             try:
-                return _fast.json_body(response)
+                return _speedups.json_body(response)
             except ValueError as exc:
                 raise _compat.InvalidResponse(
                     f"the snapshot listing is not valid JSON: {exc}"
@@ -610,6 +610,23 @@ class Snapshot(_fast.PrecomputedFields, _stock.Snapshot):
         """
         status = _validate.reset_status(status)
         self._action(session, {'os-reset_status': {'status': status}})
+
+    def reset(self, session: adapter.Adapter, status: str) -> None:
+        """Set the status without any check: :meth:`reset_status`.
+
+        The name openstacksdk before 4.5.0 has; from 4.5.0 on it is
+        openstacksdk's deprecated alias, which warns as openstacksdk does.
+
+        :param session: The proxy to send it through.
+        :param status: See :meth:`reset_status`.
+        :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` for
+            an unknown status, before sending.
+        """
+        if _compat.HAS_RESET_STATUS:
+            # openstacksdk's alias warns, then calls reset_status.
+            super().reset(session, status)
+            return
+        self.reset_status(session, status)
 
     def set_status(
         self,

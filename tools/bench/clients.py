@@ -169,11 +169,11 @@ class _SDKClient(Client):
         proxy.get_endpoint()
         if self.register:
             proxy.snapshot_microversion  # noqa: B018
-            from snapshot_ext.v3 import _fast
+            from snapshot_ext.v3 import _speedups
             from snapshot_ext.v3 import snapshot as ext_snapshot
 
             # The fast path's self-check, once per process.
-            _fast.layout(ext_snapshot.Snapshot)
+            _speedups.layout(ext_snapshot.Snapshot)
         else:
             from openstack.block_storage.v3 import snapshot
 

@@ -12,11 +12,11 @@
 
 """Unit tests: a real Connection over requests-mock (see fakes.py)."""
 
-from snapshot_ext.v3 import _fast
+from snapshot_ext.v3 import _speedups
 from snapshot_ext.v3 import snapshot as _snapshot
 
 # The fast path checks itself before the first snapshot of a process is
-# built (snapshot_ext.v3._fast.self_check).  Running the check here, when
-# the tests are loaded, keeps any test's mocks from deciding it for the
-# tests after it in the same process.
-_fast.layout(_snapshot.Snapshot)
+# built (snapshot_ext.v3._speedups.mixin.self_check).  Running the check
+# here, when the tests are loaded, keeps any test's mocks from deciding it
+# for the tests after it in the same process.
+_speedups.layout(_snapshot.Snapshot)

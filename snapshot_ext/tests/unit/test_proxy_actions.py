@@ -12,6 +12,8 @@
 
 """Tests of the proxy's snapshot actions and manage/unmanage verbs."""
 
+import warnings
+
 from openstack import exceptions as sdk_exceptions
 
 from snapshot_ext import exceptions
@@ -84,6 +86,47 @@ class TestResetStatus(fakes.ProxyTestCase):
                         'os-reset_status': {'status': status.strip().lower()}
                     },
                 )
+
+    def test_older_names(self) -> None:
+        # Proxy.reset_snapshot and Snapshot.reset: the verbs themselves
+        # before openstacksdk 4.5.0, deprecated aliases from then on;
+        # either way they are the plugin's reset, checked and lower-cased.
+        self.mock('POST', ACTION, status_code=202)
+        calls = {
+            'Proxy.reset_snapshot': lambda status: self.proxy.reset_snapshot(
+                SID, status
+            ),
+            'Snapshot.reset': lambda status: _snapshot.Snapshot(id=SID).reset(
+                self.proxy, status
+            ),
+        }
+        for name, call in calls.items():
+            with self.subTest(call=name):
+                self.forget_requests()
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter('always')
+                    call('AVAILABLE')
+                (request,) = self.api_requests()
+                self.assert_request(
+                    request,
+                    'POST',
+                    ACTION,
+                    json={'os-reset_status': {'status': 'available'}},
+                )
+                deprecations = [
+                    w
+                    for w in caught
+                    if 'deprecated alias' in str(w.message)
+                    and 'reset' in str(w.message)
+                ]
+                self.assertEqual(
+                    1 if _compat.HAS_RESET_STATUS else 0, len(deprecations)
+                )
+                self.forget_requests()
+                self.assertRaises(
+                    exceptions.InvalidSnapshotRequest, call, 'bogus'
+                )
+                self.assertEqual([], self.api_requests())
 
     def test_unknown_status_refused(self) -> None:
         for status in ('bogus', '', None, 1):

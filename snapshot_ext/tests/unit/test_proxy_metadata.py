@@ -12,10 +12,13 @@
 
 """Tests of the proxy's snapshot metadata verbs."""
 
+import warnings
+
 from openstack import exceptions as sdk_exceptions
 
 from snapshot_ext import exceptions
 from snapshot_ext.tests.unit import fakes
+from snapshot_ext.v3 import _compat
 from snapshot_ext.v3 import snapshot as _snapshot
 
 SID = fakes.SNAPSHOT_ID
@@ -33,6 +36,27 @@ class TestSnapshotMetadata(fakes.ProxyTestCase):
             'metadata_get_after_delete'
         )
         self.assert_request(request, method, path, query=query, json=body)
+
+    def test_get_snapshot_metadata(self) -> None:
+        # The older name: the verb itself before openstacksdk 4.14.0, a
+        # deprecated alias from then on; either way the plugin's fetch.
+        self.mock('GET', META, capture='metadata_get_after_delete')
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            snap = self.proxy.get_snapshot_metadata(SID)
+        self.assertIsInstance(snap, _snapshot.Snapshot)
+        self.assertEqual({'a': 'x'}, snap.metadata)
+        (request,) = self.api_requests()
+        method, path, query, body = self.captured_request(
+            'metadata_get_after_delete'
+        )
+        self.assert_request(request, method, path, query=query, json=body)
+        deprecations = [
+            w for w in caught if 'get_snapshot_metadata' in str(w.message)
+        ]
+        self.assertEqual(
+            1 if _compat.HAS_FETCH_SNAPSHOT_METADATA else 0, len(deprecations)
+        )
 
     def test_get_metadata_item_returns_str(self) -> None:
         self.mock('GET', f'{META}/b', capture='metadata_item_get')

@@ -65,15 +65,48 @@ SHOW: dict[str, Any] = fakes.load_capture('snapshot_show_mv3.71')['body'][
 ID: str = SHOW['id']
 
 
+#: Methods the plugin has on every openstacksdk under their newest names,
+#: with the name older openstacksdk has for the same call: the proxy's
+#: ``reset_snapshot_status`` (from 4.5.0) and ``fetch_snapshot_metadata``
+#: (from 4.14.0), the Snapshot's ``reset_status`` (from 4.5.0).
+OLDER_NAMES: dict[str, str] = {
+    'reset_snapshot_status': 'reset_snapshot',
+    'fetch_snapshot_metadata': 'get_snapshot_metadata',
+    'reset_status': 'reset',
+}
+
+
+def method_name(owner: Any, name: str) -> str:
+    """The name under which ``owner`` has a method.
+
+    :param owner: A proxy or Snapshot, or its class.
+    :param name: The method's newest name, e.g. ``'reset_status'``.
+    :returns: ``name``, or its :data:`OLDER_NAMES` entry when ``owner``
+        (stock on an older openstacksdk) lacks ``name``.
+    """
+    if hasattr(owner, name) or name not in OLDER_NAMES:
+        return name
+    return OLDER_NAMES[name]
+
+
 def verb(name: str, /, *args: Any, **kwargs: Any) -> Call:
     """Make the case that calls one verb of ``conn.block_storage``.
+
+    Where the installed openstacksdk's stock proxy has the verb under an
+    older name (:data:`OLDER_NAMES`), stock is called by that name, so
+    that the plugin's verb is compared with what stock users call there.
 
     :param name: The verb, e.g. ``'snapshots'``.
     :param args: Its positional arguments.
     :param kwargs: Its keyword arguments.
     :returns: The case.
     """
-    return lambda conn: getattr(conn.block_storage, name)(*args, **kwargs)
+
+    def call(conn: Any) -> Any:
+        proxy = conn.block_storage
+        return getattr(proxy, method_name(proxy, name))(*args, **kwargs)
+
+    return call
 
 
 def cloud(name: str, /, *args: Any, **kwargs: Any) -> Call:

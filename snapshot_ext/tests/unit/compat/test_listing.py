@@ -12,9 +12,11 @@
 
 """snapshots(), _list() and the cloud layer's listings, stock vs plugin."""
 
+import inspect
 from typing import Any
 
 from openstack import exceptions as sdk_exceptions
+from openstack import resource
 
 from snapshot_ext import exceptions
 from snapshot_ext.tests.unit import fakes
@@ -99,6 +101,28 @@ FEWER_PAGES: dict[str, harness.Call] = {
     ),
 }
 
+#: The parameters of stock's listing: ``headers`` from openstacksdk 3.2.0,
+#: ``max_items`` from 4.7.0.  Before, stock drops them unsent and unused.
+STOCK_LIST_PARAMETERS = frozenset(
+    inspect.signature(resource.Resource.list).parameters
+)
+
+#: Calls that cap the listing with ``max_items``, and the snapshots (ID
+#: prefixes) listed with and without the cap.  Stock counts the snapshots
+#: of the pages it fetched, matching a client-side filter or not.
+MAX_ITEMS: dict[str, tuple[harness.Call, list[str], list[str]]] = {
+    'max_items': (
+        harness.verb('snapshots', max_items=2),
+        ['1111', '2222'],
+        ['1111', '2222', '3333'],
+    ),
+    'client-side with max_items': (
+        harness.verb('snapshots', size=2, max_items=2),
+        ['2222'],
+        ['2222', '3333'],
+    ),
+}
+
 #: all_tenants / all_projects values Cinder reads as true or false.
 FLAGS: list[tuple[str, Any, bool]] = [
     ('all_tenants', 1, True),
@@ -136,6 +160,9 @@ class TestListing(harness.CompatTestCase):
 
     def test_fewer_pages(self) -> None:
         for name, call in FEWER_PAGES.items():
+            if name in MAX_ITEMS and 'max_items' not in STOCK_LIST_PARAMETERS:
+                # Stock lists everything here: test_max_items.
+                continue
             with self.subTest(case=name):
                 stock, plugin = self.assert_same(call, same_requests=False)
                 self.assertEqual(stock.sent[0], plugin.sent[0])
@@ -144,6 +171,23 @@ class TestListing(harness.CompatTestCase):
                     self.assertEqual(
                         stock.sent[1].query['marker'], sent.query['marker']
                     )
+
+    def test_max_items(self) -> None:
+        # Difference before openstacksdk 4.7.0: stock drops max_items and
+        # lists every snapshot; the plugin lists at most max_items on
+        # every version, as stock does from 4.7.0 on.
+        for name, (call, capped, everything) in MAX_ITEMS.items():
+            with self.subTest(case=name):
+                stock, plugin = self.both(call)
+                self.assertIsNone(stock.error)
+                self.assertIsNone(plugin.error)
+                self.assertEqual(capped, [s.id[:4] for s in plugin.raw])
+                self.assertEqual(['2'], plugin.sent[0].query['limit'])
+                if 'max_items' in STOCK_LIST_PARAMETERS:
+                    self.assertEqual(stock.result, plugin.result)
+                else:
+                    self.assertEqual(everything, [s.id[:4] for s in stock.raw])
+                    self.assertNotIn('limit', stock.sent[0].query)
 
     def test_all_projects_string_false(self) -> None:
         # Difference: stock's snapshots() tests all_projects for truth, so
@@ -292,12 +336,18 @@ class TestListing(harness.CompatTestCase):
         self.assertEqual(['volume 3.50'], plugin.microversions)
 
     def test_headers(self) -> None:
+        # Difference before openstacksdk 3.2.0: stock drops headers=; the
+        # plugin sends them on every version, as stock does from 3.2.0 on.
         stock, plugin = self.assert_same(
             lambda c: c.block_storage.snapshots(headers={'X-Trace': 'on'})
         )
-        for outcome in (stock, plugin):
-            (headers,) = outcome.headers
-            self.assertEqual('on', headers.get('X-Trace'))
+        (stock_headers,) = stock.headers
+        (plugin_headers,) = plugin.headers
+        self.assertEqual('on', plugin_headers.get('X-Trace'))
+        if 'headers' in STOCK_LIST_PARAMETERS:
+            self.assertEqual('on', stock_headers.get('X-Trace'))
+        else:
+            self.assertNotIn('X-Trace', stock_headers)
 
     def test_paging_requests(self) -> None:
         # limit=1 walks four pages (the third is full, the fourth empty).

@@ -28,6 +28,7 @@ from openstack.block_storage.v3 import snapshot as stock_snapshot
 
 from snapshot_ext.tests import base
 from snapshot_ext.tests.unit.compat import harness
+from snapshot_ext.v3 import _compat
 from snapshot_ext.v3 import _proxy
 from snapshot_ext.v3 import snapshot as _snapshot
 
@@ -55,9 +56,11 @@ class TestMockSession(base.TestCase):
 
     def test_actions_send_stock_microversion(self) -> None:
         cases: dict[str, Case] = {
-            'reset_status': lambda cls, s: cls(id=ID).reset_status(
-                s, 'available'
-            ),
+            # Stock's reset_status is reset before openstacksdk 4.5.0.
+            'reset_status': lambda cls, s: getattr(
+                cls(id=ID), harness.method_name(cls, 'reset_status')
+            )(s, 'available'),
+            'reset': lambda cls, s: cls(id=ID).reset(s, 'available'),
             'set_status': lambda cls, s: cls(id=ID).set_status(
                 s, 'available', '50%'
             ),
@@ -100,15 +103,28 @@ class TestMockSession(base.TestCase):
 
     def test_proxy_over_a_mock_session(self) -> None:
         # openstacksdk's own proxy tests build the proxy this way.
-        stock = stock_proxy.Proxy(mock.Mock())
         plugin = _proxy.Proxy(mock.Mock())
         self.assertEqual(
             stock_snapshot.Snapshot._max_microversion,
             plugin.snapshot_microversion,
         )
+
+    def test_manageable_snapshots_over_a_mock_session(self) -> None:
+        plugin = _proxy.Proxy(mock.Mock())
         # Manageable snapshots need 3.8, which 3.65 has: no refusal.
         with mock.patch.object(_proxy.Proxy, '_list') as plugin_list:
             plugin.manageable_snapshots(host='h')
+        self.assertEqual(
+            (_compat.ManageableSnapshot,), plugin_list.call_args.args
+        )
+        self.assertEqual(
+            {'base_path': None, 'microversion': '3.65', 'host': 'h'},
+            plugin_list.call_args.kwargs,
+        )
+        if not hasattr(stock_proxy.Proxy, 'manageable_snapshots'):
+            # Stock has the verb from openstacksdk 4.17.0 on.
+            return
+        stock = stock_proxy.Proxy(mock.Mock())
         with mock.patch.object(stock_proxy.Proxy, '_list') as stock_list:
             stock.manageable_snapshots(host='h')
         self.assertEqual(stock_list.call_args.args, plugin_list.call_args.args)

@@ -14,6 +14,7 @@
 
 import json
 from typing import Any
+import warnings
 
 from openstack import exceptions as sdk_exceptions
 from openstack.block_storage.v3 import _proxy as stock_proxy
@@ -502,7 +503,7 @@ class TestMetadataVerbs(harness.CompatTestCase):
 
     def test_same(self) -> None:
         cases: dict[str, harness.Call] = {
-            'fetch': lambda c: c.block_storage.fetch_snapshot_metadata(ID),
+            'fetch': harness.verb('fetch_snapshot_metadata', ID),
             'set': lambda c: c.block_storage.set_snapshot_metadata(
                 ID, a='1', b='2'
             ),
@@ -561,9 +562,7 @@ class TestActions(harness.CompatTestCase):
 
     def test_same(self) -> None:
         cases: dict[str, harness.Call] = {
-            'reset': lambda c: c.block_storage.reset_snapshot_status(
-                ID, 'available'
-            ),
+            'reset': harness.verb('reset_snapshot_status', ID, 'available'),
             'set status': lambda c: c.block_storage.set_snapshot_status(
                 ID, 'error'
             ),
@@ -579,7 +578,7 @@ class TestActions(harness.CompatTestCase):
         # Difference: the status is sent in lower case (Cinder lower-cases
         # it itself; same effect).
         stock, plugin = self.assert_same(
-            lambda c: c.block_storage.reset_snapshot_status(ID, 'AVAILABLE'),
+            harness.verb('reset_snapshot_status', ID, 'AVAILABLE'),
             same_requests=False,
         )
         self.assertEqual(
@@ -592,8 +591,8 @@ class TestActions(harness.CompatTestCase):
     def test_refused_early(self) -> None:
         self.mock('POST', ACTION, status_code=400, json=BAD_REQUEST)
         cases: dict[str, harness.Call] = {
-            'reset to an unknown status': lambda c: (
-                c.block_storage.reset_snapshot_status(ID, 'bogus')
+            'reset to an unknown status': harness.verb(
+                'reset_snapshot_status', ID, 'bogus'
             ),
             'set an unknown status': lambda c: (
                 c.block_storage.set_snapshot_status(ID, 'bogus')
@@ -796,6 +795,41 @@ class TestRefusedEarly(harness.CompatTestCase):
         self.assertEqual(stock.sent[1:], plugin.sent[1:])
 
     def test_deprecated_aliases(self) -> None:
+        # The older names are the verbs themselves before openstacksdk
+        # 4.5.0 (reset_snapshot) and 4.14.0 (get_snapshot_metadata), and
+        # deprecated aliases from then on; the plugin warns where stock
+        # does, and sends what its newer verbs send on every version.
         self.mock('POST', ACTION, status_code=202)
-        self.require(stock_proxy.Proxy, 'reset_snapshot')
-        self.assert_same(harness.verb('reset_snapshot', ID, 'available'))
+        self.mock('GET', f'{PATH}/metadata', json={'metadata': {'a': '1'}})
+        cases = {
+            'reset_snapshot': (
+                harness.verb('reset_snapshot', ID, 'available'),
+                'reset_snapshot_status',
+            ),
+            'get_snapshot_metadata': (
+                harness.verb('get_snapshot_metadata', ID),
+                'fetch_snapshot_metadata',
+            ),
+        }
+        for name, (call, newer) in cases.items():
+            with self.subTest(case=name):
+                self.require(stock_proxy.Proxy, name)
+                self.assert_same(call, same_stored=False)
+                stock, plugin = (
+                    self._warnings_naming(conn, call, name)
+                    for conn in (self.stock_conn, self.plugin_conn)
+                )
+                deprecated = hasattr(stock_proxy.Proxy, newer)
+                self.assertEqual(1 if deprecated else 0, len(stock))
+                self.assertEqual(stock, plugin)
+
+    @staticmethod
+    def _warnings_naming(conn: Any, call: harness.Call, name: str) -> Any:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            call(conn)
+        return [
+            (w.category, str(w.message))
+            for w in caught
+            if name in str(w.message)
+        ]

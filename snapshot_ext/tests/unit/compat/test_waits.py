@@ -28,9 +28,14 @@ from snapshot_ext.tests.unit.compat import harness
 ID = harness.ID
 PATH = f'/snapshots/{ID}'
 NOT_FOUND = {'itemNotFound': {'code': 404, 'message': 'not found'}}
-#: Seconds between polls and in all, for stock's real sleeps.
+#: Seconds between polls, for stock's real sleeps.
 INTERVAL = 0.01
+#: Seconds in all for a wait that runs out: short, stock sleeps for real.
 TIMEOUT = 0.1
+#: Seconds in all for a wait that ends when the fake server reaches a
+#: status (within two polls): never used up, so that a slow or busy
+#: machine cannot turn the case into a timeout.
+REACHED = 10.0
 
 
 def _answers(*statuses: str | None) -> list[dict[str, Any]]:
@@ -73,14 +78,18 @@ class TestWaits(harness.CompatTestCase):
             connection=conn, **harness.snapshot(status=status)
         )
 
-    def wait_status(self, **kwargs: Any) -> harness.Call:
+    def wait_status(
+        self, wait: float = REACHED, **kwargs: Any
+    ) -> harness.Call:
         return lambda c: c.block_storage.wait_for_status(
-            self.obj(c), interval=INTERVAL, wait=TIMEOUT, **kwargs
+            self.obj(c), interval=INTERVAL, wait=wait, **kwargs
         )
 
-    def wait_delete(self, **kwargs: Any) -> harness.Call:
+    def wait_delete(
+        self, wait: float = REACHED, **kwargs: Any
+    ) -> harness.Call:
         return lambda c: c.block_storage.wait_for_delete(
-            self.obj(c, 'deleting'), interval=INTERVAL, wait=TIMEOUT, **kwargs
+            self.obj(c, 'deleting'), interval=INTERVAL, wait=wait, **kwargs
         )
 
     def test_same(self) -> None:
@@ -128,22 +137,22 @@ class TestWaits(harness.CompatTestCase):
             ),
             'timeout': (
                 ('creating',),
-                self.wait_status(),
+                self.wait_status(TIMEOUT),
                 exceptions.SnapshotTimeout,
             ),
             'delete: still available': (
                 ('available',),
-                self.wait_delete(),
+                self.wait_delete(TIMEOUT),
                 exceptions.SnapshotNotDeleted,
             ),
             'delete: error_deleting': (
                 ('deleting', 'error_deleting'),
-                self.wait_delete(),
+                self.wait_delete(TIMEOUT),
                 exceptions.SnapshotNotDeleted,
             ),
             'delete: timeout': (
                 ('deleting',),
-                self.wait_delete(),
+                self.wait_delete(TIMEOUT),
                 exceptions.SnapshotTimeout,
             ),
         }
@@ -162,7 +171,8 @@ class TestWaits(harness.CompatTestCase):
         # ends the wait at the first poll, with a class that is also the
         # ResourceTimeout stock raises when its timeout has passed.
         stock, plugin = self.both(
-            self.wait_delete(), prepare=lambda: self.serve('available')
+            self.wait_delete(TIMEOUT),
+            prepare=lambda: self.serve('available'),
         )
         self.assertIsInstance(stock.error, sdk_exceptions.ResourceTimeout)
         self.assertGreater(len(stock.sent), 1)
@@ -175,7 +185,8 @@ class TestWaits(harness.CompatTestCase):
         # once (a ResourceFailure); stock, whose default failures are
         # ['error'], polls on until its timeout.
         stock, plugin = self.both(
-            self.wait_status(), prepare=lambda: self.serve('error_deleting')
+            self.wait_status(TIMEOUT),
+            prepare=lambda: self.serve('error_deleting'),
         )
         self.assertIsInstance(stock.error, sdk_exceptions.ResourceTimeout)
         self.assertIsInstance(plugin.error, sdk_exceptions.ResourceFailure)
@@ -187,7 +198,7 @@ class TestWaits(harness.CompatTestCase):
         # once (the object may be stale).
         stock, plugin = self.assert_same(
             lambda c: c.block_storage.wait_for_status(
-                self.obj(c, 'available'), interval=INTERVAL, wait=TIMEOUT
+                self.obj(c, 'available'), interval=INTERVAL, wait=REACHED
             ),
             same_requests=False,
             prepare=lambda: self.serve('available'),
@@ -224,7 +235,7 @@ class TestWaits(harness.CompatTestCase):
             proxy.wait_for_status(
                 self.obj(conn),
                 interval=INTERVAL,
-                wait=TIMEOUT,
+                wait=REACHED,
                 callback=got[side].append,
             )
         self.assertEqual(['50%'], got['stock'])
@@ -257,7 +268,7 @@ class TestCloudLayer(harness.CompatTestCase):
                         volume_id,
                         name='n',
                         wait=wait,
-                        timeout=TIMEOUT,
+                        timeout=REACHED,
                     ),
                     same_requests=False,
                     prepare=prepare,
@@ -292,7 +303,7 @@ class TestCloudLayer(harness.CompatTestCase):
         cases: dict[str, harness.Call] = {
             'no wait': lambda c: c.delete_volume_snapshot(ID),
             'wait': lambda c: c.delete_volume_snapshot(
-                ID, wait=True, timeout=TIMEOUT
+                ID, wait=True, timeout=REACHED
             ),
             'missing': lambda c: c.delete_volume_snapshot('nothing'),
             'no name': lambda c: c.delete_volume_snapshot(None),

@@ -12,7 +12,7 @@
 
 """The self-check of the precomputed construction path.
 
-:mod:`snapshot_ext.v3._fast` re-implements parts of openstacksdk's
+:mod:`snapshot_ext.v3._speedups` re-implements parts of openstacksdk's
 ``Resource`` (how keys are sorted into components, the location, what
 ``to_dict()`` gives).  They behave the same in every openstacksdk version
 the tests cover; an openstacksdk released later may change them.  So

@@ -15,7 +15,7 @@
 Every object is compared with the one openstacksdk itself makes from the
 same values: a twin class declared with the same fields on openstacksdk's
 own Snapshot, without snapshot_ext's mixin, so that nothing of
-:mod:`snapshot_ext.v3._fast` takes part in building the reference.
+:mod:`snapshot_ext.v3._speedups` takes part in building the reference.
 """
 
 import copy
@@ -27,7 +27,6 @@ import os
 from typing import Any
 from unittest import mock
 
-from keystoneauth1 import access
 from openstack import connection
 from openstack import resource
 from openstack import utils
@@ -36,10 +35,12 @@ import requests
 
 from snapshot_ext.tests import base
 from snapshot_ext.tests.unit import fakes
-from snapshot_ext.v3 import _fast
-from snapshot_ext.v3 import _proxy
+from snapshot_ext.v3 import _speedups
 from snapshot_ext.v3 import snapshot as _snapshot
 from snapshot_ext.v3._compat import fields
+from snapshot_ext.v3._speedups import layouts
+from snapshot_ext.v3._speedups import locations
+from snapshot_ext.v3._speedups import mixin
 
 Snapshot = _snapshot.Snapshot
 
@@ -229,8 +230,8 @@ class ComparisonMixin:
 class TestBuilderMatchesOpenStackSDK(ComparisonMixin, CatalogProxyTestCase):
     """Listed objects equal openstacksdk's, for every captured snapshot."""
 
-    #: Whether the builder takes the fast path (see test_fast_fallback).
-    expect_fast = True
+    #: Whether the builder takes the fast path (see test_speedups_fallback).
+    expect_fast_path = True
 
     def setUp(self) -> None:
         super().setUp()
@@ -248,10 +249,10 @@ class TestBuilderMatchesOpenStackSDK(ComparisonMixin, CatalogProxyTestCase):
 
     def check_all(self, conn: Any, builder_kwargs: dict[str, Any]) -> None:
         for microversion in MICROVERSIONS:
-            builder = _fast.Builder(
+            builder = _speedups.Builder(
                 Snapshot, conn, microversion, **builder_kwargs
             )
-            self.assertEqual(self.expect_fast, builder.fast)
+            self.assertEqual(self.expect_fast_path, builder.fast)
             for where, payload in self.payloads:
                 with self.subTest(where=where, microversion=microversion):
                     expected = Twin.existing(
@@ -312,13 +313,13 @@ class TestBuilderMatchesOpenStackSDK(ComparisonMixin, CatalogProxyTestCase):
             if p.get('os-extended-snapshot-attributes:project_id')
             == OTHER_PROJECT
         ][:1]
-        built = _fast.Builder(Snapshot, self.conn, '3.71')(
+        built = _speedups.Builder(Snapshot, self.conn, '3.71')(
             copy.deepcopy(payload)
         )
         self.assertEqual({'location'}, built._computed._dirty)
         self.assertEqual(OTHER_PROJECT, built.location['project']['id'])
         self.assertIsNone(built.location['project']['name'])
-        mine = _fast.Builder(Snapshot, self.conn, '3.71')(
+        mine = _speedups.Builder(Snapshot, self.conn, '3.71')(
             copy.deepcopy(self.payloads[-1][1])
         )
         self.assertEqual(self.conn.current_location, mine.location)
@@ -332,7 +333,7 @@ class TestBuilderMatchesOpenStackSDK(ComparisonMixin, CatalogProxyTestCase):
         expected = Twin.existing(
             connection=self.conn, microversion='3.71', **copy.deepcopy(payload)
         )
-        actual = _fast.Builder(Snapshot, self.conn, '3.71')(payload)
+        actual = _speedups.Builder(Snapshot, self.conn, '3.71')(payload)
         self.assert_same_resource(expected, actual)
         self.assertNotIn('future_field', actual._body.attributes)
 
@@ -350,7 +351,7 @@ class TestBuilderMatchesOpenStackSDK(ComparisonMixin, CatalogProxyTestCase):
         expected = Twin.existing(
             connection=None, microversion='3.71', **copy.deepcopy(payload)
         )
-        actual = _fast.Builder(Snapshot, None, '3.71')(payload)
+        actual = _speedups.Builder(Snapshot, None, '3.71')(payload)
         self.assert_same_resource(expected, actual)
         self.assertEqual(7, actual.size)
         self.assertIs(True, actual.is_forced)
@@ -364,11 +365,13 @@ class TestBuilderMatchesOpenStackSDK(ComparisonMixin, CatalogProxyTestCase):
         # Without body keys openstacksdk takes computed values from them.
         location = utils.Munch(cloud='elsewhere')
         expected = Twin.existing(location=location)
-        actual = _fast.Builder(Snapshot, None, None)({'location': location})
+        actual = _speedups.Builder(Snapshot, None, None)(
+            {'location': location}
+        )
         self.assert_same_resource(expected, actual)
 
     def test_repeated_values_are_kept_once(self) -> None:
-        builder = _fast.Builder(
+        builder = _speedups.Builder(
             Snapshot, None, '3.71', repeated=('volume_id', 'size')
         )
         first, second = (
@@ -385,7 +388,7 @@ class TestBuilderMatchesOpenStackSDK(ComparisonMixin, CatalogProxyTestCase):
         self.assertEqual(first.size, second.size)
 
     def test_other_classes_are_built_by_openstacksdk(self) -> None:
-        builder = _fast.Builder(Twin, None, '3.71')
+        builder = _speedups.Builder(Twin, None, '3.71')
         self.assertFalse(builder.fast)
         payload = self.payloads[0][1]
         built = builder(copy.deepcopy(payload))
@@ -420,7 +423,7 @@ class TestBuiltObjectsBehave(ComparisonMixin, CatalogProxyTestCase):
         return snap
 
     def test_parts_without_content_are_made_on_use(self) -> None:
-        snap = _fast.Builder(Snapshot, self.conn, '3.71')(own_payload())
+        snap = _speedups.Builder(Snapshot, self.conn, '3.71')(own_payload())
         state = object.__getattribute__(snap, '__dict__')
         self.assertNotIn('_header', state)
         self.assertNotIn('_uri', state)
@@ -588,13 +591,14 @@ class TestPrecomputedFields(base.TestCase):
                 self.assertEqual('openstack.resource', stock.__module__)
         self.assertNotIsInstance(
             stock_snapshot.Snapshot.__dict__.get('_header'),
-            _fast._MadeOnUse,
+            layouts._MadeOnUse,
         )
-        self.assertNotIn(stock_snapshot.Snapshot, _fast._layouts)
+        self.assertNotIn(stock_snapshot.Snapshot, mixin._layouts)
 
 
 class FakeConnection:
-    """Just what :class:`snapshot_ext.v3._fast.Locations` reads."""
+    """Just what :class:`~snapshot_ext.v3._speedups.locations.Locations`
+    reads."""
 
     def __init__(self) -> None:
         self.session = mock.Mock()
@@ -620,7 +624,7 @@ class FakeConnection:
 class TestLocations(base.TestCase):
     def test_kept_per_token(self) -> None:
         conn = FakeConnection()
-        locs = _fast.Locations()
+        locs = locations.Locations()
         first = locs.current(conn)
         self.assertIs(first, locs.current(conn))
         self.assertEqual(1, conn.computed)
@@ -634,7 +638,7 @@ class TestLocations(base.TestCase):
     def test_not_kept_without_token(self) -> None:
         conn = FakeConnection()
         conn.session.auth.auth_ref = None
-        locs = _fast.Locations()
+        locs = locations.Locations()
         locs.current(conn)
         locs.current(conn)
         self.assertEqual(2, conn.computed)
@@ -645,7 +649,7 @@ class TestLocations(base.TestCase):
 
     def test_per_project(self) -> None:
         conn = FakeConnection()
-        locs = _fast.Locations()
+        locs = locations.Locations()
         current = locs.current(conn)
         # Equal to the current location: the current location itself.
         self.assertIs(current, locs.get(conn, project_id='mine'))
@@ -658,129 +662,10 @@ class TestLocations(base.TestCase):
 
     def test_one_per_connection(self) -> None:
         first, second = FakeConnection(), FakeConnection()
-        self.assertIs(_fast.locations(first), _fast.locations(first))
-        self.assertIsNot(_fast.locations(first), _fast.locations(second))
-
-
-class TestEndpointOnce(CatalogProxyTestCase):
-    """The endpoint is looked up once per token, and correctly."""
-
-    def get_snapshot(self, host: str = fakes.HOST) -> Any:
-        capture = 'snapshot_show_mv3.71'
-        snapshot_id = fakes.load_capture(capture)['body']['snapshot']['id']
-        self.mock(
-            'GET',
-            f'/snapshots/{snapshot_id}',
-            capture=capture,
-            url=f'https://{host}/v3/{fakes.PROJECT_ID}/snapshots/'
-            f'{snapshot_id}',
+        self.assertIs(locations.locations(first), locations.locations(first))
+        self.assertIsNot(
+            locations.locations(first), locations.locations(second)
         )
-        return self.proxy.get_snapshot(snapshot_id)
-
-    def test_looked_up_once(self) -> None:
-        proxy = self.proxy
-        with mock.patch.object(
-            proxy, 'get_endpoint', wraps=proxy.get_endpoint
-        ) as lookup:
-            for _ in range(3):
-                self.get_snapshot()
-        self.assertEqual(1, lookup.call_count)
-        requests = self.api_requests()
-        self.assertEqual(3, len(requests))
-        for request in requests:
-            self.assert_request(
-                request, 'GET', f'/snapshots/{fakes.SNAPSHOT_ID}'
-            )
-        self.assertEqual(fakes.ENDPOINT, _fast.endpoint_override(proxy))
-
-    def test_new_token_new_catalog(self) -> None:
-        self.get_snapshot()
-        # The token is re-issued with Block Storage moved elsewhere.
-        moved = 'block-storage-2.example.com'
-        self.register_token(endpoint=f'https://{moved}/v3/{fakes.PROJECT_ID}')
-        self.requests_mock.get(
-            f'https://{moved}/v3', json=fakes.version_document()
-        )
-        auth: Any = self.conn.session.auth
-        auth.invalidate()
-        self.forget_requests()
-        snap = self.get_snapshot(host=moved)
-        self.assertEqual(fakes.SNAPSHOT_ID, snap.id)
-        (request,) = [
-            r for r in self.api_requests() if not r.url.endswith('/v3')
-        ]
-        self.assertEqual(
-            f'https://{moved}/v3/{fakes.PROJECT_ID}/snapshots/'
-            f'{fakes.SNAPSHOT_ID}',
-            request.url,
-        )
-        self.assertEqual(
-            'volume 3.71', request.headers['OpenStack-API-Version']
-        )
-
-    def test_token_about_to_expire_is_left_to_keystoneauth(self) -> None:
-        proxy = self.proxy
-        self.get_snapshot()
-        # keystoneauth re-authenticates two minutes before expiry; tokens
-        # that expire sooner are never kept.
-        soon = datetime.datetime.now(
-            datetime.timezone.utc
-        ) + datetime.timedelta(seconds=60)
-        self.register_token(expires=soon)
-        auth: Any = self.conn.session.auth
-        auth.auth_ref = access.create(
-            body=token_body(expires=soon), auth_token=fakes.TOKEN
-        )
-        self.assertIsNone(_fast.endpoint_override(proxy))
-        self.forget_requests()
-        snap = self.get_snapshot()
-        self.assertEqual(fakes.SNAPSHOT_ID, snap.id)
-        (request,) = self.api_requests()
-        self.assert_request(request, 'GET', f'/snapshots/{fakes.SNAPSHOT_ID}')
-
-    def test_percent_in_endpoint(self) -> None:
-        proxy = self.proxy
-        with mock.patch.object(
-            proxy, 'get_endpoint', return_value='https://h/v3/a%20b'
-        ):
-            self.assertEqual(
-                'https://h/v3/a%%20b', _fast.endpoint_override(proxy)
-            )
-
-    def test_mock_session_left_to_keystoneauth(self) -> None:
-        # A mock.Mock() session answers every lookup with a Mock, not an
-        # endpoint: nothing is added, and keystoneauth (the mock) is asked
-        # as usual.
-        proxy = _proxy.Proxy(mock.Mock())
-        self.assertIsNone(_fast.endpoint_override(proxy))
-        kwargs: dict[str, Any] = {}
-        _fast.add_endpoint(proxy, kwargs)
-        self.assertEqual({}, kwargs)
-
-    def test_request_arguments_win(self) -> None:
-        proxy = self.proxy
-        self.get_snapshot()
-        for given in (
-            {'endpoint_override': 'https://other/v3'},
-            {'endpoint_filter': {'service_type': 'compute'}},
-        ):
-            with self.subTest(given=given):
-                kwargs = dict(given)
-                _fast.add_endpoint(proxy, kwargs)
-                self.assertEqual(given, kwargs)
-        kwargs = {}
-        _fast.add_endpoint(proxy, kwargs)
-        self.assertEqual({'endpoint_override': fakes.ENDPOINT}, kwargs)
-
-
-class TestEndpointOverrideConfigured(fakes.ProxyTestCase):
-    def test_adapter_override_is_used(self) -> None:
-        # The fake cloud sets block_storage_endpoint_override.
-        self.assertEqual(fakes.ENDPOINT, self.proxy.endpoint_override)
-        self.assertIsNone(_fast.endpoint_override(self.proxy))
-        kwargs: dict[str, Any] = {}
-        _fast.add_endpoint(self.proxy, kwargs)
-        self.assertEqual({}, kwargs)
 
 
 class TestJSONBody(base.TestCase):
@@ -798,13 +683,13 @@ class TestJSONBody(base.TestCase):
             with self.subTest(encoding=encoding):
                 raw = json.dumps(document, ensure_ascii=False)
                 response = self.response(raw.encode(encoding))
-                self.assertEqual(document, _fast.json_body(response))
+                self.assertEqual(document, _speedups.json_body(response))
 
     def test_body_already_read(self) -> None:
         response = self.response(b'{"count": 3}')
         self.assertEqual(b'{"count": 3}', response.content)
-        self.assertEqual({'count': 3}, _fast.json_body(response))
+        self.assertEqual({'count': 3}, _speedups.json_body(response))
 
     def test_not_json(self) -> None:
         response = self.response(b'<html>Bad Gateway</html>')
-        self.assertRaises(ValueError, _fast.json_body, response)
+        self.assertRaises(ValueError, _speedups.json_body, response)

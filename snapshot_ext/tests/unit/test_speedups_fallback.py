@@ -12,8 +12,8 @@
 
 """The fast path's self-check, and the fallback it chooses.
 
-:mod:`snapshot_ext.v3._fast` checks, once per class, that its objects
-equal openstacksdk's (:mod:`snapshot_ext.v3._fast_check`).  Here the check
+:mod:`snapshot_ext.v3._speedups` checks, once per class, that its objects
+equal openstacksdk's (:mod:`snapshot_ext.v3._speedups.check`).  Here the check
 is made to fail by breaking the fast path's ``to_dict()`` plan and key
 tables; the object and listing tests then run again, and pass only if
 every object comes from openstacksdk's own construction.
@@ -30,17 +30,18 @@ import fixtures
 
 from snapshot_ext.tests import base
 from snapshot_ext.tests.unit import fakes
-from snapshot_ext.tests.unit import test_fast
 from snapshot_ext.tests.unit import test_list_query
 from snapshot_ext.tests.unit import test_pages
 from snapshot_ext.tests.unit import test_proxy_snapshots
 from snapshot_ext.tests.unit import test_snapshot_resource
-from snapshot_ext.v3 import _fast
-from snapshot_ext.v3 import _fast_check
+from snapshot_ext.tests.unit import test_speedups
+from snapshot_ext.v3 import _speedups
 from snapshot_ext.v3 import snapshot as _snapshot
+from snapshot_ext.v3._speedups import check
+from snapshot_ext.v3._speedups import mixin
 
 Snapshot = _snapshot.Snapshot
-LOGGER = 'snapshot_ext.v3._fast'
+LOGGER = 'snapshot_ext.v3._speedups'
 
 
 def _wrong_plan(self: Any, obj: Any) -> dict[str, Any]:
@@ -66,15 +67,16 @@ class BrokenFastPath(fixtures.Fixture):
     def _setUp(self) -> None:
         self.useFixture(
             fixtures.MockPatch(
-                'snapshot_ext.v3._fast.Plan.compute', _wrong_plan
+                'snapshot_ext.v3._speedups.layouts.Plan.compute', _wrong_plan
             )
         )
         self.useFixture(
             fixtures.MockPatch(
-                'snapshot_ext.v3._fast._Table.consume', _wrong_table
+                'snapshot_ext.v3._speedups.layouts._Table.consume',
+                _wrong_table,
             )
         )
-        patcher = mock.patch.dict(_fast._layouts, clear=True)
+        patcher = mock.patch.dict(mixin._layouts, clear=True)
         patcher.start()
         self.addCleanup(patcher.stop)
 
@@ -91,7 +93,7 @@ class ForcedFallback:
             )
         )
         test.useFixture(BrokenFastPath())
-        test.assertTrue(_fast.layout(Snapshot).native)
+        test.assertTrue(_speedups.layout(Snapshot).native)
         (line,) = test.warnings.output.splitlines()
         test.assertIn('snapshot_ext.v3.snapshot.Snapshot', line)
 
@@ -108,21 +110,21 @@ class TestSelfCheck(base.TestCase):
     def setUp(self) -> None:
         super().setUp()
         # Layouts made while something is patched are dropped after.
-        patcher = mock.patch.dict(_fast._layouts)
+        patcher = mock.patch.dict(mixin._layouts)
         patcher.start()
         self.addCleanup(patcher.stop)
 
     def differences(self) -> list[str]:
-        return _fast_check.differences(
-            Snapshot, _fast.PrecomputedFields, _fast.Builder
+        return check.differences(
+            Snapshot, _speedups.PrecomputedFields, _speedups.Builder
         )
 
     def test_passes_on_the_installed_openstacksdk(self) -> None:
         self.assertEqual([], self.differences())
-        self.assertFalse(_fast.layout(Snapshot).native)
+        self.assertFalse(_speedups.layout(Snapshot).native)
 
     def test_samples_cover_the_fields(self) -> None:
-        samples = _fast_check.samples(Snapshot)
+        samples = check.samples(Snapshot)
         full = samples[0]
         for key in (
             'id',
@@ -139,13 +141,13 @@ class TestSelfCheck(base.TestCase):
             s.get('os-extended-snapshot-attributes:project_id')
             for s in samples
         ]
-        self.assertIn(_fast_check.OWN_PROJECT, projects)
+        self.assertIn(check.OWN_PROJECT, projects)
         self.assertIn(None, projects)
 
     def test_a_wrong_to_dict_is_found(self) -> None:
         self.useFixture(
             fixtures.MockPatch(
-                'snapshot_ext.v3._fast.Plan.compute', _wrong_plan
+                'snapshot_ext.v3._speedups.layouts.Plan.compute', _wrong_plan
             )
         )
         found = self.differences()
@@ -158,7 +160,8 @@ class TestSelfCheck(base.TestCase):
     def test_wrong_key_tables_are_found(self) -> None:
         self.useFixture(
             fixtures.MockPatch(
-                'snapshot_ext.v3._fast._Table.consume', _wrong_table
+                'snapshot_ext.v3._speedups.layouts._Table.consume',
+                _wrong_table,
             )
         )
         found = self.differences()
@@ -169,7 +172,9 @@ class TestSelfCheck(base.TestCase):
             return {'cloud': 'nowhere'}
 
         self.useFixture(
-            fixtures.MockPatch('snapshot_ext.v3._fast.Locations.get', nowhere)
+            fixtures.MockPatch(
+                'snapshot_ext.v3._speedups.locations.Locations.get', nowhere
+            )
         )
         found = self.differences()
         self.assertTrue(any('location differs' in f for f in found), found)
@@ -177,7 +182,7 @@ class TestSelfCheck(base.TestCase):
     def test_an_error_of_the_fast_path_only_is_found(self) -> None:
         self.useFixture(
             fixtures.MockPatch(
-                'snapshot_ext.v3._fast.Builder._compile',
+                'snapshot_ext.v3._speedups.builder.Builder._compile',
                 side_effect=RuntimeError('boom'),
             )
         )
@@ -187,7 +192,7 @@ class TestSelfCheck(base.TestCase):
     def test_a_failing_check_is_a_difference(self) -> None:
         self.useFixture(
             fixtures.MockPatch(
-                'snapshot_ext.v3._fast_check.native_class',
+                'snapshot_ext.v3._speedups.check.native_class',
                 side_effect=TypeError('cannot subclass'),
             )
         )
@@ -200,7 +205,7 @@ class TestSelfCheck(base.TestCase):
         self.useFixture(BrokenFastPath())
         check = self.useFixture(
             fixtures.MockPatch(
-                'snapshot_ext.v3._fast_check.differences',
+                'snapshot_ext.v3._speedups.check.differences',
                 return_value=['forced'],
             )
         ).mock
@@ -208,10 +213,10 @@ class TestSelfCheck(base.TestCase):
             fixtures.FakeLogger(name=LOGGER, level=logging.WARNING)
         )
         for _ in range(3):
-            _fast.Builder(Snapshot, None, '3.71')
+            _speedups.Builder(Snapshot, None, '3.71')
             Snapshot.existing(id='x', name='n')
         check.assert_called_once_with(
-            Snapshot, _fast.PrecomputedFields, _fast.Builder
+            Snapshot, _speedups.PrecomputedFields, _speedups.Builder
         )
         self.assertEqual(1, len(logger.output.splitlines()))
         self.assertIn('(forced)', logger.output)
@@ -220,20 +225,20 @@ class TestSelfCheck(base.TestCase):
     def test_other_classes_are_not_checked(self) -> None:
         self.useFixture(BrokenFastPath())
         check = self.useFixture(
-            fixtures.MockPatch('snapshot_ext.v3._fast_check.differences')
+            fixtures.MockPatch('snapshot_ext.v3._speedups.check.differences')
         ).mock
-        _fast.layout(test_fast.Twin)
+        _speedups.layout(test_speedups.Twin)
         check.assert_not_called()
 
 
 class TestBuilderMatchesOpenStackSDKFallback(
-    ForcedFallback, test_fast.TestBuilderMatchesOpenStackSDK
+    ForcedFallback, test_speedups.TestBuilderMatchesOpenStackSDK
 ):
-    expect_fast = False
+    expect_fast_path = False
 
     def test_repeated_values_are_kept_once(self) -> None:
         # openstacksdk keeps each object's own values.
-        builder = _fast.Builder(
+        builder = _speedups.Builder(
             Snapshot, None, '3.71', repeated=('volume_id', 'size')
         )
         first, second = (
@@ -248,26 +253,26 @@ class TestBuilderMatchesOpenStackSDKFallback(
 
 
 class TestBuiltObjectsBehaveFallback(
-    ForcedFallback, test_fast.TestBuiltObjectsBehave
+    ForcedFallback, test_speedups.TestBuiltObjectsBehave
 ):
     def test_parts_without_content_are_made_on_use(self) -> None:
         # openstacksdk makes every part when it builds the object.
-        snap = _fast.Builder(Snapshot, self.conn, '3.71')(
-            test_fast.own_payload()
+        snap = _speedups.Builder(Snapshot, self.conn, '3.71')(
+            test_speedups.own_payload()
         )
         state = object.__getattribute__(snap, '__dict__')
         for part in ('_header', '_uri', '_computed'):
             self.assertIn(part, state)
-        expected = test_fast.Twin.existing(
+        expected = test_speedups.Twin.existing(
             connection=self.conn,
             microversion='3.71',
-            **copy.deepcopy(test_fast.own_payload()),
+            **copy.deepcopy(test_speedups.own_payload()),
         )
         self.assert_same_resource(expected, snap)
 
 
 class TestPrecomputedFieldsFallback(
-    ForcedFallback, test_fast.TestPrecomputedFields
+    ForcedFallback, test_speedups.TestPrecomputedFields
 ):
     pass
 
@@ -326,7 +331,7 @@ class TestListingThroughTheProxyFallback(ForcedFallback, fakes.ProxyTestCase):
         )
         self.assertEqual(len(payloads), len(listed))
         for payload, snap in zip(payloads, listed, strict=True):
-            expected = test_fast.Twin.existing(
+            expected = test_speedups.Twin.existing(
                 connection=self.conn,
                 microversion='3.71',
                 **copy.deepcopy(payload),

@@ -1,0 +1,111 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The service endpoint of a proxy, looked up once per token.
+
+keystoneauth looks the endpoint up in the service catalog for every
+request, deep-copying the catalog each time.  :func:`add_endpoint` gives
+each request of the proxy the endpoint found once per token instead
+(:func:`endpoint_override`).
+
+This belongs to the transport layer, beside :mod:`._transport`: it
+decides where requests go, not how objects are built.  It is a module of
+its own rather than part of :mod:`._transport` because it shares nothing
+with the retry and timeout policy there: it only reads the proxy's
+filters and its authentication plugin's token, and the proxy's
+``request`` calls the two one after the other.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+_ENDPOINT_ATTR = '_snapshot_ext_endpoint'
+
+
+def endpoint_override(proxy: Any) -> str | None:
+    """The proxy's endpoint, looked up once per token.
+
+    keystoneauth looks the endpoint up in the service catalog for every
+    request (deep-copying the catalog each time).  This returns the URL
+    that lookup gives, found once with the proxy's own service type,
+    interface, region and version filters, and found again when the token
+    is re-issued or due to be.  ``None`` means "let keystoneauth look it
+    up": the proxy has an ``endpoint_override`` or ``allow`` filters of its
+    own, there is no token yet, or the plugin keeps none.
+
+    :param proxy: A keystoneauth Adapter (an openstacksdk proxy).
+    :returns: The endpoint with ``%`` escaped for keystoneauth's
+        ``endpoint_override`` substitution, or ``None``.
+    """
+    if proxy.endpoint_override or proxy.allow:
+        return None
+    auth = proxy.auth or getattr(proxy.session, 'auth', None)
+    ref = getattr(auth, 'auth_ref', None)
+    if ref is None:
+        return None
+    filters = (
+        proxy.service_type,
+        proxy.service_name,
+        proxy.interface,
+        proxy.region_name,
+        proxy.version,
+        proxy.min_version,
+        proxy.max_version,
+        proxy.allow_version_hack,
+    )
+    cached = getattr(proxy, _ENDPOINT_ATTR, None)
+    if (
+        cached is not None
+        and cached[0] is auth
+        and cached[1] is ref
+        and cached[2] == filters
+        and time.time() < cached[3]
+    ):
+        return str(cached[4])
+    url = proxy.get_endpoint()
+    # The lookup may have fetched a new token.
+    ref = getattr(auth, 'auth_ref', None)
+    if not url or not isinstance(url, str) or ref is None:
+        # None, or not keystoneauth's answer (a mock.Mock() session).
+        return None
+    expires = getattr(ref, 'expires', None)
+    if expires is None or not getattr(auth, 'reauthenticate', True):
+        deadline = float('inf')
+    else:
+        # keystoneauth re-authenticates this long before expiry.
+        margin = getattr(auth, 'MIN_TOKEN_LIFE_SECONDS', 120)
+        deadline = expires.timestamp() - margin
+    escaped = str(url).replace('%', '%%')
+    setattr(proxy, _ENDPOINT_ATTR, (auth, ref, filters, deadline, escaped))
+    if time.time() >= deadline:
+        return None
+    return escaped
+
+
+def add_endpoint(proxy: Any, kwargs: dict[str, Any]) -> None:
+    """Add the proxy's endpoint to the arguments of one request.
+
+    Nothing is added when the request names its own ``endpoint_override``
+    or ``endpoint_filter``, or when :func:`endpoint_override` gives
+    ``None``; keystoneauth then looks the endpoint up as usual.
+
+    :param proxy: The proxy sending the request.
+    :param kwargs: The keyword arguments of ``Proxy.request``; changed.
+    :returns: ``None``
+    """
+    if 'endpoint_override' in kwargs or 'endpoint_filter' in kwargs:
+        return
+    url = endpoint_override(proxy)
+    if url is not None:
+        kwargs['endpoint_override'] = url

@@ -1,0 +1,263 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The mixin that makes openstacksdk's code use the precomputed layouts.
+
+:class:`PrecomputedFields`, placed before openstacksdk's class in a
+resource's bases, makes openstacksdk's own code paths (``new``,
+``existing``, responses of fetch, create, commit and delete,
+``to_dict()``) take the class's :class:`~.layouts.Layout` and the
+connection's :class:`~.locations.Locations` instead of computing them for
+each object.
+
+:func:`layout` hands out each class's layout, made once.  Before the
+first object of a class using the mixin is built, :func:`self_check`
+builds sample objects both ways and compares them (:mod:`.check`); on any
+difference the class is built by openstacksdk's own code from then on,
+with one warning on the ``snapshot_ext.v3._speedups`` logger.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from collections.abc import MutableMapping
+import logging
+import threading
+from typing import Any
+
+from openstack import resource
+
+from snapshot_ext.v3._compat import fields
+from snapshot_ext.v3._speedups import check
+from snapshot_ext.v3._speedups import layouts
+from snapshot_ext.v3._speedups import locations
+
+#: The fast path's one logger, named after its package (the name the
+#: support matrix tells users to filter on).
+LOG = logging.getLogger('snapshot_ext.v3._speedups')
+
+#: Where :class:`~.builder.Builder` keeps an object's location until the
+#: object's computed component is first used.
+LOCATION_ATTR = '_snapshot_ext_location'
+
+_BASE = resource.Resource
+_Manager = resource._ComponentManager
+
+
+def _empty_component(owner: Any) -> layouts.Component:
+    return layouts.Component.synchronized({})
+
+
+def _computed_component(owner: Any) -> layouts.Component:
+    # Clean, as openstacksdk leaves it: the location when there is a
+    # connection (openstacksdk always sets one then), else nothing.
+    attributes = {}
+    if owner._connection:
+        attributes['location'] = getattr(owner, LOCATION_ATTR, None)
+    return layouts.Component.synchronized(attributes)
+
+
+_layouts: dict[type, layouts.Layout] = {}
+#: Layouts of classes whose self-check is under way (by this thread: the
+#: lock is held meanwhile).
+_checking: dict[type, layouts.Layout] = {}
+_layouts_lock = threading.RLock()
+
+
+def layout(cls: type[resource.Resource]) -> layouts.Layout:
+    """Return the :class:`~.layouts.Layout` of a resource class, made once.
+
+    :param cls: The resource class.
+    :returns: Its layout.
+    """
+    try:
+        return _layouts[cls]
+    except KeyError:
+        pass
+    with _layouts_lock:
+        found = _layouts.get(cls) or _checking.get(cls)
+        if found is None:
+            found = layouts.Layout(cls)
+            if issubclass(cls, PrecomputedFields):
+                _checking[cls] = found
+                try:
+                    found.native = not self_check(cls)
+                finally:
+                    del _checking[cls]
+            _layouts[cls] = found
+        return found
+
+
+def self_check(cls: type[resource.Resource]) -> bool:
+    """Tell whether the fast path builds what openstacksdk builds.
+
+    Run once per class, before its first object is built (by
+    :func:`layout`): sample objects are built both ways and compared
+    (:mod:`.check`).  On any difference one warning is logged, and the
+    class's objects are built by openstacksdk's own code from then on
+    (:attr:`.layouts.Layout.native`).
+
+    :param cls: A resource class using :class:`PrecomputedFields`.
+    :returns: ``True`` when the fast path may be used.
+    """
+    # builder imports this module: imported here, when first needed.
+    from snapshot_ext.v3._speedups import builder
+
+    found = check.differences(cls, PrecomputedFields, builder.Builder)
+    if not found:
+        return True
+    LOG.warning(
+        "%s.%s: objects built the fast way differ from openstacksdk's "
+        "(%s%s); this openstacksdk's own construction is used for the "
+        "class instead",
+        cls.__module__,
+        cls.__qualname__,
+        '; '.join(found[:3]),
+        f'; {len(found) - 3} more' if len(found) > 3 else '',
+    )
+    return False
+
+
+class PrecomputedFields:
+    """Make openstacksdk's resource code use the class's layout.
+
+    Placed before an openstacksdk resource class in the bases, it makes
+    that code read the class's :class:`~.layouts.Layout`.  Each method
+    replaced recomputes, in openstacksdk, something that depends
+    only on the class or the connection; here it returns the same from
+    tables made once.  The header, URI and computed components of objects
+    made by :class:`~.builder.Builder` are made when first used.
+    """
+
+    _header: _Manager = layouts._MadeOnUse(  # type: ignore[assignment]
+        _empty_component
+    )
+    _uri: _Manager = layouts._MadeOnUse(  # type: ignore[assignment]
+        _empty_component
+    )
+    _computed: _Manager = layouts._MadeOnUse(  # type: ignore[assignment]
+        _computed_component
+    )
+
+    @classmethod
+    def _attributes_iterator(
+        cls,
+        components: Any = (fields.Body, fields.Header),
+    ) -> Generator[tuple[str, Any], None, None]:
+        this: Any = cls
+        lay = layout(this)
+        if lay.native:
+            iterate: Any = _BASE._attributes_iterator
+            yield from iterate.__func__(this, components)
+            return
+        yield from lay.attributes(components)
+
+    @classmethod
+    def _get_mapping(cls, component: type) -> MutableMapping[str, Any]:
+        this: Any = cls
+        lay = layout(this)
+        if lay.native:
+            get_mapping: Any = _BASE._get_mapping
+            return get_mapping.__func__(this, component)  # type: ignore[no-any-return]
+        mapping: Any = lay.mapping(component)
+        return mapping.copy()  # type: ignore[no-any-return]
+
+    def _consume_mapped_attrs(
+        self,
+        mapping_cls: type,
+        attrs: MutableMapping[str, Any],
+    ) -> dict[str, Any]:
+        this: Any = type(self)
+        lay = layout(this)
+        if lay.native:
+            consume: Any = _BASE._consume_mapped_attrs
+            return consume(self, mapping_cls, attrs)  # type: ignore[no-any-return]
+        return lay.table(mapping_cls).consume(attrs)
+
+    def _collect_attrs(
+        self, attrs: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], dict[str, Any]]:
+        this: Any = self
+        if (
+            layout(type(this)).native
+            or type(this)._compute_attributes is not _BASE._compute_attributes
+        ):
+            return _BASE._collect_attrs(this, attrs)
+        body = this._consume_body_attrs(attrs)
+        header = this._consume_header_attrs(attrs)
+        uri = this._consume_uri_attrs(attrs)
+        if attrs:
+            if this._allow_unknown_attrs_in_body:
+                body.update(attrs)
+            elif this._store_unknown_attrs_as_properties:
+                body = this._pack_attrs_under_properties(body, attrs)
+        if body or header or uri:
+            # openstacksdk goes on with _compute_attributes(), which gives
+            # nothing unless a subclass overrides it (handled above).
+            computed: dict[str, Any] = {}
+        else:
+            computed = this._consume_mapped_attrs(fields.Computed, attrs)
+        conn = this._connection
+        if conn:
+            computed.setdefault(
+                'location', locations.locations(conn).current(conn)
+            )
+        return body, header, uri, computed
+
+    def _update_location(self) -> None:
+        this: Any = self
+        if layout(type(this)).native:
+            _BASE._update_location(this)
+            return
+        conn = this._connection
+        if not conn:
+            return
+        kwargs = {}
+        if hasattr(this, 'project_id'):
+            kwargs['project_id'] = this.project_id
+        if hasattr(this, 'availability_zone'):
+            kwargs['zone'] = this.availability_zone
+        if kwargs:
+            this.location = locations.locations(conn).get(conn, **kwargs)
+
+    def to_dict(
+        self,
+        body: bool = True,
+        headers: bool = True,
+        computed: bool = True,
+        ignore_none: bool = False,
+        original_names: bool = False,
+        _to_munch: bool = False,
+    ) -> dict[str, Any]:
+        this: Any = self
+        if (
+            body
+            and headers
+            and computed
+            and not (ignore_none or original_names or _to_munch)
+        ):
+            lay = layout(type(this))
+            if not lay.native and lay.plan.exact:
+                return lay.plan.compute(this)
+        return _BASE.to_dict(
+            this,
+            body=body,
+            headers=headers,
+            computed=computed,
+            ignore_none=ignore_none,
+            original_names=original_names,
+            _to_munch=_to_munch,
+        )
+
+    # openstacksdk's aliases of to_dict.
+    toDict = to_dict
+    copy = to_dict
