@@ -585,3 +585,54 @@ class TestDeletable(CliPluginTestCase):
         )  # fmt: skip
         self.assertExit(1, result)
         self.assertEqual('False', result.stdout.strip())
+
+
+class TestAllProjects(CliPluginTestCase):
+    """The admin acting on the member's volume and snapshots."""
+
+    def test_every_command_with_all_projects(self) -> None:
+        volume = self.create_volume(self.member)
+        snap = self.create_snapshot(volume, self.member)
+        result = self.osc(
+            'volume', 'snapshot', 'wait', snap.id, '--all-projects',
+            '-f', 'csv',
+        )  # fmt: skip
+        self.assertExit(0, result)
+        self.assertEqual(
+            [
+                '"ID","Name","Status","Result","Error"',
+                f'"{snap.id}","{snap.name}","available","ok",""',
+            ],
+            result.stdout.splitlines(),
+        )
+        result = self.osc(
+            'volume', 'snapshot', 'deletable', snap.id, '--all-projects',
+            '-f', 'value', '-c', 'deletable',
+        )  # fmt: skip
+        self.assertExit(0, result)
+        self.assertEqual('True', result.stdout.strip())
+        result = self.osc(
+            'volume', 'snapshot', 'prune', '--volume', volume.id,
+            '--keep', '0', '--all-projects', '-f', 'value', '-c', 'ID',
+            '-c', 'Action',
+        )  # fmt: skip
+        self.assertExit(0, result)
+        self.assertEqual(f'{snap.id} delete', result.stdout.strip())
+        self.assertEqual({snap.id: 'available'}, self.snapshots_of(volume.id))
+        result = self.osc(
+            'volume', 'snapshot', 'bulk', 'delete', snap.id,
+            '--all-projects', '--wait', '-f', 'value', '-c', 'Result',
+        )  # fmt: skip
+        self.assertExit(0, result)
+        self.assertEqual('ok', result.stdout.strip())
+        self.assertEqual({}, self.snapshots_of(volume.id))
+
+    def test_without_all_projects_the_admin_does_not_see_them(self) -> None:
+        volume = self.create_volume(self.member)
+        snap = self.create_snapshot(volume, self.member)
+        result = self.osc('volume', 'snapshot', 'bulk', 'delete', snap.name)
+        self.assertExit(2, result)
+        self.assertIn(
+            f"no snapshot with name or ID '{snap.name}'", result.stderr
+        )
+        self.assertEqual({snap.id: 'available'}, self.snapshots_of(volume.id))
