@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""The three clients the benchmark compares, doing the same work.
+"""The clients the benchmark compares, doing the same work.
 
 * ``snapshot_ext``: an openstacksdk Connection with snapshot_ext
   registered (``conn.block_storage`` is snapshot_ext's proxy);
@@ -18,7 +18,13 @@
   (openstacksdk's built-in block-storage proxy);
 * ``keystoneauth``: a plain keystoneauth1 Session and Adapter sending the
   same requests and returning the decoded dicts, the floor any client
-  built on keystoneauth can reach.
+  built on keystoneauth can reach (the endpoint is looked up in the
+  catalog for every request);
+* ``floor``: a plain keystoneauth1 Session sending to absolute URLs built
+  from one catalog lookup: the leanest client on keystoneauth, and the
+  one every ratio is measured against;
+* ``cinderclient``: python-cinderclient's v3 client on a keystoneauth
+  Session (``pip install -r tools/bench/requirements.txt``).
 
 Each client authenticates and negotiates the microversion in
 :meth:`Client.setup`; the workloads are then the same HTTP requests.
@@ -27,10 +33,19 @@ Each client authenticates and negotiates the microversion in
 from __future__ import annotations
 
 from collections.abc import Iterator
+import importlib
 from typing import Any
 import urllib.parse
 
-KINDS = ('snapshot_ext', 'openstacksdk', 'keystoneauth')
+KINDS = (
+    'floor',
+    'snapshot_ext',
+    'cinderclient',
+    'keystoneauth',
+    'openstacksdk',
+)
+#: The client every ratio is measured against.
+FLOOR = 'floor'
 PAGE_SIZE = 1000
 MICROVERSION_CEILING = (3, 71)
 
@@ -289,10 +304,114 @@ class KeystoneauthClient(Client):
         )
 
 
+def _next_marker(body: dict[str, Any]) -> str | None:
+    for link in body.get('snapshots_links') or ():
+        if link.get('rel') == 'next':
+            query = urllib.parse.urlsplit(link['href']).query
+            return str(urllib.parse.parse_qs(query)['marker'][-1])
+    return None
+
+
+class FloorClient(KeystoneauthClient):
+    """A keystoneauth1 Session sending to absolute URLs.
+
+    The endpoint is looked up in the catalog once, in :meth:`setup`; every
+    request then goes to ``endpoint + path`` through the Session with the
+    microversion header, and returns the decoded dicts.
+    """
+
+    kind = 'floor'
+
+    def setup(self) -> None:
+        super().setup()
+        assert self.endpoint
+        self.session = self.adapter.session
+        self.base = self.endpoint.rstrip('/')
+        self.headers = {'OpenStack-API-Version': f'volume {self.microversion}'}
+
+    def iter_snapshots(self) -> Iterator[Any]:
+        url = f'{self.base}/snapshots/detail'
+        params: dict[str, Any] = {'limit': PAGE_SIZE}
+        while True:
+            body = self.session.get(
+                url, params=params, headers=self.headers
+            ).json()
+            yield from body['snapshots']
+            marker = _next_marker(body)
+            if marker is None:
+                return
+            params = {'limit': PAGE_SIZE, 'marker': marker}
+
+    def get(self, snapshot_id: str) -> Any:
+        return self.session.get(
+            f'{self.base}/snapshots/{snapshot_id}', headers=self.headers
+        ).json()['snapshot']
+
+    def create(self, volume_id: str, name: str) -> Any:
+        return self.session.post(
+            f'{self.base}/snapshots',
+            json={'snapshot': {'volume_id': volume_id, 'name': name}},
+            headers=self.headers,
+        ).json()['snapshot']
+
+    def delete(self, snapshot: Any) -> None:
+        self.session.delete(
+            f"{self.base}/snapshots/{snapshot['id']}", headers=self.headers
+        )
+
+
+class CinderclientClient(KeystoneauthClient):
+    """python-cinderclient's v3 client on a keystoneauth1 Session.
+
+    It negotiates the microversion in :meth:`setup` as the other clients
+    do, and lists with explicit ``marker`` and ``limit`` so that it sends
+    the same pages of 1000.
+    """
+
+    kind = 'cinderclient'
+
+    def setup(self) -> None:
+        super().setup()
+        # Imported by name: an optional package without type hints.
+        api_versions = importlib.import_module('cinderclient.api_versions')
+        v3_client = importlib.import_module('cinderclient.v3.client')
+        self.client = v3_client.Client(
+            session=self.adapter.session,
+            service_type='block-storage',
+            interface=self.adapter.interface,
+            region_name=self.adapter.region_name,
+            api_version=api_versions.APIVersion(self.microversion),
+        )
+
+    def iter_snapshots(self) -> Iterator[Any]:
+        manager = self.client.volume_snapshots
+        marker = None
+        while True:
+            page = manager.list(detailed=True, marker=marker, limit=PAGE_SIZE)
+            yield from page
+            if len(page) < PAGE_SIZE:
+                return
+            marker = page[-1].id
+
+    def get(self, snapshot_id: str) -> Any:
+        return self.client.volume_snapshots.get(snapshot_id)
+
+    def create(self, volume_id: str, name: str) -> Any:
+        return self.client.volume_snapshots.create(volume_id, name=name)
+
+    def delete(self, snapshot: Any) -> None:
+        self.client.volume_snapshots.delete(snapshot)
+
+    def snapshot_id(self, snapshot: Any) -> str:
+        return str(snapshot.id)
+
+
 CLIENTS: dict[str, type[Client]] = {
+    'floor': FloorClient,
     'snapshot_ext': SnapshotExtClient,
-    'openstacksdk': OpenStackSDKClient,
+    'cinderclient': CinderclientClient,
     'keystoneauth': KeystoneauthClient,
+    'openstacksdk': OpenStackSDKClient,
 }
 
 

@@ -10,10 +10,12 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Client-side cost of snapshot_ext, openstacksdk and plain keystoneauth.
+"""Client-side cost of snapshot_ext and other Cinder clients.
 
 Starts the loopback server (``server.py``, 127.0.0.1 only) in its own
-process, then measures, for the three clients of ``clients.py``:
+process, then measures, for the clients of ``clients.py`` (the lean
+keystoneauth floor, snapshot_ext, python-cinderclient, keystoneauth with an
+Adapter, openstacksdk):
 
 * listing all snapshots (10,000 by default) with pages of 1000, kept in a
   list;
@@ -21,19 +23,21 @@ process, then measures, for the three clients of ``clients.py``:
 * 200 create + delete;
 * the memory the whole list holds, and the peak while iterating without
   keeping (tracemalloc, one fresh process per client);
-* ``import snapshot_ext`` beyond ``import openstack`` (fresh processes).
+* ``import snapshot_ext`` beyond ``import openstack`` (fresh processes);
+* the cold start: import, connect and the first GET (fresh processes).
 
 The timed workloads run in one process, the clients alternating in a
 rotating order, several repetitions; the table shows medians, ratios to
-plain keystoneauth and the requests the server counted per workload.  The
-server's own ceiling (a raw ``http.client`` doing the same requests) is
-measured first.  The whole run is bounded by ``--time-limit``: what has
-not started by then is skipped and reported as such.
+the floor (and of snapshot_ext to cinderclient) and the requests the
+server counted per workload.  The server's own ceiling (a raw
+``http.client`` doing the same requests) is measured first.  The whole
+run is bounded by ``--time-limit``: what has not started by then is
+skipped and reported as such.
 
 Usage::
 
-    python tools/bench/run.py            # full run (about 5 minutes)
-    python tools/bench/run.py --quick    # short run (about 1 minute)
+    python tools/bench/run.py            # full run (about 10 minutes)
+    python tools/bench/run.py --quick    # short run (about 2 minutes)
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ import argparse
 from collections.abc import Callable
 import gc
 import http.client
+import importlib.util
 import json
 import os
 import statistics
@@ -386,6 +391,86 @@ def import_times(runs: int, deadline: Deadline) -> list[tuple[float, float]]:
     return out
 
 
+# Cold start (fresh processes) ---------------------------------------------
+
+_COLD = (
+    'import sys, time, json\n'
+    't0 = time.perf_counter()\n'
+    'kind, auth_url, snapshot_id = sys.argv[1:4]\n'
+    'import clients\n'
+    "if kind in ('snapshot_ext', 'openstacksdk'):\n"
+    '    import openstack\n'
+    '    conn = openstack.connect(\n'
+    "        region_name='RegionOne', **clients.auth_args(auth_url))\n"
+    "    if kind == 'snapshot_ext':\n"
+    '        import snapshot_ext\n'
+    '        snapshot_ext.register(conn)\n'
+    '    conn.block_storage.get_snapshot(snapshot_id)\n'
+    'else:\n'
+    '    client = clients.make(kind, auth_url=auth_url)\n'
+    '    client.setup()\n'
+    '    client.get(snapshot_id)\n'
+    'print(json.dumps(time.perf_counter() - t0))\n'
+)
+
+
+def cold_starts(
+    srv: Server,
+    kinds: list[str],
+    runs: int,
+    snapshot_id: str,
+    deadline: Deadline,
+) -> dict[str, list[float]]:
+    """Time import, connect and the first GET in fresh processes.
+
+    The clients alternate; each process imports its client, authenticates,
+    discovers the endpoint (and, for the openstacksdk clients, the
+    microversions) and fetches one snapshot.
+
+    :param srv: The server.
+    :param kinds: The clients.
+    :param runs: How many processes per client.
+    :param snapshot_id: The snapshot to fetch.
+    :returns: Seconds per process, per client.
+    """
+    env = dict(os.environ)
+    env['PYTHONPATH'] = os.pathsep.join(
+        [HERE, ROOT]
+        + [p for p in env.get('PYTHONPATH', '').split(os.pathsep) if p]
+    )
+    out: dict[str, list[float]] = {}
+    for _ in range(runs):
+        for kind in kinds:
+            if not deadline.allows(f'cold start {kind}', 10.0):
+                return out
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    '-c',
+                    _COLD,
+                    kind,
+                    srv.auth_url,
+                    snapshot_id,
+                ],
+                capture_output=True,
+                text=True,
+                env=env,
+                timeout=120,
+                check=False,
+            )
+            if done.returncode != 0:
+                print(done.stderr, file=sys.stderr)
+                continue
+            seconds = json.loads(done.stdout.strip().splitlines()[-1])
+            out.setdefault(kind, []).append(seconds)
+    for kind, values in out.items():
+        print(
+            f'  cold start {kind:14s} {statistics.median(values):8.3f} s',
+            flush=True,
+        )
+    return out
+
+
 # Report ------------------------------------------------------------------
 
 
@@ -401,11 +486,32 @@ def _ratio(value: float | None, base: float | None) -> str:
     return f'{value / base:.2f}x'
 
 
-def _ratios(values: dict[str, float]) -> str:
-    base = values.get('keystoneauth')
+def _short(kind: str) -> str:
+    return {
+        'snapshot_ext': 'ext',
+        'openstacksdk': 'sdk',
+        'keystoneauth': 'ksa',
+        'cinderclient': 'cinder',
+    }.get(kind, kind)
+
+
+def _ratio_columns(cols: list[str]) -> list[tuple[str, str, str]]:
+    """The ratio columns: every client against the floor, and snapshot_ext
+    against cinderclient."""
+    out = [
+        (k, clients.FLOOR, f'{_short(k)}/floor')
+        for k in cols
+        if k != clients.FLOOR and clients.FLOOR in cols
+    ]
+    if 'snapshot_ext' in cols and 'cinderclient' in cols:
+        out.append(('snapshot_ext', 'cinderclient', 'ext/cinder'))
+    return out
+
+
+def _ratios(values: dict[str, float], cols: list[str]) -> str:
     return ''.join(
-        f'{_ratio(values.get(kind), base):>10s}'
-        for kind in ('snapshot_ext', 'openstacksdk')
+        f'{_ratio(values.get(kind), values.get(base)):>13s}'
+        for kind, base, _ in _ratio_columns(cols)
     )
 
 
@@ -417,6 +523,7 @@ def report(
     requests: dict[Any, Any],
     mem: dict[str, dict[str, float]],
     imports: list[tuple[float, float]],
+    cold: dict[str, list[float]],
     deadline: Deadline,
 ) -> dict[str, Any]:
     """Print the table and return the results as data."""
@@ -425,17 +532,22 @@ def report(
         'get': f'{args.gets} GETs',
         'create': f'{args.creates} create+delete',
     }
-    cols = ['keystoneauth', 'snapshot_ext', 'openstacksdk']
-    cols = [c for c in cols if c in kinds]
-    head = f"{'workload':30s}" + ''.join(f'{c:>14s}' for c in cols)
-    head += f"{'ext/ksa':>10s}{'sdk/ksa':>10s}   requests ksa/ext/sdk"
+    cols = [c for c in clients.KINDS if c in kinds]
+    head = f"{'workload':30s}" + ''.join(f'{_short(c):>10s}' for c in cols)
+    head += ''.join(f'{title:>13s}' for *_, title in _ratio_columns(cols))
+    head += '   requests ' + '/'.join(_short(c) for c in cols)
     print()
     print(
         f'Medians of {args.reps} repetitions; python {sys.version.split()[0]}'
     )
     print(head)
     print('-' * len(head))
-    data: dict[str, Any] = {'workloads': {}, 'memory': {}, 'import': {}}
+    data: dict[str, Any] = {
+        'workloads': {},
+        'memory': {},
+        'import': {},
+        'cold_start': {},
+    }
     for name, title in names.items():
         med = {
             k: statistics.median(times[(k, name)])
@@ -446,12 +558,12 @@ def report(
             str(_api_requests(requests[(k, name)]))
             if (k, name) in requests
             else '-'
-            for k in ('keystoneauth', 'snapshot_ext', 'openstacksdk')
+            for k in cols
         ]
         line = f'{title:30s}' + ''.join(
-            f'{_fmt_seconds(med.get(c)):>14s}' for c in cols
+            f'{_fmt_seconds(med.get(c)):>10s}' for c in cols
         )
-        line += _ratios(med)
+        line += _ratios(med, cols)
         line += '   ' + '/'.join(reqs)
         print(line)
         data['workloads'][name] = {
@@ -465,20 +577,28 @@ def report(
     ):
         vals = {k: mem[k][key] for k in cols if k in mem}
         line = f'{title:30s}' + ''.join(
-            f"{(f'{vals[c] / 1e6:.1f} MB' if c in vals else '-'):>14s}"
+            f"{(f'{vals[c] / 1e6:.1f} MB' if c in vals else '-'):>10s}"
             for c in cols
         )
-        line += _ratios(vals)
+        line += _ratios(vals, cols)
         print(line)
         data['memory'][key] = vals
+    if cold:
+        vals = {k: statistics.median(v) for k, v in cold.items() if v}
+        line = f'{"cold start (import+conn+GET)":30s}' + ''.join(
+            f'{_fmt_seconds(vals.get(c)):>10s}' for c in cols
+        )
+        line += _ratios(vals, cols)
+        n = min(len(v) for v in cold.values())
+        print(line + f'   (median of {n} processes)')
+        data['cold_start'] = {'median_seconds': vals, 'runs': cold}
     if imports:
         extra = statistics.median(b for _, b in imports)
         base = statistics.median(a for a, _ in imports)
         print(
-            f"{'import snapshot_ext':30s}{'':>14s}"
-            f"{f'+{extra * 1000:.0f} ms':>14s}"
-            f"   (beyond import openstack, {base * 1000:.0f} ms; "
-            f"median of {len(imports)} processes)"
+            f'import snapshot_ext: +{extra * 1000:.0f} ms beyond import '
+            f'openstack ({base * 1000:.0f} ms; median of {len(imports)} '
+            'processes)'
         )
         data['import'] = {
             'snapshot_ext_beyond_openstack_seconds': extra,
@@ -529,6 +649,9 @@ def main() -> None:
     )
     parser.add_argument('--no-memory', action='store_true')
     parser.add_argument('--no-import', action='store_true')
+    parser.add_argument(
+        '--no-cold', action='store_true', help='skip the cold-start step'
+    )
     parser.add_argument('--json', help='also write the results here')
     parser.add_argument('--memory-child', help=argparse.SUPPRESS)
     parser.add_argument('--auth-url', help=argparse.SUPPRESS)
@@ -541,8 +664,20 @@ def main() -> None:
     args.reps = args.reps or (2 if args.quick else 5)
     args.gets = args.gets or (200 if args.quick else 1000)
     args.creates = args.creates or (50 if args.quick else 200)
-    limit = args.time_limit or (150.0 if args.quick else 900.0)
+    limit = args.time_limit or (240.0 if args.quick else 1200.0)
     kinds = [k.strip() for k in args.clients.split(',') if k.strip()]
+    unknown = sorted(set(kinds) - set(clients.KINDS))
+    if unknown:
+        parser.error(f"unknown clients: {', '.join(unknown)}")
+    if 'cinderclient' in kinds and not importlib.util.find_spec(
+        'cinderclient'
+    ):
+        print(
+            'cinderclient: left out, python-cinderclient is not installed '
+            '(pip install -r tools/bench/requirements.txt)',
+            file=sys.stderr,
+        )
+        kinds.remove('cinderclient')
     deadline = Deadline(limit)
     snapshot_ids = [s['id'] for s in server.make_snapshots(args.snapshots)][
         :: max(1, args.snapshots // 997)
@@ -572,10 +707,25 @@ def main() -> None:
             if args.no_import
             else import_times(3 if args.quick else 9, deadline)
         )
+        cold = (
+            {}
+            if args.no_cold
+            else cold_starts(
+                srv, kinds, 3 if args.quick else 7, snapshot_ids[0], deadline
+            )
+        )
     finally:
         srv.stop()
     data = report(
-        args, kinds, ceiling, times, requests, mem, imports, deadline
+        args,
+        kinds,
+        ceiling,
+        times,
+        requests,
+        mem,
+        imports,
+        cold,
+        deadline,
     )
     if args.json:
         with open(args.json, 'w', encoding='utf-8') as out:

@@ -27,6 +27,7 @@ from typing import Any
 from unittest import mock
 
 import fixtures
+from openstack import resource
 
 from snapshot_ext.tests import base
 from snapshot_ext.tests.unit import fakes
@@ -37,6 +38,7 @@ from snapshot_ext.tests.unit import test_snapshot_resource
 from snapshot_ext.tests.unit import test_speedups
 from snapshot_ext.v3 import _speedups
 from snapshot_ext.v3 import snapshot as _snapshot
+from snapshot_ext.v3._compat import fields
 from snapshot_ext.v3._speedups import check
 from snapshot_ext.v3._speedups import mixin
 
@@ -122,6 +124,37 @@ class TestSelfCheck(base.TestCase):
     def test_passes_on_the_installed_openstacksdk(self) -> None:
         self.assertEqual([], self.differences())
         self.assertFalse(_speedups.layout(Snapshot).native)
+
+    def test_the_reference_class_yields_openstacksdks_attributes(
+        self,
+    ) -> None:
+        before = vars(resource.Resource)['_attributes_iterator']
+        native: Any = check.native_class(Snapshot, _speedups.PrecomputedFields)
+        check._remember_attributes(native)
+        iterate: Any = resource.Resource._attributes_iterator
+        iterate = iterate.__func__
+        for kinds in (
+            fields.Body,
+            fields.Computed,
+            (fields.Body, fields.Header),
+            (fields.Body, fields.Header, fields.Computed),
+        ):
+            with self.subTest(kinds=kinds):
+                expected = list(iterate(native, kinds))
+                self.assertTrue(expected)
+                # The first call asks openstacksdk, the second is kept.
+                self.assertEqual(
+                    expected, list(native._attributes_iterator(kinds))
+                )
+                self.assertEqual(
+                    expected, list(native._attributes_iterator(kinds))
+                )
+        self.assertEqual(
+            list(iterate(native)), list(native._attributes_iterator())
+        )
+        # Only the check's own class keeps them.
+        self.assertIs(before, vars(resource.Resource)['_attributes_iterator'])
+        self.assertNotIn('_attributes_iterator', vars(Snapshot))
 
     def test_samples_cover_the_fields(self) -> None:
         samples = check.samples(Snapshot)

@@ -1,0 +1,746 @@
+#!/usr/bin/env python3
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Time a nightly snapshot rotation of many volumes on the devcloud.
+
+The workflow, for ``--volumes`` volumes (20 by default): snapshot each
+volume, wait until every new snapshot is ``available``, prune each volume
+to its ``--keep`` newest snapshots (3 by default), and wait until the
+pruned snapshots are gone.  The volumes start with ``--keep`` snapshots
+each (made before the first timed round, not timed), so every round
+creates one snapshot per volume and deletes one per volume.
+
+Each round times, alternating the order, these ways of doing it:
+
+``snapshot_ext``
+    the plugin's bulk verbs: ``create_snapshots(..., wait=True)``, one
+    ``prune_snapshots(..., dry_run=False)`` per volume, then one
+    ``wait_for_snapshots(..., 'deleted')`` for all the deletions;
+``openstacksdk``
+    an idiomatic loop on openstacksdk's own block-storage proxy (no
+    plugin): ``create_snapshot`` per volume, ``wait_for_status`` per
+    snapshot, then per volume ``snapshots(volume_id=...)``, sorted by
+    ``created_at``, ``delete_snapshot`` of all but the newest, and
+    ``wait_for_delete`` per deleted snapshot;
+``ansible``
+    the same through the ``openstack.cloud`` collection
+    (``volume_snapshot`` with ``wait: true`` per volume,
+    ``volume_snapshot_info``, ``volume_snapshot`` ``state: absent`` per
+    pruned snapshot); only when ``ansible-playbook`` is on ``PATH`` with
+    that collection (``pip install ansible``), and its requests are not
+    counted (each task runs in a process of its own);
+``floor``
+    what Cinder itself needs: a keystoneauth session sends every create
+    at once (``--concurrency`` threads) to absolute URLs, polls one
+    listing every ``--floor-interval`` seconds (0.1) until all are
+    ``available``, then the same for the deletions.
+
+The table shows the medians of the wall times and request counts, and the
+ratios to ``snapshot_ext``.  Everything the script makes is deleted at the
+end, also after a failure, and the run is bounded by ``--time-limit``.
+
+Usage::
+
+    tools/devcloud up
+    .venv/bin/python tools/bench/workflow_devcloud.py --rounds 3
+
+It reads ``.devcloud/clouds.yaml`` of the clone unless
+``OS_CLIENT_CONFIG_FILE`` is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from collections.abc import Sequence
+import concurrent.futures
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from typing import Any
+import uuid
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path[:0] = [HERE, ROOT]
+
+import clients  # noqa: E402
+
+WAYS = ('snapshot_ext', 'openstacksdk', 'ansible', 'floor')
+#: Seconds any single wait of the script may take.
+WAIT_BOUND = 600.0
+
+
+class Deadline:
+    """The run's time bound.
+
+    :param seconds: How long the run may take.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.end = time.monotonic() + seconds
+
+    def left(self) -> float:
+        """Seconds left (never negative).
+
+        :returns: The seconds.
+        """
+        return max(0.0, self.end - time.monotonic())
+
+    def check(self, what: str) -> None:
+        """Stop when the time is up.
+
+        :param what: What was about to start, for the message.
+        :raises: RuntimeError when the time is up.
+        """
+        if not self.left():
+            raise RuntimeError(f'time limit reached before {what}')
+
+
+class Counter:
+    """Count the HTTP responses a requests session receives.
+
+    :param session: A :class:`requests.Session`.
+    """
+
+    def __init__(self, session: Any) -> None:
+        self._session = session
+        self._lock = threading.Lock()
+        self.count = 0
+
+    def _hook(self, response: Any, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            self.count += 1
+        return response
+
+    def __enter__(self) -> Counter:
+        self._session.hooks.setdefault('response', []).append(self._hook)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._session.hooks['response'].remove(self._hook)
+
+
+def connect(cloud: str, clouds_yaml: str, plugin: bool) -> Any:
+    """Connect to the cloud, with or without snapshot_ext.
+
+    :param cloud: The clouds.yaml cloud.
+    :param clouds_yaml: The clouds.yaml file.
+    :param plugin: Register snapshot_ext on the connection.
+    :returns: The openstacksdk Connection.
+    """
+    from openstack import connection
+
+    region = clients._cloud_region(cloud, clouds_yaml)
+    # The devcloud registers snapshot_ext by a vendor hook; whether it is
+    # registered is the caller's choice here.
+    region.config.pop('vendor_hook', None)
+    conn = connection.Connection(config=region)
+    if plugin:
+        import snapshot_ext
+
+        snapshot_ext.register(conn)
+    return conn
+
+
+def newest_first(snapshots: Sequence[Any]) -> list[Any]:
+    """Sort snapshots newest first by ``created_at`` (ISO strings).
+
+    :param snapshots: Objects with ``created_at`` and ``id``.
+    :returns: The sorted list.
+    """
+    return sorted(
+        snapshots, key=lambda s: (s.created_at or '', s.id), reverse=True
+    )
+
+
+# The ways -------------------------------------------------------------
+
+
+def rotate_snapshot_ext(
+    conn: Any,
+    volume_ids: list[str],
+    keep: int,
+    tag: str,
+    concurrency: int,
+    interval: float,
+) -> None:
+    """The rotation with snapshot_ext's bulk verbs.
+
+    :param conn: A Connection with snapshot_ext registered.
+    :param volume_ids: The volumes.
+    :param keep: Snapshots to keep per volume.
+    :param tag: A name suffix for this round's snapshots.
+    :param concurrency: Threads for the bulk verbs.
+    :param interval: Seconds before the second poll of each wait.
+    """
+    proxy = conn.block_storage
+    proxy.create_snapshots(
+        [{'volume_id': v, 'name': f'nightly-{tag}-{v}'} for v in volume_ids],
+        concurrency=concurrency,
+        wait=True,
+        timeout=WAIT_BOUND,
+        interval=interval,
+    ).raise_for_errors()
+    deleted: list[Any] = []
+    for volume_id in volume_ids:
+        result = proxy.prune_snapshots(
+            volume_id, keep=keep, dry_run=False, concurrency=concurrency
+        )
+        result.raise_for_errors()
+        deleted.extend(result.deleted)
+    if deleted:
+        proxy.wait_for_snapshots(
+            deleted, 'deleted', interval=interval, wait=WAIT_BOUND
+        ).raise_for_errors()
+
+
+def rotate_openstacksdk(
+    conn: Any,
+    volume_ids: list[str],
+    keep: int,
+    tag: str,
+    concurrency: int,
+    interval: float,
+) -> None:
+    """The rotation as a loop on openstacksdk's own proxy.
+
+    :param conn: A Connection without snapshot_ext.
+    :param volume_ids: The volumes.
+    :param keep: Snapshots to keep per volume.
+    :param tag: A name suffix for this round's snapshots.
+    :param concurrency: Unused: the loop is sequential.
+    :param interval: Seconds between polls.
+    """
+    proxy = conn.block_storage
+    created = [
+        proxy.create_snapshot(volume_id=v, name=f'nightly-{tag}-{v}')
+        for v in volume_ids
+    ]
+    for snapshot in created:
+        proxy.wait_for_status(
+            snapshot, 'available', interval=interval, wait=int(WAIT_BOUND)
+        )
+    pruned: list[Any] = []
+    for volume_id in volume_ids:
+        snapshots = newest_first(
+            list(proxy.snapshots(details=True, volume_id=volume_id))
+        )
+        available = [s for s in snapshots if s.status == 'available']
+        if len(available) <= keep:
+            continue
+        oldest_kept = available[keep - 1] if keep else None
+        for snapshot in snapshots:
+            if oldest_kept is not None and (
+                snapshot.created_at,
+                snapshot.id,
+            ) >= (oldest_kept.created_at, oldest_kept.id):
+                continue
+            if snapshot.status not in ('available', 'error'):
+                continue
+            proxy.delete_snapshot(snapshot)
+            pruned.append(snapshot)
+    for snapshot in pruned:
+        proxy.wait_for_delete(
+            snapshot, interval=interval, wait=int(WAIT_BOUND)
+        )
+
+
+_PLAYBOOK = """\
+- hosts: localhost
+  gather_facts: false
+  vars:
+    prune: []
+  tasks:
+    - name: Snapshot every volume
+      openstack.cloud.volume_snapshot:
+        cloud: "{{ cloud }}"
+        volume: "{{ item }}"
+        name: "nightly-{{ tag }}-{{ item }}"
+        state: present
+        wait: true
+        timeout: %(timeout)d
+      loop: "{{ volume_ids }}"
+    - name: List the snapshots
+      openstack.cloud.volume_snapshot_info:
+        cloud: "{{ cloud }}"
+        details: true
+      register: info
+    - name: Choose the snapshots beyond the newest of each volume
+      ansible.builtin.set_fact:
+        prune: >-
+          {{ prune + (info.volume_snapshots
+             | selectattr('volume_id', 'equalto', item)
+             | selectattr('status', 'equalto', 'available')
+             | sort(attribute='created_at', reverse=true)
+             | list)[keep:] }}
+      loop: "{{ volume_ids }}"
+    - name: Delete them
+      openstack.cloud.volume_snapshot:
+        cloud: "{{ cloud }}"
+        volume: "{{ item.volume_id }}"
+        name: "{{ item.name }}"
+        state: absent
+        wait: true
+        timeout: %(timeout)d
+      loop: "{{ prune }}"
+"""
+
+
+def ansible_available() -> bool:
+    """Tell whether ``ansible-playbook`` and openstack.cloud are there.
+
+    :returns: ``True`` when both are.
+    """
+    galaxy = shutil.which('ansible-galaxy')
+    if not shutil.which('ansible-playbook') or not galaxy:
+        return False
+    done = subprocess.run(
+        [galaxy, 'collection', 'list', 'openstack.cloud'],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    return done.returncode == 0 and 'openstack.cloud' in done.stdout
+
+
+def rotate_ansible(
+    cloud: str,
+    clouds_yaml: str,
+    volume_ids: list[str],
+    keep: int,
+    tag: str,
+) -> None:
+    """The rotation as an Ansible playbook (openstack.cloud).
+
+    :param cloud: The clouds.yaml cloud.
+    :param clouds_yaml: The clouds.yaml file.
+    :param volume_ids: The volumes.
+    :param keep: Snapshots to keep per volume.
+    :param tag: A name suffix for this round's snapshots.
+    :raises: RuntimeError when the playbook fails.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        playbook = os.path.join(tmp, 'rotate.yaml')
+        extra = os.path.join(tmp, 'vars.json')
+        with open(playbook, 'w', encoding='utf-8') as out:
+            out.write(_PLAYBOOK % {'timeout': int(WAIT_BOUND)})
+        with open(extra, 'w', encoding='utf-8') as out:
+            json.dump(
+                {
+                    'cloud': cloud,
+                    'volume_ids': volume_ids,
+                    'keep': keep,
+                    'tag': tag,
+                },
+                out,
+            )
+        env = dict(os.environ, OS_CLIENT_CONFIG_FILE=clouds_yaml)
+        done = subprocess.run(
+            [
+                'ansible-playbook',
+                '-i',
+                'localhost,',
+                '-c',
+                'local',
+                '-e',
+                f'@{extra}',
+                '-e',
+                f'ansible_python_interpreter={sys.executable}',
+                playbook,
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=WAIT_BOUND * 3,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(
+                'the Ansible playbook failed:\n' + done.stdout[-2000:]
+            )
+
+
+class Floor:
+    """Cinder's own time: raw requests, every one at once, fast polls.
+
+    :param cloud: The clouds.yaml cloud.
+    :param clouds_yaml: The clouds.yaml file.
+    """
+
+    def __init__(self, cloud: str, clouds_yaml: str) -> None:
+        region = clients._cloud_region(cloud, clouds_yaml)
+        self.session = region.get_session()
+        endpoint = self.session.get_endpoint(
+            service_type='block-storage',
+            interface=region.get_interface('block-storage') or 'public',
+            region_name=region.get_region_name('block-storage'),
+        )
+        if not endpoint:
+            raise RuntimeError('no block-storage endpoint in the catalog')
+        self.base = endpoint.rstrip('/')
+        # Cinder 3.0 is all the floor needs.
+        self.headers = {'OpenStack-API-Version': 'volume 3.0'}
+
+    def listing(self, volume_ids: set[str]) -> dict[str, dict[str, Any]]:
+        """The project's snapshots of these volumes, by ID.
+
+        :param volume_ids: The volumes.
+        :returns: The snapshots as decoded dicts.
+        """
+        url: str | None = f'{self.base}/snapshots/detail?limit=1000'
+        found = {}
+        while url:
+            body = self.session.get(url, headers=self.headers).json()
+            for snap in body['snapshots']:
+                if snap['volume_id'] in volume_ids:
+                    found[snap['id']] = snap
+            url = None
+            for link in body.get('snapshots_links') or ():
+                if link.get('rel') == 'next':
+                    url = link['href']
+        return found
+
+    def poll(
+        self,
+        done: Callable[[dict[str, dict[str, Any]]], bool],
+        volume_ids: set[str],
+        interval: float,
+    ) -> None:
+        """Poll the listing until ``done`` says so.
+
+        :param done: Tells from the listing whether the wait is over.
+        :param volume_ids: The volumes whose snapshots matter.
+        :param interval: Seconds between polls.
+        :raises: RuntimeError after :data:`WAIT_BOUND` seconds.
+        """
+        end = time.monotonic() + WAIT_BOUND
+        while not done(self.listing(volume_ids)):
+            if time.monotonic() > end:
+                raise RuntimeError('the floor wait timed out')
+            time.sleep(interval)
+
+    def rotate(
+        self,
+        volume_ids: list[str],
+        keep: int,
+        tag: str,
+        concurrency: int,
+        interval: float,
+    ) -> None:
+        """The rotation with the least client work.
+
+        :param volume_ids: The volumes.
+        :param keep: Snapshots to keep per volume.
+        :param tag: A name suffix for this round's snapshots.
+        :param concurrency: Threads sending the requests.
+        :param interval: Seconds between polls.
+        """
+        volumes = set(volume_ids)
+
+        def create(volume_id: str) -> str:
+            body = {'snapshot': {'volume_id': volume_id}}
+            body['snapshot']['name'] = f'nightly-{tag}-{volume_id}'
+            answer = self.session.post(
+                f'{self.base}/snapshots', json=body, headers=self.headers
+            )
+            return str(answer.json()['snapshot']['id'])
+
+        def delete(snapshot_id: str) -> None:
+            self.session.delete(
+                f'{self.base}/snapshots/{snapshot_id}', headers=self.headers
+            )
+
+        with concurrent.futures.ThreadPoolExecutor(concurrency) as pool:
+            created = set(pool.map(create, volume_ids))
+
+            def all_available(found: dict[str, dict[str, Any]]) -> bool:
+                statuses = {found.get(i, {}).get('status') for i in created}
+                if 'error' in statuses:
+                    raise RuntimeError('a snapshot went to error')
+                return statuses == {'available'}
+
+            self.poll(all_available, volumes, interval)
+            # The listing was taken after the creates: prune from it.
+            snapshots = list(self.listing(volumes).values())
+            pruned: list[str] = []
+            for volume_id in volume_ids:
+                own = sorted(
+                    (
+                        s
+                        for s in snapshots
+                        if s['volume_id'] == volume_id
+                        and s['status'] == 'available'
+                    ),
+                    key=lambda s: (s['created_at'], s['id']),
+                    reverse=True,
+                )
+                pruned.extend(s['id'] for s in own[keep:])
+            list(pool.map(delete, pruned))
+            gone = set(pruned)
+            self.poll(lambda found: not gone & found.keys(), volumes, interval)
+
+
+# Setup and cleanup ---------------------------------------------------------
+
+
+def make_volumes(
+    proxy: Any, count: int, keep: int, tag: str, concurrency: int
+) -> list[str]:
+    """Make the volumes and their first ``keep`` snapshots (not timed).
+
+    :param proxy: snapshot_ext's proxy.
+    :param count: How many volumes.
+    :param keep: Snapshots to make per volume.
+    :param tag: A name suffix.
+    :param concurrency: Threads for the snapshots.
+    :returns: The volume IDs.
+    """
+    ids = [
+        proxy.create_volume(size=1, name=f'bench-rotation-{tag}-{n}').id
+        for n in range(count)
+    ]
+    end = time.monotonic() + WAIT_BOUND
+    waiting = set(ids)
+    while waiting:
+        if time.monotonic() > end:
+            raise RuntimeError('the volumes did not become available')
+        for volume in proxy.volumes(details=True):
+            if volume.id in waiting:
+                if volume.status == 'error':
+                    raise RuntimeError(f'volume {volume.id} went to error')
+                if volume.status == 'available':
+                    waiting.discard(volume.id)
+        if waiting:
+            time.sleep(0.5)
+    for n in range(keep):
+        proxy.create_snapshots(
+            [{'volume_id': v, 'name': f'history-{tag}-{n}-{v}'} for v in ids],
+            concurrency=concurrency,
+            wait=True,
+            timeout=WAIT_BOUND,
+            interval=0.5,
+        ).raise_for_errors()
+    return ids
+
+
+def cleanup(proxy: Any, volume_ids: list[str]) -> None:
+    """Delete the volumes' snapshots, then the volumes (bounded).
+
+    :param proxy: snapshot_ext's proxy.
+    :param volume_ids: The volumes.
+    """
+    volumes = set(volume_ids)
+    left = [s for s in proxy.snapshots() if s.volume_id in volumes]
+    if left:
+        proxy.delete_snapshots(
+            left, wait=True, check=False, timeout=WAIT_BOUND, interval=0.5
+        )
+    for volume_id in volume_ids:
+        proxy.delete_volume(volume_id, ignore_missing=True)
+
+
+# Report ---------------------------------------------------------------
+
+
+def report(
+    times: dict[str, list[float]],
+    requests: dict[str, list[int]],
+    args: argparse.Namespace,
+) -> dict[str, Any]:
+    """Print the table and return the results as data.
+
+    :param times: Wall seconds per way, one per round.
+    :param requests: Requests per way, one per round.
+    :param args: The command line.
+    :returns: The results.
+    """
+    medians = {w: statistics.median(t) for w, t in times.items() if t}
+    ext = medians.get('snapshot_ext')
+    print()
+    print(
+        f'Rotation of {args.volumes} volumes (keep {args.keep}), medians of '
+        f'{args.rounds} round(s); poll interval {args.interval} s '
+        f'(floor {args.floor_interval} s)'
+    )
+    print(f"{'way':14s}{'wall':>10s}{'requests':>10s}{'/ ext':>8s}")
+    for way, seconds in medians.items():
+        counts = requests.get(way) or []
+        count = f'{statistics.median(counts):.0f}' if counts else '-'
+        ratio = f'{seconds / ext:.2f}x' if ext else '-'
+        print(f'{way:14s}{seconds:9.2f}s{count:>10s}{ratio:>8s}')
+    return {
+        'volumes': args.volumes,
+        'keep': args.keep,
+        'rounds': args.rounds,
+        'interval': args.interval,
+        'floor_interval': args.floor_interval,
+        'median_seconds': medians,
+        'seconds': times,
+        'requests': requests,
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the workflow benchmark.
+
+    :param argv: The command line arguments.
+    :returns: The exit status.
+    """
+    parser = argparse.ArgumentParser(
+        description=(__doc__ or '').split('\n')[0],
+        epilog='Start the cloud first: tools/devcloud up',
+    )
+    parser.add_argument(
+        '--cloud', default='devcloud-member', help='clouds.yaml cloud'
+    )
+    parser.add_argument('--volumes', type=int, default=20)
+    parser.add_argument('--keep', type=int, default=3)
+    parser.add_argument('--rounds', type=int, default=3)
+    parser.add_argument(
+        '--ways',
+        default='snapshot_ext,openstacksdk,ansible,floor',
+        help='comma-separated subset of ' + ', '.join(WAYS),
+    )
+    parser.add_argument(
+        '--concurrency',
+        type=int,
+        default=8,
+        help='threads of the bulk verbs and of the floor',
+    )
+    parser.add_argument(
+        '--interval',
+        type=float,
+        default=1.0,
+        help='seconds between polls (snapshot_ext: before the second)',
+    )
+    parser.add_argument('--floor-interval', type=float, default=0.1)
+    parser.add_argument(
+        '--time-limit',
+        type=float,
+        default=3600.0,
+        help='seconds the timed rounds may take',
+    )
+    parser.add_argument('--json', help='also write the results here')
+    args = parser.parse_args(argv)
+    ways = [w.strip() for w in args.ways.split(',') if w.strip()]
+    unknown = sorted(set(ways) - set(WAYS))
+    if unknown:
+        parser.error(f"unknown ways: {', '.join(unknown)}")
+    if args.volumes < 1 or args.keep < 1 or args.rounds < 1:
+        parser.error('--volumes, --keep and --rounds must be at least 1')
+    if 'ansible' in ways and not ansible_available():
+        print(
+            'ansible: skipped, no ansible-playbook with the openstack.cloud '
+            'collection on PATH (pip install ansible)',
+            file=sys.stderr,
+        )
+        ways.remove('ansible')
+
+    clouds_yaml = os.environ.get('OS_CLIENT_CONFIG_FILE') or os.path.join(
+        ROOT, '.devcloud', 'clouds.yaml'
+    )
+    if not os.path.isfile(clouds_yaml):
+        print(
+            f'no devcloud: {clouds_yaml} does not exist (tools/devcloud up)',
+            file=sys.stderr,
+        )
+        return 2
+    ext_conn = connect(args.cloud, clouds_yaml, plugin=True)
+    sdk_conn = connect(args.cloud, clouds_yaml, plugin=False)
+    floor = Floor(args.cloud, clouds_yaml)
+    proxy = ext_conn.block_storage
+    tag = uuid.uuid4().hex[:8]
+    times: dict[str, list[float]] = {w: [] for w in ways}
+    requests: dict[str, list[int]] = {w: [] for w in ways if w != 'ansible'}
+    sessions = {
+        'snapshot_ext': ext_conn.session.session,
+        'openstacksdk': sdk_conn.session.session,
+        'floor': floor.session.session,
+    }
+    volume_ids: list[str] = []
+    deadline = Deadline(args.time_limit)
+    try:
+        volume_ids = make_volumes(
+            proxy, args.volumes, args.keep, tag, args.concurrency
+        )
+        for rnd in range(args.rounds):
+            order = ways[rnd % len(ways) :] + ways[: rnd % len(ways)]
+            for way in order:
+                deadline.check(f'{way}, round {rnd + 1}')
+                label = f'{tag}-r{rnd}-{way}'
+                start = time.perf_counter()
+                if way == 'ansible':
+                    rotate_ansible(
+                        args.cloud, clouds_yaml, volume_ids, args.keep, label
+                    )
+                    count = None
+                else:
+                    with Counter(sessions[way]) as counter:
+                        if way == 'snapshot_ext':
+                            rotate_snapshot_ext(
+                                ext_conn,
+                                volume_ids,
+                                args.keep,
+                                label,
+                                args.concurrency,
+                                args.interval,
+                            )
+                        elif way == 'openstacksdk':
+                            rotate_openstacksdk(
+                                sdk_conn,
+                                volume_ids,
+                                args.keep,
+                                label,
+                                args.concurrency,
+                                args.interval,
+                            )
+                        else:
+                            floor.rotate(
+                                volume_ids,
+                                args.keep,
+                                label,
+                                args.concurrency,
+                                args.floor_interval,
+                            )
+                    count = counter.count
+                elapsed = time.perf_counter() - start
+                times[way].append(elapsed)
+                if count is not None:
+                    requests[way].append(count)
+                print(
+                    f'  round {rnd + 1} {way:14s} {elapsed:8.2f} s  '
+                    f"{'-' if count is None else count} requests",
+                    flush=True,
+                )
+    finally:
+        if volume_ids:
+            cleanup(proxy, volume_ids)
+        ext_conn.close()
+        sdk_conn.close()
+    data = report(times, requests, args)
+    if args.json:
+        with open(args.json, 'w', encoding='utf-8') as out:
+            json.dump(data, out, indent=2)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
