@@ -21,12 +21,19 @@ Against another cloud::
 The cloud's clouds.yaml entry needs ``vendor_hook: snapshot_ext:register``
 and admin credentials (the demo resets statuses and force-deletes).
 
+Step 11 runs ``openstack volume snapshot prune --dry-run`` and
+``openstack volume snapshot deletable`` (read-only) from the virtualenv
+``$SNAPSHOT_EXT_CLIENTS_VENV`` names, when it has OpenStackClient and
+snapshot_ext; otherwise it says how to get them.
+
 Everything the demo creates is deleted at the end, also when a step fails
 or the demo is interrupted with Ctrl-C.  Exit status: 0 on success, 1 on
 failure, 130 when interrupted.
 """
 
 import argparse
+import os
+import subprocess
 import sys
 import threading
 import time
@@ -42,6 +49,9 @@ from snapshot_ext.v3 import snapshot as _snapshot
 
 #: Seconds between two polls of a status.
 INTERVAL = 0.25
+#: Names the virtualenv with OpenStackClient and snapshot_ext (made by
+#: tools/clients-venv); step 11 runs its ``openstack`` when it is set.
+CLIENTS_VENV_ENV = 'SNAPSHOT_EXT_CLIENTS_VENV'
 
 
 class DemoError(Exception):
@@ -298,8 +308,48 @@ class Demo:
         self.snapshot_ids.remove(stuck.id)
         say('    The admin force delete removed it: GET now answers 404.')
 
-        step(11, 'Clean up')
+        step(11, 'The same from the command line (openstack volume snapshot)')
+        self._command_line(snap.id)
+
+        step(12, 'Clean up')
         self.cleanup()
+
+    def _command_line(self, snapshot_id: str) -> None:
+        """Run two read-only CLI commands, if the CLI is installed."""
+        venv = os.environ.get(CLIENTS_VENV_ENV, '')
+        openstack_cli = os.path.join(venv, 'bin', 'openstack') if venv else ''
+        if not (openstack_cli and os.access(openstack_cli, os.X_OK)):
+            say(
+                '    The OpenStackClient plugin is not installed here.  '
+                'Install it with `pip install snapshot_ext[cli]`, or run'
+            )
+            say(
+                f'    `tools/clients-venv` and then `{CLIENTS_VENV_ENV}='
+                f'$(tools/clients-venv) tools/demo` to see this step.'
+            )
+            return
+        cloud = str(self.conn.config.name)
+        for args in (
+            # A dry run: shows the plan, deletes nothing.
+            ['volume', 'snapshot', 'prune', '--volume', str(self.volume_id),
+             '--keep', '2', '--dry-run', '-c', 'Name', '-c', 'Action'],
+            ['volume', 'snapshot', 'deletable', snapshot_id,
+             '-c', 'name', '-c', 'deletable'],
+        ):  # fmt: skip
+            say(f'    $ openstack {" ".join(args)}')
+            done = subprocess.run(  # noqa: S603
+                [openstack_cli, '--os-cloud', cloud, *args],
+                capture_output=True,
+                text=True,
+                timeout=self.timeout * 2,
+                check=False,
+            )
+            for line in (done.stdout + done.stderr).splitlines():
+                say(f'      {line}')
+            if done.returncode != 0:
+                raise DemoError(
+                    f'openstack {args[2]} exited {done.returncode}'
+                )
 
     def _slow_backend(self, snapshot_id: str) -> None:
         try:
