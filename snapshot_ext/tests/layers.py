@@ -66,6 +66,12 @@ LAYERS: tuple[str, ...] = (
     'snapshot_ext.v3._proxy',
     'snapshot_ext.registration',
     'snapshot_ext',
+    # The OpenStackClient plugin, on top: it uses the public API only.
+    'snapshot_ext.osc',
+    'snapshot_ext.osc.args',
+    'snapshot_ext.osc.progress',
+    'snapshot_ext.osc.commands',
+    'snapshot_ext.osc.plugin',
 )
 
 #: Layers that are packages whose modules may import one another (the
