@@ -186,7 +186,7 @@ class TestRefusedBeforeSending(base.FunctionalTestCase):
 
     def test_malformed_list_options(self):
         for query in (
-            {'limit': 0},
+            {'limit': -1},
             {'limit': 'two'},
             {'offset': -1},
             {'sort': 'name:up'},
@@ -257,6 +257,11 @@ class TestAcceptedAsStockOpenstacksdk(base.FunctionalTestCase):
         self.assertEqual(
             [], list(self.proxy.snapshots(availability_zone='no-such-zone'))
         )
+
+    def test_limit_zero_is_an_empty_listing(self):
+        # As openstacksdk sends it: Cinder answers limit=0 with an empty
+        # page.
+        self.assertEqual([], list(self.proxy.snapshots(limit=0)))
 
     def test_reset_status_in_upper_case(self):
         self.proxy.reset_snapshot_status(self.snap, 'AVAILABLE')
