@@ -290,6 +290,27 @@ class ChaosTestCase(functional.FunctionalTestCase):
 
     # ------------------------------------------------------ clients
 
+    def watched(
+        self, cloud: str = functional.ADMIN_CLOUD, **kwargs: Any
+    ) -> tuple[_proxy.Proxy, Recorder]:
+        """A proxy on a new connection, and a recorder watching it.
+
+        The recorder records inside the test; the connection is
+        authenticated and its microversion negotiated first.
+
+        :param cloud: The cloud's name (default admin).
+        :param kwargs: More configuration for the connection.
+        :returns: The proxy and its recorder.
+        """
+        conn = self.new_connection(cloud, **kwargs)
+        proxy = functional.block_storage(conn)
+        self.assertIsNotNone(proxy.snapshot_microversion)
+        recorder = Recorder(conn)
+        watching = recorder.watching()
+        watching.__enter__()
+        self.addCleanup(watching.__exit__, None, None, None)
+        return proxy, recorder
+
     def fresh_proxy(self, cloud: str = functional.ADMIN_CLOUD) -> _proxy.Proxy:
         """A block-storage proxy on a new connection that saw no fault.
 
