@@ -31,6 +31,7 @@ from collections.abc import Callable
 from collections.abc import Iterator
 import contextlib
 import dataclasses
+import logging
 import os
 import subprocess
 import threading
@@ -242,15 +243,20 @@ class ChaosTestCase(functional.FunctionalTestCase):
         """
         return devcloud('start', service)
 
-    def start_in_background(self, service: str) -> None:
+    def start_in_background(
+        self, service: str, then: Callable[[], None] | None = None
+    ) -> None:
         """Start a service on another thread; the test joins it.
 
         :param service: e.g. ``'cinder-api'``.
+        :param then: Called on that thread once the service is ready.
         """
 
         def start() -> None:
             try:
                 devcloud('start', service)
+                if then is not None:
+                    then()
             except BaseException as exc:  # reported by join_background
                 self._errors.append(exc)
 
@@ -287,6 +293,24 @@ class ChaosTestCase(functional.FunctionalTestCase):
         :returns: Seconds it took (it waits out Cinder's token cache).
         """
         return devcloud('revoke-tokens', user)
+
+    def capture_log(self, name: str) -> list[str]:
+        """Collect the messages a logger emits during the test.
+
+        :param name: The logger, e.g. ``'snapshot_ext.v3._transport'``.
+        :returns: A list that fills as messages arrive.
+        """
+        messages: list[str] = []
+
+        class Collect(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                messages.append(record.getMessage())
+
+        handler = Collect(logging.DEBUG)
+        logger = logging.getLogger(name)
+        logger.addHandler(handler)
+        self.addCleanup(logger.removeHandler, handler)
+        return messages
 
     # ------------------------------------------------------ clients
 
