@@ -781,7 +781,8 @@ class Proxy(_stock_proxy.Proxy):
             :class:`~snapshot_ext.results.ItemResult` per snapshot in
             the order given.
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
-            for a bad argument, before any request.
+            for a bad argument, before any request; the error of a poll's
+            listing, whose message names the snapshots not seen finished.
         """
         return _bulk.wait_for_snapshots(
             self,

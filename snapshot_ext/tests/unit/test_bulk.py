@@ -252,6 +252,35 @@ class TestWaitForSnapshots(WaitTestCase):
             [S1],
         )
 
+    def test_listing_failure_names_the_snapshots_not_finished(self) -> None:
+        # The first poll sees S1 finished and S2 still creating; the
+        # second poll's listing fails.
+        self.answer(
+            'GET',
+            '/snapshots/detail',
+            listing(snap(S1, status='available'), snap(S2, status='creating')),
+            500,
+        )
+        exc = self.assertRaises(
+            sdk_exceptions.HttpException,
+            self.proxy.wait_for_snapshots,
+            [S1, S2],
+        )
+        self.assertEqual(500, exc.status_code)
+        self.assertIn(
+            f"the wait ended with 1 snapshot(s) in an unknown state: "
+            f"{S2} (last status 'creating') (1 had finished)",
+            str(exc),
+        )
+        self.assertNotIn(S1, str(exc))
+        first, second = self.api_requests()
+        self.assert_request(first, 'GET', '/snapshots/detail')
+        # S2's volume is known from the first poll.
+        self.assert_request(
+            second, 'GET', '/snapshots/detail', {'volume_id': [VID]}
+        )
+        self.assertEqual([2.0], self.clock.sleeps)
+
     def test_empty_sends_nothing(self) -> None:
         self.assertEqual(0, len(self.proxy.wait_for_snapshots([])))
         self.assert_no_api_request()

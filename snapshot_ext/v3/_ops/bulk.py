@@ -171,6 +171,33 @@ def _gone(
     return last, failure
 
 
+def _name_unknown(
+    exc: Exception, pending: Mapping[str, _snapshot.Snapshot], done: int
+) -> None:
+    """Name, in a failed poll's error, the snapshots left unknown.
+
+    The error keeps its type (code catching it keeps working); its
+    message gains which snapshots the wait had not seen finish, with
+    their last status, and how many it had.
+
+    :param exc: The error of the poll's listing.
+    :param pending: The snapshots not finished, by ID.
+    :param done: How many had finished before.
+    """
+    unknown = ', '.join(
+        f"{sid} (last status {snap.status!r})" for sid, snap in pending.items()
+    )
+    note = (
+        f"; the wait ended with {len(pending)} snapshot(s) in an unknown "
+        f"state: {unknown} ({done} had finished)"
+    )
+    message = getattr(exc, 'message', None)
+    text = message if isinstance(message, str) else str(exc)
+    if isinstance(message, str):
+        exc.message = message + note  # type: ignore[attr-defined]
+    exc.args = (text + note, *exc.args[1:])
+
+
 def wait_for_snapshots(
     proxy: ProxyLike,
     snapshots: Any,
@@ -213,7 +240,8 @@ def wait_for_snapshots(
         their fetch.
     :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` for
         a bad argument, before any request; the error of a listing
-        request, which ends the whole wait.
+        request, which ends the whole wait: its message then also names
+        the snapshots not seen finished, with their last status.
     """
     target = _waiting.status_arg(status)
     failing = (_waiting.FAILURE_STATUSES | _waiting.failures_arg(failures)) - {
@@ -237,13 +265,17 @@ def wait_for_snapshots(
             query['volume_id'] = volumes.pop()
         if everywhere:
             query['all_projects'] = True
-        listed = {
-            s.id: s
-            for s in _snapshot.Snapshot.list(
-                adapter_of(proxy), base_path='/snapshots/detail', **query
-            )
-            if s.id in pending
-        }
+        try:
+            listed = {
+                s.id: s
+                for s in _snapshot.Snapshot.list(
+                    adapter_of(proxy), base_path='/snapshots/detail', **query
+                )
+                if s.id in pending
+            }
+        except Exception as exc:
+            _name_unknown(exc, pending, len(finished))
+            raise
         for sid, last in list(pending.items()):
             seen = listed.get(sid)
             if seen is None and (
