@@ -127,11 +127,11 @@ class Recorder:
         self._lock = threading.Lock()
         self.sent: list[Sent] = []
         self._triggers: list[
-            tuple[Callable[[Sent], bool], Callable[[], None]]
+            tuple[Callable[[Sent], bool], Callable[[], object]]
         ] = []
 
     def on(
-        self, match: Callable[[Sent], bool], action: Callable[[], None]
+        self, match: Callable[[Sent], bool], action: Callable[[], object]
     ) -> None:
         """Run ``action`` once, after the first answer ``match`` accepts.
 

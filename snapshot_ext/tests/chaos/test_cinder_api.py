@@ -22,6 +22,8 @@ retries those that are safe to repeat.
 import collections
 import time
 
+from keystoneauth1 import exceptions as ks_exceptions
+
 from snapshot_ext import exceptions
 from snapshot_ext.tests.chaos import base
 
@@ -161,12 +163,10 @@ class TestCinderApiRestarted(base.ChaosTestCase):
         first = next(pages)
         self.stop_service(SERVICE)
         start = time.monotonic()
-        with self.assertRaises(exceptions.ListingInterrupted) as caught:
-            list(pages)
+        error = self.assertRaises(exceptions.ListingInterrupted, list, pages)
         took = time.monotonic() - start
         self.start_service(SERVICE)
 
-        error = caught.exception
         self.assertEqual(1, error.pages)
         self.assertEqual(len(first.items), error.items)
         self.assertIn('127.0.0.1:8776', str(error.cause))
@@ -178,4 +178,42 @@ class TestCinderApiRestarted(base.ChaosTestCase):
         self.note(
             f'cinder-api down after page 1: ListingInterrupted after '
             f'{took:.1f} s: {error}'
+        )
+
+    def test_wait_for_snapshots_down_too_long_names_the_pending(self):
+        ids = self.make_snapshots(3)
+        done, pending = ids[0], ids[1:]
+        for sid in pending:
+            self.admin_proxy.reset_snapshot_status(sid, 'creating')
+        proxy, recorder = self.watched(block_storage_connect_retries=1)
+        polls = []
+
+        def callback(progress):
+            polls.append(progress)
+            if len(polls) == 1:
+                self.stop_service(SERVICE)
+
+        start = time.monotonic()
+        with self.assertRaises(ks_exceptions.ConnectFailure) as caught:
+            proxy.wait_for_snapshots(
+                ids, interval=0.5, wait=self.WAIT, callback=callback
+            )
+        took = time.monotonic() - start
+        self.start_service(SERVICE)
+
+        message = str(caught.exception)
+        self.assertIn('127.0.0.1:8776', message)
+        for sid in pending:
+            self.assertIn(sid, message)
+        self.assertNotIn(done, message)
+        self.assertIn('(1 had finished)', message)
+        held = self.server_snapshots(self.volume.id)
+        self.assertEqual(
+            {done: 'available', **{sid: 'creating' for sid in pending}},
+            {sid: s.status for sid, s in held.items()},
+        )
+        self.note(
+            f'cinder-api down during a wait for {len(ids)}: '
+            f'{type(caught.exception).__name__} after {took:.1f} s: '
+            f'{message}'
         )

@@ -56,8 +56,11 @@ class TestCinderVolumeStopped(base.ChaosTestCase):
             message = str(item.error)
             self.assertIn(item.id, message)
             self.assertIn("'creating'", message)
-            self.assertEqual('creating', item.snapshot.status)
-            self.assertEqual(spec['name'], item.snapshot.name)
+            snap = item.snapshot
+            if snap is None:
+                raise AssertionError(f'{item!r} has no snapshot')
+            self.assertEqual('creating', snap.status)
+            self.assertEqual(spec['name'], snap.name)
         self.assertEqual(
             {item.id: 'creating' for item in result},
             {sid: snap.status for sid, snap in held.items()},
