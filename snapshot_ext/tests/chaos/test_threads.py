@@ -71,7 +71,7 @@ class TestSixteenThreads(base.ChaosTestCase):
         errors = []
         memory = {}
 
-        def count(thread, op):
+        def count(op):
             with lock:
                 ops[op] += 1
                 total = sum(ops.values())
@@ -87,16 +87,16 @@ class TestSixteenThreads(base.ChaosTestCase):
             )
             with lock:
                 owned[name].add(snap.id)
-            count(name, 'create')
+            count('create')
             result = proxy.wait_for_snapshots([snap.id], interval=0.2, wait=60)
             self.assertTrue(result.ok, result.failed)
-            count(name, 'wait')
+            count('wait')
             got = proxy.get_snapshot(snap.id)
             self.assertEqual(f'{prefix}-{index}-{n}', got.name)
-            count(name, 'get')
+            count('get')
             meta = proxy.set_snapshot_metadata(snap.id, thread=str(index))
             self.assertEqual(str(index), meta.metadata['thread'])
-            count(name, 'metadata')
+            count('metadata')
             kwargs: dict[str, Any] = {}
             if index % 2 == 0:
                 kwargs['microversion'] = LISTING_MICROVERSION
@@ -104,16 +104,16 @@ class TestSixteenThreads(base.ChaosTestCase):
                 s.id for s in proxy.snapshots(volume_id=volume.id, **kwargs)
             ]
             self.assertIn(snap.id, listed)
-            count(name, 'list')
+            count('list')
             with lock:
                 listings[name] += 1
             proxy.delete_snapshot(snap.id)
-            count(name, 'delete')
+            count('delete')
             result = proxy.wait_for_snapshots(
                 [snap.id], status='deleted', interval=0.2, wait=60
             )
             self.assertTrue(result.ok, result.failed)
-            count(name, 'wait')
+            count('wait')
 
         def worker(index):
             n = 0
