@@ -442,6 +442,41 @@ class TestCreateSnapshots(WaitTestCase):
             self.assertIsInstance(item.error, sdk_exceptions.HttpException)
             self.assertIsNotNone(item.snapshot)
 
+    def test_wait_failure_leaves_the_finished_items_ok(self) -> None:
+        # The first poll sees the first snapshot available and the second
+        # still creating; the second poll's listing fails.
+        self.answer_creates()
+        first = '00000000-0000-4000-8000-000000000001'
+        second = '00000000-0000-4000-8000-000000000002'
+        self.answer(
+            'GET',
+            '/snapshots/detail',
+            listing(
+                snap(first, status='available'),
+                snap(second, status='creating'),
+            ),
+            500,
+        )
+        result = self.proxy.create_snapshots(
+            [{'volume_id': VID}, {'volume_id': VID}], concurrency=1, wait=True
+        )
+        self.assertTrue(result[0].ok)
+        self.assertEqual('available', snapshot_of(result[0]).status)
+        error = result[1].error
+        self.assertIsInstance(error, sdk_exceptions.HttpException)
+        self.assertIn(
+            f"the wait ended with 1 snapshot(s) in an unknown state: "
+            f"{second} (last status 'creating') (1 had finished)",
+            str(error),
+        )
+        self.assertEqual(second, snapshot_of(result[1]).id)
+        get = [r for r in self.api_requests() if r.method == 'GET']
+        self.assertEqual(2, len(get))
+        for request in get:
+            self.assert_request(
+                request, 'GET', '/snapshots/detail', {'volume_id': [VID]}
+            )
+
     def test_every_spec_is_checked_before_any_request(self) -> None:
         self.answer_creates()
         specs = [{'volume_id': VID}, {'volume_id': VID}, {'name': 'x'}]

@@ -198,6 +198,114 @@ def _name_unknown(
     exc.args = (text + note, *exc.args[1:])
 
 
+@dataclasses.dataclass
+class _Polled:
+    """Where a batch wait stopped.
+
+    :ivar finished: The snapshots that finished, by ID, with their last
+        state and their error (``None`` for success).
+    :ivar pending: The snapshots not seen finish, by ID, with their last
+        state.
+    :ivar error: The error of the listing that ended the wait early, if
+        one did.
+    """
+
+    finished: dict[str, tuple[_snapshot.Snapshot, BaseException | None]]
+    pending: dict[str, _snapshot.Snapshot]
+    error: Exception | None
+
+
+def _poll(
+    proxy: ProxyLike,
+    pairs: list[tuple[Any, _snapshot.Snapshot]],
+    target: str,
+    failing: frozenset[str],
+    pace: _waiting.Timing,
+    progress: _waiting.Callback | None,
+    everywhere: bool,
+    clock: _waiting.Clock,
+) -> _Polled:
+    """Poll until every snapshot finished, the time ran out or a
+    listing failed.
+
+    :returns: Where the wait stopped.  The error of a listing, or one
+        that is not an API error (a connection failure, say) of a fetch,
+        is returned, not raised, so that the caller knows which
+        snapshots had finished.
+    """
+    project = _project_id(proxy)
+    pending: dict[str, _snapshot.Snapshot] = {s.id: s for _, s in pairs}
+    finished: dict[str, tuple[_snapshot.Snapshot, BaseException | None]] = {}
+    poller = _waiting.Poller(pace, clock)
+    while pending:
+        query: dict[str, Any] = {}
+        volumes = {s.volume_id for s in pending.values()}
+        if len(volumes) == 1 and None not in volumes:
+            query['volume_id'] = volumes.pop()
+        if everywhere:
+            query['all_projects'] = True
+        try:
+            listed = {
+                s.id: s
+                for s in _snapshot.Snapshot.list(
+                    adapter_of(proxy), base_path='/snapshots/detail', **query
+                )
+                if s.id in pending
+            }
+        except Exception as exc:
+            return _Polled(finished, pending, exc)
+        for sid, last in list(pending.items()):
+            seen = listed.get(sid)
+            if seen is None and (
+                everywhere or (project and last.project_id == project)
+            ):
+                # The listing covers it, so it is gone.
+                del pending[sid]
+                finished[sid] = _gone(last, target, 'no longer listed', None)
+                continue
+            if seen is None:
+                try:
+                    seen = last.fetch(adapter_of(proxy), skip_cache=True)
+                except sdk_exceptions.NotFoundException as exc:
+                    del pending[sid]
+                    finished[sid] = _gone(last, target, '404', exc)
+                    continue
+                except sdk_exceptions.SDKException as exc:
+                    del pending[sid]
+                    finished[sid] = (last, exc)
+                    continue
+                except Exception as exc:
+                    return _Polled(finished, pending, exc)
+            done, error = _waiting.verdict(
+                seen, target, failing, deleting=target == 'deleted'
+            )
+            if done:
+                del pending[sid]
+                finished[sid] = (seen, error)
+            else:
+                pending[sid] = seen
+        if progress is not None:
+            total = 100 * len(finished)
+            if target != 'deleted':
+                total += sum(s.progress_percent or 0 for s in pending.values())
+            _waiting.report(progress, total // len(pairs))
+        if pending and not poller.sleep():
+            for sid, last in pending.items():
+                finished[sid] = (
+                    last,
+                    exceptions.SnapshotTimeout(
+                        f"timed out after {poller.waited:.1f}s waiting for "
+                        f"{_waiting.describe(last)} to reach status "
+                        f"{target!r}; last status {last.status!r}",
+                        last,
+                        last.status,
+                        poller.waited,
+                    ),
+                )
+            break
+    return _Polled(finished, pending, None)
+
+
 def wait_for_snapshots(
     proxy: ProxyLike,
     snapshots: Any,
@@ -254,78 +362,17 @@ def wait_for_snapshots(
     if not pairs:
         return results.BulkResult([])
 
-    project = _project_id(proxy)
-    pending: dict[str, _snapshot.Snapshot] = {s.id: s for _, s in pairs}
-    finished: dict[str, tuple[_snapshot.Snapshot, BaseException | None]] = {}
-    poller = _waiting.Poller(pace, clock)
-    while pending:
-        query: dict[str, Any] = {}
-        volumes = {s.volume_id for s in pending.values()}
-        if len(volumes) == 1 and None not in volumes:
-            query['volume_id'] = volumes.pop()
-        if everywhere:
-            query['all_projects'] = True
-        try:
-            listed = {
-                s.id: s
-                for s in _snapshot.Snapshot.list(
-                    adapter_of(proxy), base_path='/snapshots/detail', **query
-                )
-                if s.id in pending
-            }
-        except Exception as exc:
-            _name_unknown(exc, pending, len(finished))
-            raise
-        for sid, last in list(pending.items()):
-            seen = listed.get(sid)
-            if seen is None and (
-                everywhere or (project and last.project_id == project)
-            ):
-                # The listing covers it, so it is gone.
-                del pending[sid]
-                finished[sid] = _gone(last, target, 'no longer listed', None)
-                continue
-            if seen is None:
-                try:
-                    seen = last.fetch(adapter_of(proxy), skip_cache=True)
-                except sdk_exceptions.NotFoundException as exc:
-                    del pending[sid]
-                    finished[sid] = _gone(last, target, '404', exc)
-                    continue
-                except sdk_exceptions.SDKException as exc:
-                    del pending[sid]
-                    finished[sid] = (last, exc)
-                    continue
-            done, error = _waiting.verdict(
-                seen, target, failing, deleting=target == 'deleted'
-            )
-            if done:
-                del pending[sid]
-                finished[sid] = (seen, error)
-            else:
-                pending[sid] = seen
-        if progress is not None:
-            total = 100 * len(finished)
-            if target != 'deleted':
-                total += sum(s.progress_percent or 0 for s in pending.values())
-            _waiting.report(progress, total // len(pairs))
-        if pending and not poller.sleep():
-            for sid, last in pending.items():
-                finished[sid] = (
-                    last,
-                    exceptions.SnapshotTimeout(
-                        f"timed out after {poller.waited:.1f}s waiting for "
-                        f"{_waiting.describe(last)} to reach status "
-                        f"{target!r}; last status {last.status!r}",
-                        last,
-                        last.status,
-                        poller.waited,
-                    ),
-                )
-            break
+    polled = _poll(
+        proxy, pairs, target, failing, pace, progress, everywhere, clock
+    )
+    if polled.error is not None:
+        _name_unknown(polled.error, polled.pending, len(polled.finished))
+        raise polled.error
     return results.BulkResult(
         results.ItemResult(
-            item=given, snapshot=finished[s.id][0], error=finished[s.id][1]
+            item=given,
+            snapshot=polled.finished[s.id][0],
+            error=polled.finished[s.id][1],
         )
         for given, s in pairs
     )
@@ -340,35 +387,39 @@ def _wait_for(
     timeout: Any,
     clock: _waiting.Clock,
 ) -> list[results.ItemResult[_snapshot.Snapshot]]:
-    """Wait for the successful items; a failed wait fails them all."""
+    """Wait for the successful items of a bulk create or delete.
+
+    A listing error that ends the wait early fails only the items not
+    seen finish; its message names them.  The items that finished keep
+    their own outcome.
+    """
     waiting = [r.snapshot for r in item_results if r.ok and not r.missing]
     if not waiting:
         return item_results
-    try:
-        outcome = list(
-            wait_for_snapshots(
-                proxy,
-                waiting,
-                status=status,
-                interval=interval,
-                wait=timeout,
-                clock=clock,
-            )
-        )
-    except Exception as exc:
-        outcome = [
-            results.ItemResult(item=s, snapshot=s, error=exc) for s in waiting
-        ]
-    by_id = {r.id: r for r in outcome}
+    polled = _poll(
+        proxy,
+        resolve(proxy, waiting),
+        status,
+        _waiting.FAILURE_STATUSES - {status},
+        _waiting.timing(interval, timeout),
+        None,
+        False,
+        clock,
+    )
+    outcome = dict(polled.finished)
+    if polled.error is not None:
+        _name_unknown(polled.error, polled.pending, len(polled.finished))
+        for sid, last in polled.pending.items():
+            outcome[sid] = (last, polled.error)
     merged = []
     for result in item_results:
-        waited = by_id.get(result.id) if result.ok else None
+        waited = outcome.get(result.id) if result.ok and result.id else None
         if waited is None or result.missing:
             merged.append(result)
         else:
             merged.append(
                 dataclasses.replace(
-                    result, snapshot=waited.snapshot, error=waited.error
+                    result, snapshot=waited[0], error=waited[1]
                 )
             )
     return merged
