@@ -115,6 +115,27 @@ class Proxy(_stock_proxy.Proxy):
             self.transport_policy, super().request, url, method, **kwargs
         )
 
+    def _get_cache_key_prefix(self, url: str) -> str:
+        """Name the cache keys of a request as openstacksdk does.
+
+        openstacksdk's own method asks the session for the token's project
+        ID for every request; this asks once per token
+        (:func:`~snapshot_ext.v3._endpoint.project_id`) and gives the same
+        name.
+
+        :param url: The URL or path of the request.
+        :returns: The service type and the names of the URL's parts,
+            joined by dots.
+        """
+        service_type = self.service_type
+        if not service_type:
+            # openstacksdk's own error.
+            return str(super()._get_cache_key_prefix(url))
+        names = self._extract_name(
+            url, service_type, _endpoint.project_id(self)
+        )
+        return '.'.join([service_type, *names])
+
     # ====== Helpers ======
 
     @property
