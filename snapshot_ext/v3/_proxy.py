@@ -44,10 +44,8 @@ from snapshot_ext.v3 import _transport
 from snapshot_ext.v3 import _waiting
 from snapshot_ext.v3 import snapshot as _snapshot
 from snapshot_ext.v3._listing import filters as _filters
+from snapshot_ext.v3._ops import DEFAULT_CONCURRENCY
 from snapshot_ext.v3._ops import SnapshotRef
-from snapshot_ext.v3._ops import bulk as _bulk
-from snapshot_ext.v3._ops import dependents as _dependents
-from snapshot_ext.v3._ops import prune as _prune
 
 # The positional parameters of openstack.proxy.Proxy.request after method.
 _REQUEST_ARGS = (
@@ -804,6 +802,9 @@ class Proxy(_stock_proxy.Proxy):
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
             for a bad argument, before any request.
         """
+        # Imported on first use: not needed by the other verbs.
+        from snapshot_ext.v3._ops import bulk as _bulk
+
         return _bulk.wait_for_snapshots(
             self,
             snapshots,
@@ -821,7 +822,7 @@ class Proxy(_stock_proxy.Proxy):
     def create_snapshots(
         self,
         specs: Iterable[dict[str, Any]],
-        concurrency: int = _bulk.DEFAULT_CONCURRENCY,
+        concurrency: int = DEFAULT_CONCURRENCY,
         wait: bool = False,
         *,
         timeout: int | float | None = None,
@@ -844,6 +845,9 @@ class Proxy(_stock_proxy.Proxy):
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
             before any request, naming the first bad spec.
         """
+        # Imported on first use: not needed by the other verbs.
+        from snapshot_ext.v3._ops import bulk as _bulk
+
         return _bulk.create_snapshots(
             self,
             specs,
@@ -857,7 +861,7 @@ class Proxy(_stock_proxy.Proxy):
     def delete_snapshots(
         self,
         snapshots: Iterable[SnapshotRef],
-        concurrency: int = _bulk.DEFAULT_CONCURRENCY,
+        concurrency: int = DEFAULT_CONCURRENCY,
         force: bool = False,
         wait: bool = False,
         *,
@@ -889,6 +893,9 @@ class Proxy(_stock_proxy.Proxy):
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
             before any request when an argument is bad.
         """
+        # Imported on first use: not needed by the other verbs.
+        from snapshot_ext.v3._ops import bulk as _bulk
+
         return _bulk.delete_snapshots(
             self,
             snapshots,
@@ -919,6 +926,9 @@ class Proxy(_stock_proxy.Proxy):
         """
         res = self._snapshot_resource(snapshot)
         everywhere = _checks.flag('all_projects', all_projects, strict=True)
+        # Imported on first use: not needed by the other verbs.
+        from snapshot_ext.v3._ops import dependents as _dependents
+
         return _dependents.volumes_from_snapshot(
             self, res.id, all_projects=everywhere
         )
@@ -949,6 +959,9 @@ class Proxy(_stock_proxy.Proxy):
         res = self._snapshot_resource(snapshot)
         forced = _checks.flag('force', force, strict=True)
         everywhere = _checks.flag('all_projects', all_projects, strict=True)
+        # Imported on first use: not needed by the other verbs.
+        from snapshot_ext.v3._ops import dependents as _dependents
+
         return _dependents.check_deletable(
             self, res, force=forced, all_projects=everywhere
         )
@@ -1013,7 +1026,7 @@ class Proxy(_stock_proxy.Proxy):
         older_than: datetime.timedelta | None = None,
         dry_run: bool = True,
         *,
-        concurrency: int = _bulk.DEFAULT_CONCURRENCY,
+        concurrency: int = DEFAULT_CONCURRENCY,
         wait: bool = False,
         timeout: int | float | None = None,
         interval: int | float | None = 2,
@@ -1046,6 +1059,9 @@ class Proxy(_stock_proxy.Proxy):
             before any request when an argument is bad (``keep`` not an
             int >= 0, ``older_than`` not a timedelta, neither given).
         """
+        # Imported on first use: not needed by the other verbs.
+        from snapshot_ext.v3._ops import prune as _prune
+
         return _prune.prune_snapshots(
             self,
             volume,
