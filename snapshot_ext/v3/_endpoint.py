@@ -15,7 +15,10 @@
 keystoneauth looks the endpoint up in the service catalog for every
 request, deep-copying the catalog each time.  :func:`add_endpoint` gives
 each request of the proxy the endpoint found once per token instead
-(:func:`endpoint_override`).
+(:func:`endpoint_override`).  openstacksdk's ``Proxy.request`` also asks
+the session for the token's project ID for every request (to name its
+cache keys), which has keystoneauth parse the token's expiry date again;
+:func:`project_id` answers it once per token.
 
 This belongs to the transport layer, beside :mod:`._transport`: it
 decides where requests go, not how objects are built.  It is a module of
@@ -31,6 +34,23 @@ import time
 from typing import Any
 
 _ENDPOINT_ATTR = '_snapshot_ext_endpoint'
+_PROJECT_ATTR = '_snapshot_ext_project_id'
+
+
+def _token_deadline(auth: Any, ref: Any) -> float:
+    """When keystoneauth would re-authenticate for this token.
+
+    :param auth: The authentication plugin.
+    :param ref: Its current ``auth_ref``.
+    :returns: A :func:`time.time` value; ``inf`` for a token that never
+        expires or a plugin that never re-authenticates.
+    """
+    expires = getattr(ref, 'expires', None)
+    if expires is None or not getattr(auth, 'reauthenticate', True):
+        return float('inf')
+    # keystoneauth re-authenticates this long before expiry.
+    margin = getattr(auth, 'MIN_TOKEN_LIFE_SECONDS', 120)
+    return float(expires.timestamp()) - margin
 
 
 def endpoint_override(proxy: Any) -> str | None:
@@ -79,13 +99,7 @@ def endpoint_override(proxy: Any) -> str | None:
     if not url or not isinstance(url, str) or ref is None:
         # None, or not keystoneauth's answer (a mock.Mock() session).
         return None
-    expires = getattr(ref, 'expires', None)
-    if expires is None or not getattr(auth, 'reauthenticate', True):
-        deadline = float('inf')
-    else:
-        # keystoneauth re-authenticates this long before expiry.
-        margin = getattr(auth, 'MIN_TOKEN_LIFE_SECONDS', 120)
-        deadline = expires.timestamp() - margin
+    deadline = _token_deadline(auth, ref)
     escaped = str(url).replace('%', '%%')
     setattr(proxy, _ENDPOINT_ATTR, (auth, ref, filters, deadline, escaped))
     if time.time() >= deadline:
@@ -109,3 +123,41 @@ def add_endpoint(proxy: Any, kwargs: dict[str, Any]) -> None:
     url = endpoint_override(proxy)
     if url is not None:
         kwargs['endpoint_override'] = url
+
+
+def project_id(proxy: Any) -> Any:
+    """The session's ``get_project_id()``, asked once per token.
+
+    openstacksdk's ``Proxy.request`` names its cache keys after the
+    token's project, and asks the session for it for every request.  This
+    gives what the session answered for the same authentication plugin
+    and the same token (its ``auth_ref``, the very object), until
+    keystoneauth would re-authenticate; a new token, another plugin or a
+    token due to be re-issued asks the session again.
+
+    :param proxy: A keystoneauth Adapter (an openstacksdk proxy).
+    :returns: The project ID, or ``None``.
+    """
+    session = proxy.session
+    auth = getattr(session, 'auth', None)
+    ref = getattr(auth, 'auth_ref', None)
+    cached = getattr(proxy, _PROJECT_ATTR, None)
+    if (
+        ref is not None
+        and cached is not None
+        and cached[0] is session
+        and cached[1] is auth
+        and cached[2] is ref
+        and time.time() < cached[3]
+    ):
+        return cached[4]
+    found = session.get_project_id()
+    # Asking may have fetched a new token: keep the answer for that one.
+    ref = getattr(auth, 'auth_ref', None)
+    if ref is None or not isinstance(found, (str, type(None))):
+        # No token kept, or not keystoneauth's answer (a mock session).
+        setattr(proxy, _PROJECT_ATTR, None)
+        return found
+    deadline = _token_deadline(auth, ref)
+    setattr(proxy, _PROJECT_ATTR, (session, auth, ref, deadline, found))
+    return found

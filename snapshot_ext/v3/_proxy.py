@@ -44,10 +44,8 @@ from snapshot_ext.v3 import _transport
 from snapshot_ext.v3 import _waiting
 from snapshot_ext.v3 import snapshot as _snapshot
 from snapshot_ext.v3._listing import filters as _filters
+from snapshot_ext.v3._ops import DEFAULT_CONCURRENCY
 from snapshot_ext.v3._ops import SnapshotRef
-from snapshot_ext.v3._ops import bulk as _bulk
-from snapshot_ext.v3._ops import dependents as _dependents
-from snapshot_ext.v3._ops import prune as _prune
 
 # The positional parameters of openstack.proxy.Proxy.request after method.
 _REQUEST_ARGS = (
@@ -114,6 +112,27 @@ class Proxy(_stock_proxy.Proxy):
         return _transport.send(
             self.transport_policy, super().request, url, method, **kwargs
         )
+
+    def _get_cache_key_prefix(self, url: str) -> str:
+        """Name the cache keys of a request as openstacksdk does.
+
+        openstacksdk's own method asks the session for the token's project
+        ID for every request; this asks once per token
+        (:func:`~snapshot_ext.v3._endpoint.project_id`) and gives the same
+        name.
+
+        :param url: The URL or path of the request.
+        :returns: The service type and the names of the URL's parts,
+            joined by dots.
+        """
+        service_type = self.service_type
+        if not service_type:
+            # openstacksdk's own error.
+            return str(super()._get_cache_key_prefix(url))
+        names = self._extract_name(
+            url, service_type, _endpoint.project_id(self)
+        )
+        return '.'.join([service_type, *names])
 
     # ====== Helpers ======
 
@@ -784,6 +803,9 @@ class Proxy(_stock_proxy.Proxy):
             for a bad argument, before any request; the error of a poll's
             listing, whose message names the snapshots not seen finished.
         """
+        # Imported on first use: not needed by the other verbs.
+        from snapshot_ext.v3._ops import bulk as _bulk
+
         return _bulk.wait_for_snapshots(
             self,
             snapshots,
@@ -801,7 +823,7 @@ class Proxy(_stock_proxy.Proxy):
     def create_snapshots(
         self,
         specs: Iterable[dict[str, Any]],
-        concurrency: int = _bulk.DEFAULT_CONCURRENCY,
+        concurrency: int = DEFAULT_CONCURRENCY,
         wait: bool = False,
         *,
         timeout: int | float | None = None,
@@ -824,6 +846,9 @@ class Proxy(_stock_proxy.Proxy):
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
             before any request, naming the first bad spec.
         """
+        # Imported on first use: not needed by the other verbs.
+        from snapshot_ext.v3._ops import bulk as _bulk
+
         return _bulk.create_snapshots(
             self,
             specs,
@@ -837,7 +862,7 @@ class Proxy(_stock_proxy.Proxy):
     def delete_snapshots(
         self,
         snapshots: Iterable[SnapshotRef],
-        concurrency: int = _bulk.DEFAULT_CONCURRENCY,
+        concurrency: int = DEFAULT_CONCURRENCY,
         force: bool = False,
         wait: bool = False,
         *,
@@ -869,6 +894,9 @@ class Proxy(_stock_proxy.Proxy):
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
             before any request when an argument is bad.
         """
+        # Imported on first use: not needed by the other verbs.
+        from snapshot_ext.v3._ops import bulk as _bulk
+
         return _bulk.delete_snapshots(
             self,
             snapshots,
@@ -899,6 +927,9 @@ class Proxy(_stock_proxy.Proxy):
         """
         res = self._snapshot_resource(snapshot)
         everywhere = _checks.flag('all_projects', all_projects, strict=True)
+        # Imported on first use: not needed by the other verbs.
+        from snapshot_ext.v3._ops import dependents as _dependents
+
         return _dependents.volumes_from_snapshot(
             self, res.id, all_projects=everywhere
         )
@@ -929,6 +960,9 @@ class Proxy(_stock_proxy.Proxy):
         res = self._snapshot_resource(snapshot)
         forced = _checks.flag('force', force, strict=True)
         everywhere = _checks.flag('all_projects', all_projects, strict=True)
+        # Imported on first use: not needed by the other verbs.
+        from snapshot_ext.v3._ops import dependents as _dependents
+
         return _dependents.check_deletable(
             self, res, force=forced, all_projects=everywhere
         )
@@ -993,7 +1027,7 @@ class Proxy(_stock_proxy.Proxy):
         older_than: datetime.timedelta | None = None,
         dry_run: bool = True,
         *,
-        concurrency: int = _bulk.DEFAULT_CONCURRENCY,
+        concurrency: int = DEFAULT_CONCURRENCY,
         wait: bool = False,
         timeout: int | float | None = None,
         interval: int | float | None = 2,
@@ -1026,6 +1060,9 @@ class Proxy(_stock_proxy.Proxy):
             before any request when an argument is bad (``keep`` not an
             int >= 0, ``older_than`` not a timedelta, neither given).
         """
+        # Imported on first use: not needed by the other verbs.
+        from snapshot_ext.v3._ops import prune as _prune
+
         return _prune.prune_snapshots(
             self,
             volume,

@@ -222,11 +222,17 @@ def timed_runs(
     creates: int,
     snapshot_ids: list[str],
     deadline: Deadline,
-) -> tuple[dict[tuple[str, str], list[float]], dict[Any, Any]]:
+) -> tuple[
+    dict[tuple[str, str], list[float]],
+    dict[tuple[str, str], list[float]],
+    dict[Any, Any],
+]:
     """Run the workloads, alternating clients, ``reps`` times.
 
-    :returns: Seconds per (client, workload), and the request counts per
-        (client, workload) plus each client's setup requests.
+    :returns: Wall-clock seconds per (client, workload), the CPU seconds
+        of this process (the client; the server runs in its own) per
+        (client, workload), and the request counts per (client, workload)
+        plus each client's setup requests.
     """
     made: dict[str, clients.Client] = {}
     requests: dict[Any, Any] = {}
@@ -239,6 +245,7 @@ def timed_runs(
     # Expected cost per workload of the slowest client, to stay in bounds.
     expected = {'list': 20.0, 'get': gets * 0.01, 'create': creates * 0.02}
     times: dict[tuple[str, str], list[float]] = {}
+    cpu: dict[tuple[str, str], list[float]] = {}
     workloads: dict[str, Callable[[clients.Client], Any]] = {
         'list': lambda c: c.list_all(),
         'get': lambda c: [
@@ -259,18 +266,22 @@ def timed_runs(
                 gc.collect()
                 srv.reset()
                 start = time.perf_counter()
+                start_cpu = time.process_time()
                 result = work(client)
+                used_cpu = time.process_time() - start_cpu
                 elapsed = time.perf_counter() - start
                 counts = srv.counts()
                 del result
                 times.setdefault((kind, name), []).append(elapsed)
+                cpu.setdefault((kind, name), []).append(used_cpu)
                 requests[(kind, name)] = counts
                 print(
                     f'  {label:32s} {elapsed:8.3f} s  '
+                    f'(CPU {used_cpu:.3f} s)  '
                     f'{_api_requests(counts)} requests',
                     flush=True,
                 )
-    return times, requests
+    return times, cpu, requests
 
 
 # Memory (one process per client) ----------------------------------------
@@ -364,6 +375,24 @@ _IMPORT = (
 )
 
 
+def compile_sources() -> None:
+    """Write the bytecode of snapshot_ext and the benchmark's clients.
+
+    An installed package has its bytecode written at installation; a
+    source checkout gets it at its first import, unless
+    ``PYTHONDONTWRITEBYTECODE`` is set, when every process compiles the
+    sources again.  The fresh processes that time imports and cold
+    starts read it as an installed package would.
+    """
+    for path in (os.path.join(ROOT, 'snapshot_ext'), HERE):
+        subprocess.run(
+            [sys.executable, '-m', 'compileall', '-q', path],
+            check=True,
+            timeout=120,
+            stdout=subprocess.DEVNULL,
+        )
+
+
 def import_times(runs: int, deadline: Deadline) -> list[tuple[float, float]]:
     """Time ``import openstack`` then ``import snapshot_ext``.
 
@@ -374,6 +403,7 @@ def import_times(runs: int, deadline: Deadline) -> list[tuple[float, float]]:
     env['PYTHONPATH'] = os.pathsep.join(
         [ROOT] + [p for p in env.get('PYTHONPATH', '').split(os.pathsep) if p]
     )
+    compile_sources()
     out = []
     for _ in range(runs):
         if not deadline.allows('import time', 5.0):
@@ -410,7 +440,7 @@ _COLD = (
     '    client = clients.make(kind, auth_url=auth_url)\n'
     '    client.setup()\n'
     '    client.get(snapshot_id)\n'
-    'print(json.dumps(time.perf_counter() - t0))\n'
+    'print(json.dumps([time.perf_counter() - t0, time.process_time()]))\n'
 )
 
 
@@ -420,7 +450,7 @@ def cold_starts(
     runs: int,
     snapshot_id: str,
     deadline: Deadline,
-) -> dict[str, list[float]]:
+) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
     """Time import, connect and the first GET in fresh processes.
 
     The clients alternate; each process imports its client, authenticates,
@@ -431,18 +461,21 @@ def cold_starts(
     :param kinds: The clients.
     :param runs: How many processes per client.
     :param snapshot_id: The snapshot to fetch.
-    :returns: Seconds per process, per client.
+    :returns: Wall-clock seconds per process, per client, and the CPU
+        seconds of each process (the interpreter's start included).
     """
     env = dict(os.environ)
     env['PYTHONPATH'] = os.pathsep.join(
         [HERE, ROOT]
         + [p for p in env.get('PYTHONPATH', '').split(os.pathsep) if p]
     )
+    compile_sources()
     out: dict[str, list[float]] = {}
+    used: dict[str, list[float]] = {}
     for _ in range(runs):
         for kind in kinds:
             if not deadline.allows(f'cold start {kind}', 10.0):
-                return out
+                return out, used
             done = subprocess.run(
                 [
                     sys.executable,
@@ -461,14 +494,16 @@ def cold_starts(
             if done.returncode != 0:
                 print(done.stderr, file=sys.stderr)
                 continue
-            seconds = json.loads(done.stdout.strip().splitlines()[-1])
+            seconds, cpu = json.loads(done.stdout.strip().splitlines()[-1])
             out.setdefault(kind, []).append(seconds)
+            used.setdefault(kind, []).append(cpu)
     for kind, values in out.items():
         print(
-            f'  cold start {kind:14s} {statistics.median(values):8.3f} s',
+            f'  cold start {kind:14s} {statistics.median(values):8.3f} s  '
+            f'(CPU {statistics.median(used[kind]):.3f} s)',
             flush=True,
         )
-    return out
+    return out, used
 
 
 # Report ------------------------------------------------------------------
@@ -520,10 +555,11 @@ def report(
     kinds: list[str],
     ceiling: dict[str, float],
     times: dict[tuple[str, str], list[float]],
+    cpu: dict[tuple[str, str], list[float]],
     requests: dict[Any, Any],
     mem: dict[str, dict[str, float]],
     imports: list[tuple[float, float]],
-    cold: dict[str, list[float]],
+    cold: tuple[dict[str, list[float]], dict[str, list[float]]],
     deadline: Deadline,
 ) -> dict[str, Any]:
     """Print the table and return the results as data."""
@@ -569,8 +605,23 @@ def report(
         data['workloads'][name] = {
             'median_seconds': med,
             'runs': {k: times.get((k, name), []) for k in cols},
+            'median_cpu_seconds': {
+                k: statistics.median(cpu[(k, name)])
+                for k in cols
+                if cpu.get((k, name))
+            },
+            'cpu_runs': {k: cpu.get((k, name), []) for k in cols},
             'requests': {k: requests.get((k, name), {}) for k in cols},
         }
+    # The client's own CPU time: steadier than the wall clock when other
+    # work shares the cores, since time spent waiting for a core or for
+    # the server does not count.
+    for name, title in names.items():
+        med = data['workloads'][name]['median_cpu_seconds']
+        line = f"{'CPU ' + title:30s}" + ''.join(
+            f'{_fmt_seconds(med.get(c)):>10s}' for c in cols
+        )
+        print(line + _ratios(med, cols))
     for key, title in (
         ('kept_bytes', 'memory, whole list kept'),
         ('stream_peak_bytes', 'memory, peak while streaming'),
@@ -583,15 +634,26 @@ def report(
         line += _ratios(vals, cols)
         print(line)
         data['memory'][key] = vals
-    if cold:
-        vals = {k: statistics.median(v) for k, v in cold.items() if v}
+    cold_wall, cold_cpu = cold
+    if cold_wall:
+        vals = {k: statistics.median(v) for k, v in cold_wall.items() if v}
         line = f'{"cold start (import+conn+GET)":30s}' + ''.join(
             f'{_fmt_seconds(vals.get(c)):>10s}' for c in cols
         )
         line += _ratios(vals, cols)
-        n = min(len(v) for v in cold.values())
+        n = min(len(v) for v in cold_wall.values())
         print(line + f'   (median of {n} processes)')
-        data['cold_start'] = {'median_seconds': vals, 'runs': cold}
+        used = {k: statistics.median(v) for k, v in cold_cpu.items() if v}
+        line = f'{"CPU cold start":30s}' + ''.join(
+            f'{_fmt_seconds(used.get(c)):>10s}' for c in cols
+        )
+        print(line + _ratios(used, cols))
+        data['cold_start'] = {
+            'median_seconds': vals,
+            'runs': cold_wall,
+            'median_cpu_seconds': used,
+            'cpu_runs': cold_cpu,
+        }
     if imports:
         extra = statistics.median(b for _, b in imports)
         base = statistics.median(a for a, _ in imports)
@@ -692,7 +754,7 @@ def main() -> None:
             f"{ceiling['gets_per_second']:.0f} GETs/s",
             flush=True,
         )
-        times, requests = timed_runs(
+        times, cpu, requests = timed_runs(
             srv,
             kinds,
             args.reps,
@@ -708,7 +770,7 @@ def main() -> None:
             else import_times(3 if args.quick else 9, deadline)
         )
         cold = (
-            {}
+            ({}, {})
             if args.no_cold
             else cold_starts(
                 srv, kinds, 3 if args.quick else 7, snapshot_ids[0], deadline
@@ -721,6 +783,7 @@ def main() -> None:
         kinds,
         ceiling,
         times,
+        cpu,
         requests,
         mem,
         imports,

@@ -22,15 +22,18 @@ from typing import Any
 from unittest import mock
 
 from keystoneauth1 import access
+from openstack.block_storage.v3 import _proxy as _stock_proxy
 
 from snapshot_ext.tests.unit import fakes
 from snapshot_ext.tests.unit import test_speedups
 from snapshot_ext.v3 import _endpoint
 from snapshot_ext.v3 import _proxy
 
+OTHER_PROJECT = '0b7e1c2d3f4a45b6a7c8d9e0f1a2b3c4'
 
-class TestEndpointOnce(test_speedups.CatalogProxyTestCase):
-    """The endpoint is looked up once per token, and correctly."""
+
+class _GetTestCase(test_speedups.CatalogProxyTestCase):
+    """The catalog cloud, and a snapshot to get from it."""
 
     def get_snapshot(self, host: str = fakes.HOST) -> Any:
         capture = 'snapshot_show_mv3.71'
@@ -43,6 +46,10 @@ class TestEndpointOnce(test_speedups.CatalogProxyTestCase):
             f'{snapshot_id}',
         )
         return self.proxy.get_snapshot(snapshot_id)
+
+
+class TestEndpointOnce(_GetTestCase):
+    """The endpoint is looked up once per token, and correctly."""
 
     def test_looked_up_once(self) -> None:
         proxy = self.proxy
@@ -148,3 +155,102 @@ class TestEndpointOverrideConfigured(fakes.ProxyTestCase):
         kwargs: dict[str, Any] = {}
         _endpoint.add_endpoint(self.proxy, kwargs)
         self.assertEqual({}, kwargs)
+
+
+class TestProjectIdOnce(_GetTestCase):
+    """The token's project, which names openstacksdk's cache keys, is
+    asked once per token."""
+
+    def stock_prefix(self, url: str) -> str:
+        return str(_stock_proxy.Proxy._get_cache_key_prefix(self.proxy, url))
+
+    def test_asked_once_per_token(self) -> None:
+        proxy = self.proxy
+        session: Any = proxy.session
+        with mock.patch.object(
+            session, 'get_project_id', wraps=session.get_project_id
+        ) as asked:
+            for _ in range(3):
+                self.get_snapshot()
+            self.assertEqual(1, asked.call_count)
+            url = f'/snapshots/{fakes.SNAPSHOT_ID}'
+            self.assertEqual(
+                'block-storage.snapshot', proxy._get_cache_key_prefix(url)
+            )
+            self.assertEqual(1, asked.call_count)
+        self.assertEqual(3, len(self.api_requests()))
+        self.assertEqual(fakes.PROJECT_ID, _endpoint.project_id(proxy))
+        for url in (
+            f'/snapshots/{fakes.SNAPSHOT_ID}',
+            '/snapshots/detail',
+            f'{fakes.ENDPOINT}/snapshots',
+        ):
+            with self.subTest(url=url):
+                self.assertEqual(
+                    self.stock_prefix(url), proxy._get_cache_key_prefix(url)
+                )
+
+    def test_new_token_other_project(self) -> None:
+        proxy = self.proxy
+        self.get_snapshot()
+        url = f'https://{fakes.HOST}/v3/{OTHER_PROJECT}/snapshots'
+        before = proxy._get_cache_key_prefix(url)
+        # Another project's ID is a part of the name.
+        self.assertEqual(f'block-storage.{OTHER_PROJECT}', before)
+        self.assertEqual(self.stock_prefix(url), before)
+        # The token is re-issued for another project.
+        self.register_token(project_id=OTHER_PROJECT)
+        auth: Any = self.conn.session.auth
+        auth.invalidate()
+        self.assertEqual(OTHER_PROJECT, _endpoint.project_id(proxy))
+        self.assertEqual(OTHER_PROJECT, auth.auth_ref.project_id)
+        after = proxy._get_cache_key_prefix(url)
+        self.assertEqual('block-storage.snapshots', after)
+        self.assertEqual(self.stock_prefix(url), after)
+
+    def test_other_token_object_asks_again(self) -> None:
+        proxy = self.proxy
+        session: Any = proxy.session
+        self.get_snapshot()
+        auth: Any = session.auth
+        with mock.patch.object(
+            session, 'get_project_id', wraps=session.get_project_id
+        ) as asked:
+            self.assertEqual(fakes.PROJECT_ID, _endpoint.project_id(proxy))
+            self.assertEqual(0, asked.call_count)
+            auth.auth_ref = access.create(
+                body=test_speedups.token_body(project_id=OTHER_PROJECT),
+                auth_token=fakes.TOKEN,
+            )
+            self.assertEqual(OTHER_PROJECT, _endpoint.project_id(proxy))
+            self.assertEqual(1, asked.call_count)
+
+    def test_token_due_asks_again(self) -> None:
+        proxy = self.proxy
+        session: Any = proxy.session
+        self.get_snapshot()
+        soon = datetime.datetime.now(
+            datetime.timezone.utc
+        ) + datetime.timedelta(seconds=60)
+        auth: Any = session.auth
+        auth.auth_ref = access.create(
+            body=test_speedups.token_body(expires=soon),
+            auth_token=fakes.TOKEN,
+        )
+        # keystoneauth re-issues the token when asked for the project.
+        self.register_token(project_id=OTHER_PROJECT)
+        with mock.patch.object(
+            session, 'get_project_id', wraps=session.get_project_id
+        ) as asked:
+            self.assertEqual(OTHER_PROJECT, _endpoint.project_id(proxy))
+            self.assertEqual(OTHER_PROJECT, _endpoint.project_id(proxy))
+            self.assertEqual(1, asked.call_count)
+
+    def test_no_token_kept_asks_every_time(self) -> None:
+        proxy = _proxy.Proxy(mock.Mock())
+        session: Any = proxy.session
+        session.get_project_id.return_value = 'p1'
+        session.auth.auth_ref = None
+        self.assertEqual('p1', _endpoint.project_id(proxy))
+        self.assertEqual('p1', _endpoint.project_id(proxy))
+        self.assertEqual(2, session.get_project_id.call_count)

@@ -372,3 +372,95 @@ class TestListingThroughTheProxyFallback(ForcedFallback, fakes.ProxyTestCase):
             self.assertEqual(expected.to_dict(), snap.to_dict())
             self.assertEqual(expected, snap)
             self.assertEqual(payload['name'], snap.to_dict()['name'])
+
+
+class TestCheckDeferred(test_speedups.ComparisonMixin, fakes.ProxyTestCase):
+    """The self-check runs at the first listing, or once more objects
+    than UNCHECKED_OBJECTS were built one at a time; openstacksdk's own
+    construction builds those."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        # As in a new process: no class checked yet.
+        for state in (mixin._layouts, mixin._unchecked):
+            patcher = mock.patch.dict(state, clear=True)
+            patcher.start()
+            self.addCleanup(patcher.stop)
+        self.check = self.useFixture(
+            fixtures.MockPatch(
+                'snapshot_ext.v3._speedups.check.differences',
+                wraps=check.differences,
+            )
+        ).mock
+
+    def build(self, n: int) -> tuple[Any, Any]:
+        payload = test_speedups.own_payload()
+        payload['name'] = f'snap-{n}'
+        expected = test_speedups.Twin.existing(
+            connection=self.conn,
+            microversion='3.71',
+            **copy.deepcopy(payload),
+        )
+        return expected, Snapshot.existing(
+            connection=self.conn, microversion='3.71', **payload
+        )
+
+    def test_objects_one_at_a_time(self) -> None:
+        made = [self.build(n) for n in range(mixin.UNCHECKED_OBJECTS)]
+        self.check.assert_not_called()
+        self.assertNotIn(Snapshot, mixin._layouts)
+        for expected, snap in made:
+            # Built by openstacksdk: every part made with the object.
+            state = object.__getattribute__(snap, '__dict__')
+            for part in ('_header', '_uri', '_computed'):
+                self.assertIn(part, state)
+            self.assert_same_resource(expected, snap)
+        expected, snap = self.build(mixin.UNCHECKED_OBJECTS)
+        self.check.assert_called_once_with(
+            Snapshot, _speedups.PrecomputedFields, _speedups.Builder
+        )
+        self.assertFalse(mixin._layouts[Snapshot].native)
+        self.assert_same_resource(expected, snap)
+        # Objects built before the check behave the same after it, when
+        # the fast path's methods (to_dict(), the location) serve them.
+        for expected, snap in made:
+            self.assert_same_resource(expected, snap)
+            snap.name = 'renamed'
+            expected.name = 'renamed'
+            self.assertEqual(expected.to_dict(), snap.to_dict())
+            self.assertEqual(expected._body.dirty, snap._body.dirty)
+            self.assertEqual({'name'}, set(snap._body.dirty))
+        self.build(mixin.UNCHECKED_OBJECTS + 1)
+        self.check.assert_called_once()
+
+    def test_listing_checks_first(self) -> None:
+        _speedups.Builder(Snapshot, self.conn, '3.71')
+        self.check.assert_called_once_with(
+            Snapshot, _speedups.PrecomputedFields, _speedups.Builder
+        )
+        self.assertFalse(mixin._layouts[Snapshot].native)
+
+    def test_get_leaves_the_check(self) -> None:
+        self.mock(
+            'GET',
+            f'/snapshots/{fakes.SNAPSHOT_ID}',
+            capture='snapshot_show_mv3.71',
+        )
+        snap = self.proxy.get_snapshot(fakes.SNAPSHOT_ID)
+        (request,) = self.api_requests()
+        self.assert_request(request, 'GET', f'/snapshots/{fakes.SNAPSHOT_ID}')
+        self.assertEqual(fakes.SNAPSHOT_ID, snap.id)
+        self.check.assert_not_called()
+        self.assertEqual(1, mixin._unchecked[Snapshot])
+
+    def test_a_failing_check_after_objects_were_built(self) -> None:
+        made = [self.build(n) for n in range(mixin.UNCHECKED_OBJECTS)]
+        self.useFixture(BrokenFastPath())
+        logger = self.useFixture(
+            fixtures.FakeLogger(name=LOGGER, level=logging.WARNING)
+        )
+        made.append(self.build(mixin.UNCHECKED_OBJECTS))
+        self.assertTrue(mixin._layouts[Snapshot].native)
+        self.assertEqual(1, len(logger.output.splitlines()))
+        for expected, snap in made:
+            self.assert_same_resource(expected, snap)

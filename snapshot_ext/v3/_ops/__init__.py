@@ -32,6 +32,9 @@ from snapshot_ext.v3 import snapshot as _snapshot
 #: A snapshot as callers give it: its ID or a Snapshot.
 SnapshotRef = str | _stock_snapshot.Snapshot
 
+#: Threads a bulk operation uses when no concurrency is given.
+DEFAULT_CONCURRENCY = 8
+
 
 class ProxyLike(Protocol):
     """What the operations call on the block-storage proxy.

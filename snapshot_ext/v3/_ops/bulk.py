@@ -44,12 +44,11 @@ from snapshot_ext.v3 import _checks
 from snapshot_ext.v3 import _microversion as mv
 from snapshot_ext.v3 import _waiting
 from snapshot_ext.v3 import snapshot as _snapshot
+from snapshot_ext.v3._ops import DEFAULT_CONCURRENCY
 from snapshot_ext.v3._ops import ProxyLike
 from snapshot_ext.v3._ops import adapter_of
 from snapshot_ext.v3._ops import dependents as _dependents
 
-#: Threads used when no concurrency is given.
-DEFAULT_CONCURRENCY = 8
 #: The most threads a bulk operation may use.
 MAX_CONCURRENCY = 64
 

@@ -41,6 +41,7 @@ from snapshot_ext import results
 from snapshot_ext.v3 import _checks
 from snapshot_ext.v3 import _waiting
 from snapshot_ext.v3 import snapshot as _snapshot
+from snapshot_ext.v3._ops import DEFAULT_CONCURRENCY
 from snapshot_ext.v3._ops import ProxyLike
 from snapshot_ext.v3._ops import adapter_of
 from snapshot_ext.v3._ops import bulk as _bulk
@@ -172,7 +173,7 @@ def prune_snapshots(
     keep: Any = None,
     older_than: Any = None,
     dry_run: Any = True,
-    concurrency: Any = _bulk.DEFAULT_CONCURRENCY,
+    concurrency: Any = DEFAULT_CONCURRENCY,
     wait: Any = False,
     timeout: Any = None,
     interval: Any = _waiting.DEFAULT_INTERVAL,

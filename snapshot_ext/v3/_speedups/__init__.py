@@ -26,12 +26,15 @@ own construction builds for the same class and values: ``==`` both ways,
 order, each component's values and changed keys, the location, the
 microversion and the connection, also after an attribute is changed.
 Because the tables re-implement openstacksdk internals that a later
-openstacksdk may change, this is proven at run time: before the first
-object of a class is built, :func:`layout` runs the self-check
+openstacksdk may change, this is proven at run time: before the fast path
+builds the first object of a class, :func:`layout` runs the self-check
 (:mod:`.check`), which builds sample objects both ways and compares them.
 On any difference one warning is logged on the
 ``snapshot_ext.v3._speedups`` logger and the class is built by
 openstacksdk's own code from then on (:attr:`.layouts.Layout.native`).
+The check runs at the class's first listing, or once a few objects were
+built one at a time (:data:`.mixin.UNCHECKED_OBJECTS`); openstacksdk's
+own code builds those few.
 
 **Modules.**
 

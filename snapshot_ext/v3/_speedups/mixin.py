@@ -19,11 +19,19 @@ resource's bases, makes openstacksdk's own code paths (``new``,
 connection's :class:`~.locations.Locations` instead of computing them for
 each object.
 
-:func:`layout` hands out each class's layout, made once.  Before the
-first object of a class using the mixin is built, :func:`self_check`
-builds sample objects both ways and compares them (:mod:`.check`); on any
-difference the class is built by openstacksdk's own code from then on,
-with one warning on the ``snapshot_ext.v3._speedups`` logger.
+:func:`layout` hands out each class's layout, made once, after
+:func:`self_check` has built sample objects both ways and compared them
+(:mod:`.check`); on any difference the class is built by openstacksdk's
+own code from then on, with one warning on the
+``snapshot_ext.v3._speedups`` logger.
+
+The check costs about as much as building fifty objects openstacksdk's
+way, so it runs when the fast path starts to pay: at a class's first
+listing (:class:`~.builder.Builder` asks :func:`layout`), or when the
+class's objects built one at a time (a get, a create) outnumber
+:data:`UNCHECKED_OBJECTS`.  Until then :func:`current` gives
+openstacksdk's own construction, so that a script that fetches one
+snapshot does not pay for the check.
 """
 
 from __future__ import annotations
@@ -72,6 +80,22 @@ _layouts: dict[type, layouts.Layout] = {}
 _checking: dict[type, layouts.Layout] = {}
 _layouts_lock = threading.RLock()
 
+#: Objects of a class built one at a time by openstacksdk's own code
+#: before its self-check runs (see :func:`current`).
+UNCHECKED_OBJECTS = 4
+#: Objects built per class while its self-check had not run.
+_unchecked: dict[type, int] = {}
+
+
+class _Unchecked:
+    """The layout of a class whose self-check has not run yet: every
+    method of :class:`PrecomputedFields` uses openstacksdk's own code."""
+
+    native = True
+
+
+_UNCHECKED: Any = _Unchecked()
+
 
 def layout(cls: type[resource.Resource]) -> layouts.Layout:
     """Return the :class:`~.layouts.Layout` of a resource class, made once.
@@ -97,11 +121,46 @@ def layout(cls: type[resource.Resource]) -> layouts.Layout:
         return found
 
 
+def current(cls: type[resource.Resource]) -> layouts.Layout:
+    """The layout to build objects of a class with now.
+
+    The class's :func:`layout` when its self-check has run (or is under
+    way in this thread), else a stand-in whose
+    :attr:`~.layouts.Layout.native` is true, without running the check.
+
+    :param cls: The resource class.
+    :returns: Its layout, or the stand-in.
+    """
+    try:
+        return _layouts[cls]
+    except KeyError:
+        pass
+    if not issubclass(cls, PrecomputedFields):
+        # Nothing to check: made right away.
+        return layout(cls)
+    with _layouts_lock:
+        found = _layouts.get(cls) or _checking.get(cls)
+    if found is not None:
+        return found
+    return _UNCHECKED  # type: ignore[no-any-return]
+
+
+def _count_unchecked(cls: type[resource.Resource]) -> None:
+    """Count an object about to be built; run the class's self-check
+    once more than :data:`UNCHECKED_OBJECTS` were built without it."""
+    if cls in _layouts:
+        return
+    count = _unchecked.get(cls, 0) + 1
+    _unchecked[cls] = count
+    if count > UNCHECKED_OBJECTS:
+        layout(cls)
+
+
 def self_check(cls: type[resource.Resource]) -> bool:
     """Tell whether the fast path builds what openstacksdk builds.
 
-    Run once per class, before its first object is built (by
-    :func:`layout`): sample objects are built both ways and compared
+    Run once per class, before the fast path builds its first object
+    (by :func:`layout`): sample objects are built both ways and compared
     (:mod:`.check`).  On any difference one warning is logged, and the
     class's objects are built by openstacksdk's own code from then on
     (:attr:`.layouts.Layout.native`).
@@ -154,7 +213,7 @@ class PrecomputedFields:
         components: Any = (fields.Body, fields.Header),
     ) -> Generator[tuple[str, Any], None, None]:
         this: Any = cls
-        lay = layout(this)
+        lay = current(this)
         if lay.native:
             iterate: Any = _BASE._attributes_iterator
             yield from iterate.__func__(this, components)
@@ -164,7 +223,7 @@ class PrecomputedFields:
     @classmethod
     def _get_mapping(cls, component: type) -> MutableMapping[str, Any]:
         this: Any = cls
-        lay = layout(this)
+        lay = current(this)
         if lay.native:
             get_mapping: Any = _BASE._get_mapping
             return get_mapping.__func__(this, component)  # type: ignore[no-any-return]
@@ -177,7 +236,7 @@ class PrecomputedFields:
         attrs: MutableMapping[str, Any],
     ) -> dict[str, Any]:
         this: Any = type(self)
-        lay = layout(this)
+        lay = current(this)
         if lay.native:
             consume: Any = _BASE._consume_mapped_attrs
             return consume(self, mapping_cls, attrs)  # type: ignore[no-any-return]
@@ -187,8 +246,10 @@ class PrecomputedFields:
         self, attrs: dict[str, Any]
     ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], dict[str, Any]]:
         this: Any = self
+        # The first step of building an object (Resource.__init__).
+        _count_unchecked(type(this))
         if (
-            layout(type(this)).native
+            current(type(this)).native
             or type(this)._compute_attributes is not _BASE._compute_attributes
         ):
             return _BASE._collect_attrs(this, attrs)
@@ -215,7 +276,7 @@ class PrecomputedFields:
 
     def _update_location(self) -> None:
         this: Any = self
-        if layout(type(this)).native:
+        if current(type(this)).native:
             _BASE._update_location(this)
             return
         conn = this._connection
@@ -245,7 +306,7 @@ class PrecomputedFields:
             and computed
             and not (ignore_none or original_names or _to_munch)
         ):
-            lay = layout(type(this))
+            lay = current(type(this))
             if not lay.native and lay.plan.exact:
                 return lay.plan.compute(this)
         return _BASE.to_dict(
