@@ -20,12 +20,17 @@ pruned snapshots are gone.  The volumes start with ``--keep`` snapshots
 each (made before the first timed round, not timed), so every round
 creates one snapshot per volume and deletes one per volume.
 
-Each round times, alternating the order, these ways of doing it:
+Each round runs every way once, in a rotating order, and records its wall
+time, the time until its new snapshots were all ``available``, and its
+HTTP requests:
 
 ``snapshot_ext``
     the plugin's bulk verbs: ``create_snapshots(..., wait=True)``, one
-    ``prune_snapshots(..., dry_run=False)`` per volume, then one
-    ``wait_for_snapshots(..., 'deleted')`` for all the deletions;
+    ``prune_snapshots(..., dry_run=False)`` per volume run by
+    ``--concurrency`` threads, then one ``wait_for_snapshots(...,
+    'deleted')`` for all the deletions;
+``snapshot_ext_seq``
+    the same with the prunes one volume after the other;
 ``openstacksdk``
     an idiomatic loop on openstacksdk's own block-storage proxy (no
     plugin): ``create_snapshot`` per volume, ``wait_for_status`` per
@@ -33,29 +38,33 @@ Each round times, alternating the order, these ways of doing it:
     ``created_at``, ``delete_snapshot`` of all but the newest, and
     ``wait_for_delete`` per deleted snapshot;
 ``ansible``
-    the same through the ``openstack.cloud`` collection
+    the same as a playbook of the ``openstack.cloud`` collection
     (``volume_snapshot`` with ``wait: true`` per volume,
     ``volume_snapshot_info``, ``volume_snapshot`` ``state: absent`` per
-    pruned snapshot); only when ``ansible-playbook`` is on ``PATH`` with
-    that collection (``pip install ansible``), and its requests are not
-    counted (each task runs in a process of its own);
+    pruned snapshot), run by ``ansible-playbook`` from ``--ansible-venv``
+    (``tools/clients-venv`` makes it) on stock openstacksdk; its
+    requests are counted from the modules' openstacksdk debug log;
 ``floor``
-    what Cinder itself needs: a keystoneauth session sends every create
-    at once (``--concurrency`` threads) to absolute URLs, polls one
-    listing every ``--floor-interval`` seconds (0.1) until all are
-    ``available``, then the same for the deletions.
+    what Cinder itself needs: a bare keystoneauth session sends the
+    creates (``--floor-concurrency`` threads, 1 by default) to absolute
+    URLs, lists the snapshots every ``--floor-interval`` seconds (0.1)
+    until all are ``available``, prunes from that listing, then the same
+    for the deletions.
 
 The table shows the medians of the wall times and request counts, and the
-ratios to ``snapshot_ext``.  Everything the script makes is deleted at the
-end, also after a failure, and the run is bounded by ``--time-limit``.
+ratios to the ``openstacksdk`` loop and to the floor.  Everything the
+script makes is deleted at the end, also after a failure, and the run is
+bounded by ``--time-limit``.
 
 Usage::
 
     tools/devcloud up
-    .venv/bin/python tools/bench/workflow_devcloud.py --rounds 3
+    tools/clients-venv
+    .venv/bin/python tools/bench/workflow_devcloud.py --rounds 5 \
+        --ansible-rounds 3
 
-It reads ``.devcloud/clouds.yaml`` of the clone unless
-``OS_CLIENT_CONFIG_FILE`` is set.
+It reads ``$DEVCLOUD_DIR/clouds.yaml`` (``.devcloud/clouds.yaml`` of the
+clone by default) unless ``OS_CLIENT_CONFIG_FILE`` is set.
 """
 
 from __future__ import annotations
@@ -668,7 +677,8 @@ def report(
     print(
         f'Rotation of {args.volumes} volumes (keep {args.keep}), medians of '
         f'up to {args.rounds} round(s); poll interval {args.interval} s '
-        f'(floor {args.floor_interval} s), {args.concurrency} threads'
+        f'(floor {args.floor_interval} s), {args.concurrency} threads '
+        f'(floor {args.floor_concurrency})'
     )
     print(
         f"{'way':14s}{'wall':>9s}{'created':>9s}{'requests':>10s}"
@@ -692,6 +702,7 @@ def report(
         'keep': args.keep,
         'rounds': args.rounds,
         'concurrency': args.concurrency,
+        'floor_concurrency': args.floor_concurrency,
         'interval': args.interval,
         'floor_interval': args.floor_interval,
         'median_seconds': medians,
@@ -742,6 +753,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument('--floor-interval', type=float, default=0.1)
     parser.add_argument(
+        '--floor-concurrency',
+        type=int,
+        default=1,
+        help=(
+            "threads of the floor's creates and deletes (1: one after the "
+            'other, which a one-worker cinder-api serves fastest)'
+        ),
+    )
+    parser.add_argument(
         '--ansible-rounds',
         type=int,
         help='run the playbook in the first N rounds only (all by default)',
@@ -769,8 +789,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"unknown ways: {', '.join(unknown)}")
     if args.volumes < 1 or args.keep < 1 or args.rounds < 1:
         parser.error('--volumes, --keep and --rounds must be at least 1')
-    if args.concurrency < 1 or args.concurrency > 64:
+    if not 1 <= args.concurrency <= 64:
         parser.error('--concurrency must be from 1 to 64')
+    if not 1 <= args.floor_concurrency <= 64:
+        parser.error('--floor-concurrency must be from 1 to 64')
     if args.interval < 0 or args.floor_interval < 0:
         parser.error('--interval and --floor-interval must not be negative')
     ansible_rounds = (
@@ -865,7 +887,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                 volume_ids,
                                 args.keep,
                                 label,
-                                args.concurrency,
+                                args.floor_concurrency,
                                 args.floor_interval,
                             )
                     count = counter.count
