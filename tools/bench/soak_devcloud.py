@@ -273,29 +273,46 @@ def show(row: dict[str, Any]) -> None:
     )
 
 
-def memory_growth(samples: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """How memory moved between the first sample after warm-up and the end.
+def memory_trend(samples: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Compare memory in the two halves of the churn after warm-up.
 
     Warm-up is the first quarter of the samples taken during the churn
-    (caches, connection pools and the threads' stacks fill there).
+    (caches, connection pools and the threads' stacks fill there).  The
+    highest value of each half is compared: Python's memory rises and
+    falls as the garbage collector runs, so two single samples say
+    little, while a leak raises the second half's highest value above
+    the first's.
 
     :param samples: The samples, the first one taken before the churn,
         the last one after the threads stopped.
-    :returns: The deltas, or ``None`` with fewer than three samples.
+    :returns: The highest RSS and traced memory of each half, or
+        ``None`` with fewer than four samples during the churn.
     """
     churn = samples[1:-1]
-    if len(churn) < 2:
+    if len(churn) < 4:
         return None
-    first, last = churn[len(churn) // 4], churn[-1]
-    traced = None
-    if first['traced_bytes'] is not None:
-        traced = last['traced_bytes'] - first['traced_bytes']
+    rest = churn[len(churn) // 4 :]
+    first, second = rest[: len(rest) // 2], rest[len(rest) // 2 :]
+
+    def highest(rows: list[dict[str, Any]], key: str) -> int | None:
+        values = [r[key] for r in rows if r[key] is not None]
+        return max(values) if values else None
+
     return {
-        'from_seconds': first['seconds'],
-        'to_seconds': last['seconds'],
-        'operations': last['operations'] - first['operations'],
-        'rss_delta_bytes': last['rss_bytes'] - first['rss_bytes'],
-        'traced_delta_bytes': traced,
+        'first_half': [first[0]['seconds'], first[-1]['seconds']],
+        'second_half': [second[0]['seconds'], second[-1]['seconds']],
+        'rss_max_bytes': [
+            highest(first, 'rss_bytes'),
+            highest(second, 'rss_bytes'),
+        ],
+        'traced_max_bytes': [
+            highest(first, 'traced_bytes'),
+            highest(second, 'traced_bytes'),
+        ],
+        'operations': [
+            first[-1]['operations'] - first[0]['operations'],
+            second[-1]['operations'] - second[0]['operations'],
+        ],
     }
 
 
@@ -440,18 +457,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f'  {count:5d}  {key}: {tally.examples[key]}')
     for name, count in sorted(final['by_operation'].items()):
         print(f'  {count:5d}  {name}')
-    growth = memory_growth(samples)
-    if growth:
-        print(
-            f"memory from {growth['from_seconds']:.0f} s to "
-            f"{growth['to_seconds']:.0f} s ({growth['operations']} "
-            f"operations): rss {growth['rss_delta_bytes'] / 1024:+.0f} KiB"
-            + (
-                f", traced {growth['traced_delta_bytes'] / 1024:+.0f} KiB"
-                if growth['traced_delta_bytes'] is not None
-                else ''
-            )
+    trend = memory_trend(samples)
+    if trend:
+        mib = 1024 * 1024
+        rss, traced = trend['rss_max_bytes'], trend['traced_max_bytes']
+        halves = [
+            f"{trend[h][0]:.0f}-{trend[h][1]:.0f} s"
+            for h in ('first_half', 'second_half')
+        ]
+        line = (
+            f'highest memory, {halves[0]} against {halves[1]}: rss '
+            f'{rss[0] / mib:.1f} / {rss[1] / mib:.1f} MiB'
         )
+        if traced[0] is not None:
+            line += (
+                f', traced {traced[0] / mib:.2f} / {traced[1] / mib:.2f} MiB'
+            )
+        print(line)
     alive = [t.name for t in threads if t.is_alive()]
     if alive:
         print(f"threads still running: {', '.join(alive)}")
@@ -462,7 +484,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         'batch': args.batch,
         'tracemalloc': not args.no_tracemalloc,
         'samples': samples,
-        'memory_growth': growth,
+        'memory_trend': trend,
         'errors_by_type': dict(tally.errors),
         'error_examples': tally.examples,
         'threads_left': alive,
