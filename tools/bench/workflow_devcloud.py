@@ -20,12 +20,17 @@ pruned snapshots are gone.  The volumes start with ``--keep`` snapshots
 each (made before the first timed round, not timed), so every round
 creates one snapshot per volume and deletes one per volume.
 
-Each round times, alternating the order, these ways of doing it:
+Each round runs every way once, in a rotating order, and records its wall
+time, the time until its new snapshots were all ``available``, and its
+HTTP requests:
 
 ``snapshot_ext``
     the plugin's bulk verbs: ``create_snapshots(..., wait=True)``, one
-    ``prune_snapshots(..., dry_run=False)`` per volume, then one
-    ``wait_for_snapshots(..., 'deleted')`` for all the deletions;
+    ``prune_snapshots(..., dry_run=False)`` per volume run by
+    ``--concurrency`` threads, then one ``wait_for_snapshots(...,
+    'deleted')`` for all the deletions;
+``snapshot_ext_seq``
+    the same with the prunes one volume after the other;
 ``openstacksdk``
     an idiomatic loop on openstacksdk's own block-storage proxy (no
     plugin): ``create_snapshot`` per volume, ``wait_for_status`` per
@@ -33,29 +38,33 @@ Each round times, alternating the order, these ways of doing it:
     ``created_at``, ``delete_snapshot`` of all but the newest, and
     ``wait_for_delete`` per deleted snapshot;
 ``ansible``
-    the same through the ``openstack.cloud`` collection
+    the same as a playbook of the ``openstack.cloud`` collection
     (``volume_snapshot`` with ``wait: true`` per volume,
     ``volume_snapshot_info``, ``volume_snapshot`` ``state: absent`` per
-    pruned snapshot); only when ``ansible-playbook`` is on ``PATH`` with
-    that collection (``pip install ansible``), and its requests are not
-    counted (each task runs in a process of its own);
+    pruned snapshot), run by ``ansible-playbook`` from ``--ansible-venv``
+    (``tools/clients-venv`` makes it) on stock openstacksdk; its
+    requests are counted from the modules' openstacksdk debug log;
 ``floor``
-    what Cinder itself needs: a keystoneauth session sends every create
-    at once (``--concurrency`` threads) to absolute URLs, polls one
-    listing every ``--floor-interval`` seconds (0.1) until all are
-    ``available``, then the same for the deletions.
+    what Cinder itself needs: a bare keystoneauth session sends the
+    creates (``--floor-concurrency`` threads, 1 by default) to absolute
+    URLs, lists the snapshots every ``--floor-interval`` seconds (0.1)
+    until all are ``available``, prunes from that listing, then the same
+    for the deletions.
 
 The table shows the medians of the wall times and request counts, and the
-ratios to ``snapshot_ext``.  Everything the script makes is deleted at the
-end, also after a failure, and the run is bounded by ``--time-limit``.
+ratios to the ``openstacksdk`` loop and to the floor.  Everything the
+script makes is deleted at the end, also after a failure, and the run is
+bounded by ``--time-limit``.
 
 Usage::
 
     tools/devcloud up
-    .venv/bin/python tools/bench/workflow_devcloud.py --rounds 3
+    tools/clients-venv
+    .venv/bin/python tools/bench/workflow_devcloud.py --rounds 5 \
+        --ansible-rounds 3
 
-It reads ``.devcloud/clouds.yaml`` of the clone unless
-``OS_CLIENT_CONFIG_FILE`` is set.
+It reads ``$DEVCLOUD_DIR/clouds.yaml`` (``.devcloud/clouds.yaml`` of the
+clone by default) unless ``OS_CLIENT_CONFIG_FILE`` is set.
 """
 
 from __future__ import annotations
@@ -82,7 +91,7 @@ sys.path[:0] = [HERE, ROOT]
 
 import clients  # noqa: E402
 
-WAYS = ('snapshot_ext', 'openstacksdk', 'ansible', 'floor')
+WAYS = ('snapshot_ext', 'snapshot_ext_seq', 'openstacksdk', 'ansible', 'floor')
 #: Seconds any single wait of the script may take.
 WAIT_BOUND = 600.0
 
@@ -180,7 +189,8 @@ def rotate_snapshot_ext(
     tag: str,
     concurrency: int,
     interval: float,
-) -> None:
+    prune_threads: int = 1,
+) -> float:
     """The rotation with snapshot_ext's bulk verbs.
 
     :param conn: A Connection with snapshot_ext registered.
@@ -189,7 +199,11 @@ def rotate_snapshot_ext(
     :param tag: A name suffix for this round's snapshots.
     :param concurrency: Threads for the bulk verbs.
     :param interval: Seconds before the second poll of each wait.
+    :param prune_threads: Threads running one ``prune_snapshots`` per
+        volume (1: one volume after the other).
+    :returns: Seconds until every new snapshot was ``available``.
     """
+    start = time.perf_counter()
     proxy = conn.block_storage
     proxy.create_snapshots(
         [{'volume_id': v, 'name': f'nightly-{tag}-{v}'} for v in volume_ids],
@@ -198,17 +212,26 @@ def rotate_snapshot_ext(
         timeout=WAIT_BOUND,
         interval=interval,
     ).raise_for_errors()
-    deleted: list[Any] = []
-    for volume_id in volume_ids:
+    created = time.perf_counter() - start
+
+    def prune(volume_id: str) -> list[Any]:
         result = proxy.prune_snapshots(
             volume_id, keep=keep, dry_run=False, concurrency=concurrency
         )
         result.raise_for_errors()
-        deleted.extend(result.deleted)
+        return list(result.deleted)
+
+    if prune_threads > 1:
+        with concurrent.futures.ThreadPoolExecutor(prune_threads) as pool:
+            pruned = list(pool.map(prune, volume_ids))
+    else:
+        pruned = [prune(v) for v in volume_ids]
+    deleted = [snapshot for each in pruned for snapshot in each]
     if deleted:
         proxy.wait_for_snapshots(
             deleted, 'deleted', interval=interval, wait=WAIT_BOUND
         ).raise_for_errors()
+    return created
 
 
 def rotate_openstacksdk(
@@ -218,7 +241,7 @@ def rotate_openstacksdk(
     tag: str,
     concurrency: int,
     interval: float,
-) -> None:
+) -> float:
     """The rotation as a loop on openstacksdk's own proxy.
 
     :param conn: A Connection without snapshot_ext.
@@ -227,7 +250,9 @@ def rotate_openstacksdk(
     :param tag: A name suffix for this round's snapshots.
     :param concurrency: Unused: the loop is sequential.
     :param interval: Seconds between polls.
+    :returns: Seconds until every new snapshot was ``available``.
     """
+    start = time.perf_counter()
     proxy = conn.block_storage
     created = [
         proxy.create_snapshot(volume_id=v, name=f'nightly-{tag}-{v}')
@@ -237,6 +262,7 @@ def rotate_openstacksdk(
         proxy.wait_for_status(
             snapshot, 'available', interval=interval, wait=int(WAIT_BOUND)
         )
+    made = time.perf_counter() - start
     pruned: list[Any] = []
     for volume_id in volume_ids:
         snapshots = newest_first(
@@ -260,26 +286,30 @@ def rotate_openstacksdk(
         proxy.wait_for_delete(
             snapshot, interval=interval, wait=int(WAIT_BOUND)
         )
+    return made
 
 
 _PLAYBOOK = """\
 - hosts: localhost
   gather_facts: false
+  module_defaults:
+    group/openstack.cloud.openstack:
+      cloud: "{{ cloud }}"
+      timeout: %(timeout)d
+      sdk_log_path: "{{ sdk_log }}"
+      sdk_log_level: DEBUG
   vars:
     prune: []
   tasks:
     - name: Snapshot every volume
       openstack.cloud.volume_snapshot:
-        cloud: "{{ cloud }}"
         volume: "{{ item }}"
         name: "nightly-{{ tag }}-{{ item }}"
         state: present
         wait: true
-        timeout: %(timeout)d
       loop: "{{ volume_ids }}"
     - name: List the snapshots
       openstack.cloud.volume_snapshot_info:
-        cloud: "{{ cloud }}"
         details: true
       register: info
     - name: Choose the snapshots beyond the newest of each volume
@@ -293,89 +323,145 @@ _PLAYBOOK = """\
       loop: "{{ volume_ids }}"
     - name: Delete them
       openstack.cloud.volume_snapshot:
-        cloud: "{{ cloud }}"
         volume: "{{ item.volume_id }}"
         name: "{{ item.name }}"
         state: absent
         wait: true
-        timeout: %(timeout)d
       loop: "{{ prune }}"
 """
 
 
-def ansible_available() -> bool:
-    """Tell whether ``ansible-playbook`` and openstack.cloud are there.
+class Ansible:
+    """``ansible-playbook`` with the openstack.cloud collection.
 
-    :returns: ``True`` when both are.
+    :param venv: A virtualenv holding ansible-core, openstacksdk and
+        ``collections/ansible_collections/openstack/cloud`` (what
+        ``tools/clients-venv`` makes), or ``None`` to take
+        ``ansible-playbook`` from ``PATH`` with the collections Ansible
+        finds itself.
     """
-    galaxy = shutil.which('ansible-galaxy')
-    if not shutil.which('ansible-playbook') or not galaxy:
-        return False
-    done = subprocess.run(
-        [galaxy, 'collection', 'list', 'openstack.cloud'],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    return done.returncode == 0 and 'openstack.cloud' in done.stdout
 
+    def __init__(self, venv: str | None) -> None:
+        self.env: dict[str, str] = {}
+        if venv:
+            self.playbook = os.path.join(venv, 'bin', 'ansible-playbook')
+            self.python = os.path.join(venv, 'bin', 'python')
+            collections = os.path.join(venv, 'collections')
+            if os.path.isdir(collections):
+                self.env['ANSIBLE_COLLECTIONS_PATH'] = collections
+        else:
+            self.playbook = shutil.which('ansible-playbook') or ''
+            self.python = sys.executable
 
-def rotate_ansible(
-    cloud: str,
-    clouds_yaml: str,
-    volume_ids: list[str],
-    keep: int,
-    tag: str,
-) -> None:
-    """The rotation as an Ansible playbook (openstack.cloud).
+    def available(self) -> str | None:
+        """Say why the playbook cannot run, if it cannot.
 
-    :param cloud: The clouds.yaml cloud.
-    :param clouds_yaml: The clouds.yaml file.
-    :param volume_ids: The volumes.
-    :param keep: Snapshots to keep per volume.
-    :param tag: A name suffix for this round's snapshots.
-    :raises: RuntimeError when the playbook fails.
-    """
-    with tempfile.TemporaryDirectory() as tmp:
-        playbook = os.path.join(tmp, 'rotate.yaml')
-        extra = os.path.join(tmp, 'vars.json')
-        with open(playbook, 'w', encoding='utf-8') as out:
-            out.write(_PLAYBOOK % {'timeout': int(WAIT_BOUND)})
-        with open(extra, 'w', encoding='utf-8') as out:
-            json.dump(
-                {
-                    'cloud': cloud,
-                    'volume_ids': volume_ids,
-                    'keep': keep,
-                    'tag': tag,
-                },
-                out,
-            )
-        env = dict(os.environ, OS_CLIENT_CONFIG_FILE=clouds_yaml)
+        :returns: ``None`` when it can, else the reason.
+        """
+        if not self.playbook or not os.access(self.playbook, os.X_OK):
+            return 'no ansible-playbook'
+        galaxy = os.path.join(os.path.dirname(self.playbook), 'ansible-galaxy')
         done = subprocess.run(
-            [
-                'ansible-playbook',
-                '-i',
-                'localhost,',
-                '-c',
-                'local',
-                '-e',
-                f'@{extra}',
-                '-e',
-                f'ansible_python_interpreter={sys.executable}',
-                playbook,
-            ],
+            [galaxy, 'collection', 'list', 'openstack.cloud'],
             capture_output=True,
             text=True,
-            env=env,
-            timeout=WAIT_BOUND * 3,
+            env=dict(os.environ, **self.env),
+            timeout=120,
             check=False,
         )
-        if done.returncode != 0:
-            raise RuntimeError(
-                'the Ansible playbook failed:\n' + done.stdout[-2000:]
+        if done.returncode != 0 or 'openstack.cloud' not in done.stdout:
+            return 'no openstack.cloud collection'
+        return None
+
+    def rotate(
+        self,
+        cloud: str,
+        clouds_yaml: str,
+        volume_ids: list[str],
+        keep: int,
+        tag: str,
+    ) -> int:
+        """The rotation as an Ansible playbook.
+
+        The playbook runs on a copy of ``clouds_yaml`` without any
+        ``vendor_hook``: stock openstacksdk under the modules.
+
+        :param cloud: The clouds.yaml cloud.
+        :param clouds_yaml: The clouds.yaml file.
+        :param volume_ids: The volumes.
+        :param keep: Snapshots to keep per volume.
+        :param tag: A name suffix for this round's snapshots.
+        :returns: The HTTP requests the modules sent (from the
+            openstacksdk debug log the modules write).
+        :raises: RuntimeError when the playbook fails.
+        """
+        import yaml  # type: ignore[import-untyped]
+
+        with tempfile.TemporaryDirectory() as tmp:
+            with open(clouds_yaml, encoding='utf-8') as f:
+                config = yaml.safe_load(f)
+            for entry in (config.get('clouds') or {}).values():
+                entry.pop('vendor_hook', None)
+            stock_yaml = os.path.join(tmp, 'clouds.yaml')
+            fd = os.open(stock_yaml, os.O_WRONLY | os.O_CREAT, 0o600)
+            with os.fdopen(fd, 'w', encoding='utf-8') as out:
+                yaml.safe_dump(config, out)
+            playbook = os.path.join(tmp, 'rotate.yaml')
+            extra = os.path.join(tmp, 'vars.json')
+            sdk_log = os.path.join(tmp, 'sdk.log')
+            with open(playbook, 'w', encoding='utf-8') as out:
+                out.write(_PLAYBOOK % {'timeout': int(WAIT_BOUND)})
+            with open(extra, 'w', encoding='utf-8') as out:
+                json.dump(
+                    {
+                        'cloud': cloud,
+                        'volume_ids': volume_ids,
+                        'keep': keep,
+                        'tag': tag,
+                        'sdk_log': sdk_log,
+                        'ansible_python_interpreter': self.python,
+                    },
+                    out,
+                )
+            home = os.path.join(tmp, 'ansible')
+            env = dict(
+                os.environ,
+                OS_CLIENT_CONFIG_FILE=stock_yaml,
+                ANSIBLE_HOME=home,
+                ANSIBLE_LOCAL_TEMP=os.path.join(home, 'tmp'),
+                ANSIBLE_NOCOLOR='1',
+                ANSIBLE_PIPELINING='1',
+                ANSIBLE_RETRY_FILES_ENABLED='0',
+                ANSIBLE_LOCALHOST_WARNING='0',
+                ANSIBLE_INVENTORY_UNPARSED_WARNING='0',
+                **self.env,
             )
+            done = subprocess.run(
+                [
+                    self.playbook,
+                    '-i',
+                    'localhost,',
+                    '-c',
+                    'local',
+                    '-e',
+                    f'@{extra}',
+                    playbook,
+                ],
+                capture_output=True,
+                text=True,
+                env=env,
+                timeout=WAIT_BOUND * 3,
+                check=False,
+            )
+            if done.returncode != 0:
+                raise RuntimeError(
+                    'the Ansible playbook failed:\n' + done.stdout[-2000:]
+                )
+            requests = 0
+            if os.path.exists(sdk_log):
+                with open(sdk_log, encoding='utf-8', errors='replace') as f:
+                    requests = sum('REQ: curl' in line for line in f)
+            return requests
 
 
 class Floor:
@@ -423,16 +509,20 @@ class Floor:
         done: Callable[[dict[str, dict[str, Any]]], bool],
         volume_ids: set[str],
         interval: float,
-    ) -> None:
+    ) -> dict[str, dict[str, Any]]:
         """Poll the listing until ``done`` says so.
 
         :param done: Tells from the listing whether the wait is over.
         :param volume_ids: The volumes whose snapshots matter.
         :param interval: Seconds between polls.
+        :returns: The last listing.
         :raises: RuntimeError after :data:`WAIT_BOUND` seconds.
         """
         end = time.monotonic() + WAIT_BOUND
-        while not done(self.listing(volume_ids)):
+        while True:
+            found = self.listing(volume_ids)
+            if done(found):
+                return found
             if time.monotonic() > end:
                 raise RuntimeError('the floor wait timed out')
             time.sleep(interval)
@@ -444,7 +534,7 @@ class Floor:
         tag: str,
         concurrency: int,
         interval: float,
-    ) -> None:
+    ) -> float:
         """The rotation with the least client work.
 
         :param volume_ids: The volumes.
@@ -452,7 +542,9 @@ class Floor:
         :param tag: A name suffix for this round's snapshots.
         :param concurrency: Threads sending the requests.
         :param interval: Seconds between polls.
+        :returns: Seconds until every new snapshot was ``available``.
         """
+        start = time.perf_counter()
         volumes = set(volume_ids)
 
         def create(volume_id: str) -> str:
@@ -477,9 +569,11 @@ class Floor:
                     raise RuntimeError('a snapshot went to error')
                 return statuses == {'available'}
 
-            self.poll(all_available, volumes, interval)
-            # The listing was taken after the creates: prune from it.
-            snapshots = list(self.listing(volumes).values())
+            # The last listing shows every new snapshot: prune from it.
+            snapshots = list(
+                self.poll(all_available, volumes, interval).values()
+            )
+            made = time.perf_counter() - start
             pruned: list[str] = []
             for volume_id in volume_ids:
                 own = sorted(
@@ -496,6 +590,7 @@ class Floor:
             list(pool.map(delete, pruned))
             gone = set(pruned)
             self.poll(lambda found: not gone & found.keys(), volumes, interval)
+        return made
 
 
 # Setup and cleanup ---------------------------------------------------------
@@ -562,38 +657,60 @@ def cleanup(proxy: Any, volume_ids: list[str]) -> None:
 
 def report(
     times: dict[str, list[float]],
+    created: dict[str, list[float]],
     requests: dict[str, list[int]],
     args: argparse.Namespace,
 ) -> dict[str, Any]:
     """Print the table and return the results as data.
 
     :param times: Wall seconds per way, one per round.
+    :param created: Seconds until the new snapshots were available, per
+        way, one per round (not for ``ansible``).
     :param requests: Requests per way, one per round.
     :param args: The command line.
     :returns: The results.
     """
     medians = {w: statistics.median(t) for w, t in times.items() if t}
-    ext = medians.get('snapshot_ext')
+    sdk = medians.get('openstacksdk')
+    floor = medians.get('floor')
     print()
     print(
         f'Rotation of {args.volumes} volumes (keep {args.keep}), medians of '
-        f'{args.rounds} round(s); poll interval {args.interval} s '
-        f'(floor {args.floor_interval} s)'
+        f'up to {args.rounds} round(s); poll interval {args.interval} s '
+        f'(floor {args.floor_interval} s), {args.concurrency} threads '
+        f'(floor {args.floor_concurrency})'
     )
-    print(f"{'way':14s}{'wall':>10s}{'requests':>10s}{'/ ext':>8s}")
+    print(
+        f"{'way':14s}{'wall':>9s}{'created':>9s}{'requests':>10s}"
+        f"{'/ sdk':>8s}{'/ floor':>9s}"
+    )
+
+    def ratio(seconds: float, base: float | None) -> str:
+        return f'{seconds / base:.2f}x' if base else '-'
+
     for way, seconds in medians.items():
         counts = requests.get(way) or []
         count = f'{statistics.median(counts):.0f}' if counts else '-'
-        ratio = f'{seconds / ext:.2f}x' if ext else '-'
-        print(f'{way:14s}{seconds:9.2f}s{count:>10s}{ratio:>8s}')
+        made = created.get(way) or []
+        phase = f'{statistics.median(made):8.2f}s' if made else f"{'-':>9s}"
+        print(
+            f'{way:14s}{seconds:8.2f}s{phase}{count:>10s}'
+            f'{ratio(seconds, sdk):>8s}{ratio(seconds, floor):>9s}'
+        )
     return {
         'volumes': args.volumes,
         'keep': args.keep,
         'rounds': args.rounds,
+        'concurrency': args.concurrency,
+        'floor_concurrency': args.floor_concurrency,
         'interval': args.interval,
         'floor_interval': args.floor_interval,
         'median_seconds': medians,
+        'median_requests': {
+            w: statistics.median(c) for w, c in requests.items() if c
+        },
         'seconds': times,
+        'created_seconds': created,
         'requests': requests,
     }
 
@@ -616,7 +733,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument('--rounds', type=int, default=3)
     parser.add_argument(
         '--ways',
-        default='snapshot_ext,openstacksdk,ansible,floor',
+        default=','.join(WAYS),
         help='comma-separated subset of ' + ', '.join(WAYS),
     )
     parser.add_argument(
@@ -628,10 +745,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         '--interval',
         type=float,
-        default=1.0,
-        help='seconds between polls (snapshot_ext: before the second)',
+        default=0.2,
+        help=(
+            'seconds between the polls of snapshot_ext and openstacksdk '
+            '(snapshot_ext: before the second, then growing)'
+        ),
     )
     parser.add_argument('--floor-interval', type=float, default=0.1)
+    parser.add_argument(
+        '--floor-concurrency',
+        type=int,
+        default=1,
+        help=(
+            "threads of the floor's creates and deletes (1: one after the "
+            'other, which a one-worker cinder-api serves fastest)'
+        ),
+    )
+    parser.add_argument(
+        '--ansible-rounds',
+        type=int,
+        help='run the playbook in the first N rounds only (all by default)',
+    )
+    parser.add_argument(
+        '--ansible-venv',
+        default=os.path.join(ROOT, '.venv-clients'),
+        help=(
+            'virtualenv with ansible-playbook and the openstack.cloud '
+            'collection (tools/clients-venv); when it does not exist, '
+            'ansible-playbook is taken from PATH'
+        ),
+    )
     parser.add_argument(
         '--time-limit',
         type=float,
@@ -646,16 +789,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"unknown ways: {', '.join(unknown)}")
     if args.volumes < 1 or args.keep < 1 or args.rounds < 1:
         parser.error('--volumes, --keep and --rounds must be at least 1')
-    if 'ansible' in ways and not ansible_available():
-        print(
-            'ansible: skipped, no ansible-playbook with the openstack.cloud '
-            'collection on PATH (pip install ansible)',
-            file=sys.stderr,
-        )
-        ways.remove('ansible')
+    if not 1 <= args.concurrency <= 64:
+        parser.error('--concurrency must be from 1 to 64')
+    if not 1 <= args.floor_concurrency <= 64:
+        parser.error('--floor-concurrency must be from 1 to 64')
+    if args.interval < 0 or args.floor_interval < 0:
+        parser.error('--interval and --floor-interval must not be negative')
+    ansible_rounds = (
+        args.rounds if args.ansible_rounds is None else args.ansible_rounds
+    )
+    if ansible_rounds < 1:
+        parser.error('--ansible-rounds must be at least 1')
+    ansible = Ansible(
+        args.ansible_venv if os.path.isdir(args.ansible_venv) else None
+    )
+    if 'ansible' in ways:
+        why = ansible.available()
+        if why:
+            print(
+                f'ansible: skipped, {why} (tools/clients-venv makes a '
+                f'virtualenv with both; see --ansible-venv)',
+                file=sys.stderr,
+            )
+            ways.remove('ansible')
 
     clouds_yaml = os.environ.get('OS_CLIENT_CONFIG_FILE') or os.path.join(
-        ROOT, '.devcloud', 'clouds.yaml'
+        os.environ.get('DEVCLOUD_DIR') or os.path.join(ROOT, '.devcloud'),
+        'clouds.yaml',
     )
     if not os.path.isfile(clouds_yaml):
         print(
@@ -669,9 +829,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     proxy = ext_conn.block_storage
     tag = uuid.uuid4().hex[:8]
     times: dict[str, list[float]] = {w: [] for w in ways}
-    requests: dict[str, list[int]] = {w: [] for w in ways if w != 'ansible'}
+    created: dict[str, list[float]] = {w: [] for w in ways if w != 'ansible'}
+    requests: dict[str, list[int]] = {w: [] for w in ways}
     sessions = {
         'snapshot_ext': ext_conn.session.session,
+        'snapshot_ext_seq': ext_conn.session.session,
         'openstacksdk': sdk_conn.session.session,
         'floor': floor.session.session,
     }
@@ -681,30 +843,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         volume_ids = make_volumes(
             proxy, args.volumes, args.keep, tag, args.concurrency
         )
+        # Token and version discovery of every client, outside the timing.
+        list(sdk_conn.block_storage.snapshots(limit=1))
+        floor.listing(set())
         for rnd in range(args.rounds):
             order = ways[rnd % len(ways) :] + ways[: rnd % len(ways)]
             for way in order:
+                if way == 'ansible' and rnd >= ansible_rounds:
+                    continue
                 deadline.check(f'{way}, round {rnd + 1}')
                 label = f'{tag}-r{rnd}-{way}'
+                made: float | None = None
                 start = time.perf_counter()
                 if way == 'ansible':
-                    rotate_ansible(
+                    count = ansible.rotate(
                         args.cloud, clouds_yaml, volume_ids, args.keep, label
                     )
-                    count = None
                 else:
                     with Counter(sessions[way]) as counter:
-                        if way == 'snapshot_ext':
-                            rotate_snapshot_ext(
+                        if way.startswith('snapshot_ext'):
+                            made = rotate_snapshot_ext(
                                 ext_conn,
                                 volume_ids,
                                 args.keep,
                                 label,
                                 args.concurrency,
                                 args.interval,
+                                1
+                                if way == 'snapshot_ext_seq'
+                                else args.concurrency,
                             )
                         elif way == 'openstacksdk':
-                            rotate_openstacksdk(
+                            made = rotate_openstacksdk(
                                 sdk_conn,
                                 volume_ids,
                                 args.keep,
@@ -713,21 +883,22 @@ def main(argv: Sequence[str] | None = None) -> int:
                                 args.interval,
                             )
                         else:
-                            floor.rotate(
+                            made = floor.rotate(
                                 volume_ids,
                                 args.keep,
                                 label,
-                                args.concurrency,
+                                args.floor_concurrency,
                                 args.floor_interval,
                             )
                     count = counter.count
                 elapsed = time.perf_counter() - start
                 times[way].append(elapsed)
-                if count is not None:
-                    requests[way].append(count)
+                requests[way].append(count)
+                if made is not None:
+                    created[way].append(made)
                 print(
                     f'  round {rnd + 1} {way:14s} {elapsed:8.2f} s  '
-                    f"{'-' if count is None else count} requests",
+                    f'{count} requests',
                     flush=True,
                 )
     finally:
@@ -735,7 +906,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             cleanup(proxy, volume_ids)
         ext_conn.close()
         sdk_conn.close()
-    data = report(times, requests, args)
+    data = report(times, created, requests, args)
     if args.json:
         with open(args.json, 'w', encoding='utf-8') as out:
             json.dump(data, out, indent=2)

@@ -14,6 +14,7 @@
 safe_delete_snapshot."""
 
 from typing import Any
+from unittest import mock
 
 from openstack import exceptions as sdk_exceptions
 from openstack.block_storage.v3 import volume as _stock_volume
@@ -122,6 +123,49 @@ class TestVolumesFromSnapshot(fakes.ProxyTestCase):
             'GET',
             '/volumes/detail',
             {'marker': [V1]},
+            microversion=fakes.VOLUME_MICROVERSION,
+        )
+
+    def test_builds_only_the_volumes_of_the_snapshots(self) -> None:
+        # Without the filter every volume of the project is listed; only
+        # those created from the snapshot become Volume objects.
+        self.mock('GET', '/resource_filters', json=RESOURCE_FILTERS)
+        next_href = f'{fakes.ENDPOINT}/volumes/detail?marker={V2}'
+        self.requests_mock.get(
+            fakes.ENDPOINT + '/volumes/detail',
+            [
+                {
+                    'json': {
+                        'volumes': [volume(V1, OTHER_SID), volume(V2, None)],
+                        'volumes_links': [{'rel': 'next', 'href': next_href}],
+                    }
+                },
+                {'json': {'volumes': [volume(V3, SID)]}},
+            ],
+        )
+        built = []
+        existing = _stock_volume.Volume.existing
+
+        def spy(**attrs: Any) -> _stock_volume.Volume:
+            built.append(attrs['id'])
+            return existing(**attrs)
+
+        with mock.patch.object(_stock_volume.Volume, 'existing', spy):
+            found = self.proxy.volumes_from_snapshot(SID)
+        self.assertEqual([V3], [v.id for v in found])
+        self.assertEqual([V3], built)
+        _, first, second = self.api_requests()
+        self.assert_request(
+            first,
+            'GET',
+            '/volumes/detail',
+            microversion=fakes.VOLUME_MICROVERSION,
+        )
+        self.assert_request(
+            second,
+            'GET',
+            '/volumes/detail',
+            {'marker': [V2]},
             microversion=fakes.VOLUME_MICROVERSION,
         )
 

@@ -66,8 +66,15 @@ def _server_filter_usable(proxy: ProxyLike) -> bool:
 
 
 def _list_volumes(
-    proxy: ProxyLike, params: dict[str, str]
+    proxy: ProxyLike, params: dict[str, str], snapshot_ids: set[str]
 ) -> list[_volume.Volume]:
+    """List volumes and keep those created from one of ``snapshot_ids``.
+
+    Only the kept items are turned into openstacksdk Volumes: where the
+    cloud refuses the ``snapshot_id`` filter the listing holds every
+    volume of the project, and building a Volume costs far more than
+    reading one key of the raw item.
+    """
     microversion = _compat.resource_microversion(_volume.Volume, proxy, 'list')
     get_connection = getattr(proxy, '_get_connection', None)
     conn = get_connection() if get_connection else None
@@ -87,13 +94,15 @@ def _list_volumes(
                 f"the volume listing is not valid JSON: {exc}"
             ) from exc
 
-    def build(attrs: dict[str, Any]) -> _volume.Volume:
+    def build(attrs: dict[str, Any]) -> _volume.Volume | None:
+        if attrs.get('snapshot_id') not in snapshot_ids:
+            return None
         return _volume.Volume.existing(
             microversion=microversion, connection=conn, **attrs
         )
 
     pages = _pages.iterate(fetch, build, params, 'volumes')
-    return [volume for page in pages for volume in page]
+    return [v for page in pages for v in page if v is not None]
 
 
 def dependents(
@@ -120,12 +129,12 @@ def dependents(
     base: dict[str, str] = {'all_tenants': '1'} if all_projects else {}
     if _server_filter_usable(proxy):
         listings = [
-            _list_volumes(proxy, {**base, 'snapshot_id': sid})
+            _list_volumes(proxy, {**base, 'snapshot_id': sid}, {sid})
             for sid in wanted
         ]
         volumes = [v for listing in listings for v in listing]
     else:
-        volumes = _list_volumes(proxy, base)
+        volumes = _list_volumes(proxy, base, set(wanted))
     for volume in volumes:
         if volume.snapshot_id in result:
             result[volume.snapshot_id].append(volume)
