@@ -15,6 +15,7 @@ check, dependents and retention pruning, against the devcloud."""
 
 import datetime
 import time
+from typing import Any
 import urllib.parse
 import uuid
 
@@ -292,7 +293,7 @@ class TestPrune(AdvancedTestCase):
         # Two snapshots each of the first two volumes and of the
         # bystander, one of the third; created_at is stored to the
         # second, so the rounds are a second apart.
-        series: list[list] = [[], [], [], []]
+        series: list[list[Any]] = [[], [], [], []]
         for round_ in range(2):
             for index, vol in enumerate([*vols, bystander_vol]):
                 if index == 2 and round_ == 0:
@@ -328,7 +329,7 @@ class TestPrune(AdvancedTestCase):
         self.assertIsNone(third.deletions)
         # One listing of the project's snapshots before the deletion, one
         # volume listing, one delete, then the wait's listings.
-        sent = [f'{r.method} {r.url}' for r in counter.requests]
+        sent = '\n'.join(f'{r.method} {r.url}' for r in counter.requests)
         deletes = [r for r in counter.requests if r.method == 'DELETE']
         self.assertEqual(1, len(deletes))
         self.assertTrue(deletes[0].url.endswith(f'/snapshots/{old1.id}'))
