@@ -25,12 +25,15 @@ time, the time until its new snapshots were all ``available``, and its
 HTTP requests:
 
 ``snapshot_ext``
-    the plugin's bulk verbs: ``create_snapshots(..., wait=True)``, one
-    ``prune_snapshots(..., dry_run=False)`` per volume run by
-    ``--concurrency`` threads, then one ``wait_for_snapshots(...,
+    the plugin's bulk verbs: ``create_snapshots(..., wait=True)``, then
+    one ``prune_snapshots_of_volumes(..., dry_run=False, wait=True)`` for
+    all the volumes (one snapshot listing, one volume listing, the
+    deletions and one wait);
+``snapshot_ext_per_volume``
+    the same creates, then one ``prune_snapshots(..., dry_run=False)``
+    per volume run by ``--concurrency`` threads (a snapshot listing and
+    a volume listing each), then one ``wait_for_snapshots(...,
     'deleted')`` for all the deletions;
-``snapshot_ext_seq``
-    the same with the prunes one volume after the other;
 ``openstacksdk``
     an idiomatic loop on openstacksdk's own block-storage proxy (no
     plugin): ``create_snapshot`` per volume, ``wait_for_status`` per
@@ -91,7 +94,13 @@ sys.path[:0] = [HERE, ROOT]
 
 import clients  # noqa: E402
 
-WAYS = ('snapshot_ext', 'snapshot_ext_seq', 'openstacksdk', 'ansible', 'floor')
+WAYS = (
+    'snapshot_ext',
+    'snapshot_ext_per_volume',
+    'openstacksdk',
+    'ansible',
+    'floor',
+)
 #: Seconds any single wait of the script may take.
 WAIT_BOUND = 600.0
 
@@ -189,7 +198,7 @@ def rotate_snapshot_ext(
     tag: str,
     concurrency: int,
     interval: float,
-    prune_threads: int = 1,
+    per_volume: bool = False,
 ) -> float:
     """The rotation with snapshot_ext's bulk verbs.
 
@@ -199,8 +208,9 @@ def rotate_snapshot_ext(
     :param tag: A name suffix for this round's snapshots.
     :param concurrency: Threads for the bulk verbs.
     :param interval: Seconds before the second poll of each wait.
-    :param prune_threads: Threads running one ``prune_snapshots`` per
-        volume (1: one volume after the other).
+    :param per_volume: Prune with one ``prune_snapshots`` per volume
+        (``concurrency`` threads) and one wait for all, rather than one
+        ``prune_snapshots_of_volumes``.
     :returns: Seconds until every new snapshot was ``available``.
     """
     start = time.perf_counter()
@@ -214,6 +224,19 @@ def rotate_snapshot_ext(
     ).raise_for_errors()
     created = time.perf_counter() - start
 
+    if not per_volume:
+        for result in proxy.prune_snapshots_of_volumes(
+            volume_ids,
+            keep=keep,
+            dry_run=False,
+            concurrency=concurrency,
+            wait=True,
+            timeout=WAIT_BOUND,
+            interval=interval,
+        ):
+            result.raise_for_errors()
+        return created
+
     def prune(volume_id: str) -> list[Any]:
         result = proxy.prune_snapshots(
             volume_id, keep=keep, dry_run=False, concurrency=concurrency
@@ -221,11 +244,8 @@ def rotate_snapshot_ext(
         result.raise_for_errors()
         return list(result.deleted)
 
-    if prune_threads > 1:
-        with concurrent.futures.ThreadPoolExecutor(prune_threads) as pool:
-            pruned = list(pool.map(prune, volume_ids))
-    else:
-        pruned = [prune(v) for v in volume_ids]
+    with concurrent.futures.ThreadPoolExecutor(concurrency) as pool:
+        pruned = list(pool.map(prune, volume_ids))
     deleted = [snapshot for each in pruned for snapshot in each]
     if deleted:
         proxy.wait_for_snapshots(
@@ -681,7 +701,7 @@ def report(
         f'(floor {args.floor_concurrency})'
     )
     print(
-        f"{'way':14s}{'wall':>9s}{'created':>9s}{'requests':>10s}"
+        f"{'way':24s}{'wall':>9s}{'created':>9s}{'requests':>10s}"
         f"{'/ sdk':>8s}{'/ floor':>9s}"
     )
 
@@ -694,7 +714,7 @@ def report(
         made = created.get(way) or []
         phase = f'{statistics.median(made):8.2f}s' if made else f"{'-':>9s}"
         print(
-            f'{way:14s}{seconds:8.2f}s{phase}{count:>10s}'
+            f'{way:24s}{seconds:8.2f}s{phase}{count:>10s}'
             f'{ratio(seconds, sdk):>8s}{ratio(seconds, floor):>9s}'
         )
     return {
@@ -833,7 +853,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     requests: dict[str, list[int]] = {w: [] for w in ways}
     sessions = {
         'snapshot_ext': ext_conn.session.session,
-        'snapshot_ext_seq': ext_conn.session.session,
+        'snapshot_ext_per_volume': ext_conn.session.session,
         'openstacksdk': sdk_conn.session.session,
         'floor': floor.session.session,
     }
@@ -869,9 +889,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                 label,
                                 args.concurrency,
                                 args.interval,
-                                1
-                                if way == 'snapshot_ext_seq'
-                                else args.concurrency,
+                                way == 'snapshot_ext_per_volume',
                             )
                         elif way == 'openstacksdk':
                             made = rotate_openstacksdk(
@@ -897,7 +915,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if made is not None:
                     created[way].append(made)
                 print(
-                    f'  round {rnd + 1} {way:14s} {elapsed:8.2f} s  '
+                    f'  round {rnd + 1} {way:24s} {elapsed:8.2f} s  '
                     f'{count} requests',
                     flush=True,
                 )

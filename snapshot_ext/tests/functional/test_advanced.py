@@ -15,6 +15,7 @@ check, dependents and retention pruning, against the devcloud."""
 
 import datetime
 import time
+from typing import Any
 import urllib.parse
 import uuid
 
@@ -284,6 +285,75 @@ class TestPrune(AdvancedTestCase):
         )
         self.assertEqual(
             {bystander.id}, self.server_snapshot_ids(other_vol.id)
+        )
+
+    def test_prune_many_volumes_at_once(self):
+        vols = [self.create_volume(self.member) for _ in range(3)]
+        bystander_vol = self.create_volume(self.member)
+        # Two snapshots each of the first two volumes and of the
+        # bystander, one of the third; created_at is stored to the
+        # second, so the rounds are a second apart.
+        series: list[list[Any]] = [[], [], [], []]
+        for round_ in range(2):
+            for index, vol in enumerate([*vols, bystander_vol]):
+                if index == 2 and round_ == 0:
+                    continue
+                series[index].append(self.create_snapshot(vol, self.member))
+            time.sleep(1.1)
+        (old1, new1), (old2, new2), (only3,), bystanders = series
+        dependent = self.volume_from_snapshot(old2.id, self.member)
+
+        counter = base.RequestCounter(self.member)
+        with counter.watching():
+            first, second, third = (
+                self.member_proxy.prune_snapshots_of_volumes(
+                    [vols[0].id, vols[1], vols[2].id],
+                    keep=1,
+                    dry_run=False,
+                    wait=True,
+                    interval=0.2,
+                    timeout=60,
+                )
+            )
+        self.assertEqual(
+            [v.id for v in vols], [r.volume_id for r in (first, second, third)]
+        )
+        self.assertTrue(first.ok, first.failed)
+        self.assertEqual([old1.id], [s.id for s in first.deleted])
+        self.assertEqual([new2.id], [s.id for s in second.kept])
+        (skipped,) = second.skipped
+        self.assertEqual(old2.id, skipped.snapshot.id)
+        self.assertIn(dependent.id, skipped.reason)
+        self.assertIsNone(second.deletions)
+        self.assertEqual([only3.id], [s.id for s in third.kept])
+        self.assertIsNone(third.deletions)
+        # One listing of the project's snapshots before the deletion, one
+        # volume listing, one delete, then the wait's listings.
+        sent = '\n'.join(f'{r.method} {r.url}' for r in counter.requests)
+        deletes = [r for r in counter.requests if r.method == 'DELETE']
+        self.assertEqual(1, len(deletes))
+        self.assertTrue(deletes[0].url.endswith(f'/snapshots/{old1.id}'))
+        volume_listings = [
+            r
+            for r in counter.requests
+            if r.method == 'GET' and '/volumes/detail' in r.url
+        ]
+        self.assertEqual(1, len(volume_listings), sent)
+        before_delete = counter.requests[: counter.requests.index(deletes[0])]
+        self.assertEqual(
+            1,
+            sum('/snapshots/detail' in r.url for r in before_delete),
+            sent,
+        )
+        # The server agrees.
+        self.assertEqual({new1.id}, self.server_snapshot_ids(vols[0].id))
+        self.assertEqual(
+            {old2.id, new2.id}, self.server_snapshot_ids(vols[1].id)
+        )
+        self.assertEqual({only3.id}, self.server_snapshot_ids(vols[2].id))
+        self.assertEqual(
+            {s.id for s in bystanders},
+            self.server_snapshot_ids(bystander_vol.id),
         )
 
     def test_prune_by_age(self):

@@ -31,12 +31,15 @@ the server were to ignore the ``volume_id`` filter.  ``dry_run`` is the
 default: nothing is deleted and the result says what would be.
 """
 
+from collections.abc import Iterable
+from collections.abc import Mapping
 import dataclasses
 import datetime
 from typing import Any
 
 from openstack.block_storage.v3 import volume as _stock_volume
 
+from snapshot_ext import exceptions
 from snapshot_ext import results
 from snapshot_ext.v3 import _checks
 from snapshot_ext.v3 import _waiting
@@ -166,6 +169,180 @@ def plan(
     return decisions
 
 
+def _options(
+    keep: Any,
+    older_than: Any,
+    dry_run: Any,
+    concurrency: Any,
+    wait: Any,
+    timeout: Any,
+    interval: Any,
+    all_projects: Any,
+) -> tuple[bool, int, bool, bool]:
+    """Check the options shared by both pruning verbs.
+
+    :returns: ``dry_run``, the concurrency, ``wait`` and ``all_projects``
+        as checked.
+    :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`.
+    """
+    check_policy(keep, older_than)
+    dry = _checks.flag('dry_run', dry_run, strict=True)
+    workers = _bulk.check_concurrency(concurrency)
+    waiting = _checks.flag('wait', wait, strict=True)
+    everywhere = _checks.flag('all_projects', all_projects, strict=True)
+    _waiting.timing(interval, timeout)
+    return dry, workers, waiting, everywhere
+
+
+def volume_ids_of(volumes: Any) -> list[str]:
+    """Check the ``volumes`` argument of the many-volume verb.
+
+    :param volumes: A list (or other iterable) of volume IDs or
+        openstacksdk Volumes, each volume once.
+    :returns: The volumes' IDs, in the order given.
+    :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
+        naming the problem: not an iterable, a single ID or Volume, an
+        element that is not a volume (by index), a volume given twice.
+    """
+    if isinstance(volumes, (str, bytes)):
+        raise _checks.bad(
+            f"volumes must be a list of volume IDs or Volumes, got the "
+            f"single value {volumes!r}; use prune_snapshots for one volume"
+        )
+    if isinstance(volumes, (_stock_volume.Volume, Mapping)):
+        raise _checks.bad(
+            f"volumes must be a list of volume IDs or Volumes, got "
+            f"{type(volumes).__name__}; use prune_snapshots for one volume"
+        )
+    if not isinstance(volumes, Iterable):
+        raise _checks.bad(
+            f"volumes must be a list of volume IDs or Volumes, got {volumes!r}"
+        )
+    ids: list[str] = []
+    seen: dict[str, int] = {}
+    for index, volume in enumerate(volumes):
+        try:
+            volume_id = volume_id_of(volume)
+        except exceptions.InvalidSnapshotRequest as exc:
+            raise _checks.bad(f"volumes[{index}]: {exc.message}") from None
+        if volume_id in seen:
+            raise _checks.bad(
+                f"volumes[{index}] is volume {volume_id}, already given "
+                f"as volumes[{seen[volume_id]}]; give each volume once"
+            )
+        seen[volume_id] = index
+        ids.append(volume_id)
+    return ids
+
+
+def _snapshots_by_volume(
+    proxy: ProxyLike,
+    volume_ids: list[str],
+    *,
+    per_volume: bool,
+    all_projects: bool,
+) -> dict[str, list[_snapshot.Snapshot]]:
+    """List the snapshots of some volumes, grouped by volume ID.
+
+    :param proxy: The block-storage proxy.
+    :param volume_ids: The volumes.
+    :param per_volume: Make one listing filtered by ``volume_id`` per
+        volume; otherwise one listing of the project's snapshots.
+    :param all_projects: The volumes may be other projects' (admin).
+    :returns: Every given volume ID mapped to its snapshots, as listed;
+        a snapshot of any other volume is dropped.
+    """
+    groups: dict[str, list[_snapshot.Snapshot]] = {v: [] for v in volume_ids}
+    extra: dict[str, Any] = {'all_projects': True} if all_projects else {}
+    queries = (
+        [{'volume_id': v, **extra} for v in volume_ids]
+        if per_volume
+        else [extra]
+    )
+    for query in queries:
+        for snap in _snapshot.Snapshot.list(
+            adapter_of(proxy), base_path='/snapshots/detail', **query
+        ):
+            wanted = query.get('volume_id', snap.volume_id)
+            if snap.volume_id == wanted and snap.volume_id in groups:
+                groups[snap.volume_id].append(snap)
+    return groups
+
+
+def _prune(
+    proxy: ProxyLike,
+    volume_ids: list[str],
+    *,
+    per_volume: bool,
+    keep: int | None,
+    older_than: datetime.timedelta | None,
+    dry: bool,
+    workers: int,
+    waiting: bool,
+    timeout: Any,
+    interval: Any,
+    everywhere: bool,
+    clock: _waiting.Clock,
+) -> list[results.PruneResult[_snapshot.Snapshot]]:
+    """Prune some volumes with one dependents check and one bulk delete.
+
+    The arguments are those of :func:`prune_snapshots_of_volumes`, checked.
+
+    :returns: One result per volume, in the order of ``volume_ids``.
+    """
+    groups = _snapshots_by_volume(
+        proxy, volume_ids, per_volume=per_volume, all_projects=everywhere
+    )
+    now = clock.now()
+    plans = {
+        v: plan(snaps, keep, older_than, now, {})
+        for v, snaps in groups.items()
+    }
+    candidates = [
+        d.snapshot.id
+        for decisions in plans.values()
+        for d in decisions
+        if d.action == results.DELETE
+    ]
+    if candidates:
+        volumes = _dependents.dependents(
+            proxy, candidates, all_projects=everywhere
+        )
+        plans = {
+            v: plan(snaps, keep, older_than, now, volumes)
+            for v, snaps in groups.items()
+        }
+    pruned = [results.PruneResult(v, dry, tuple(plans[v])) for v in volume_ids]
+    to_delete = [s for result in pruned for s in result.to_delete]
+    if dry or not to_delete:
+        return pruned
+    deletions = iter(
+        _bulk.delete_snapshots(
+            proxy,
+            to_delete,
+            concurrency=workers,
+            wait=waiting,
+            check=False,
+            timeout=timeout,
+            interval=interval,
+            clock=clock,
+        )
+    )
+    # The bulk result is in the order given: each volume's to_delete in
+    # turn, so each volume takes the next len(to_delete) items.
+    return [
+        dataclasses.replace(
+            result,
+            deletions=results.BulkResult(
+                [next(deletions) for _ in result.to_delete]
+            ),
+        )
+        if result.to_delete
+        else result
+        for result in pruned
+    ]
+
+
 def prune_snapshots(
     proxy: ProxyLike,
     volume: Any,
@@ -204,44 +381,100 @@ def prune_snapshots(
         before any request when an argument is bad.
     """
     volume_id = volume_id_of(volume)
-    check_policy(keep, older_than)
-    dry = _checks.flag('dry_run', dry_run, strict=True)
-    workers = _bulk.check_concurrency(concurrency)
-    waiting = _checks.flag('wait', wait, strict=True)
-    everywhere = _checks.flag('all_projects', all_projects, strict=True)
-    _waiting.timing(interval, timeout)
-
-    query: dict[str, Any] = {'volume_id': volume_id}
-    if everywhere:
-        query['all_projects'] = True
-    snapshots = [
-        s
-        for s in _snapshot.Snapshot.list(
-            adapter_of(proxy), base_path='/snapshots/detail', **query
-        )
-        if s.volume_id == volume_id
-    ]
-    now = clock.now()
-    decisions = plan(snapshots, keep, older_than, now, {})
-    candidates = [
-        d.snapshot.id for d in decisions if d.action == results.DELETE
-    ]
-    if candidates:
-        volumes = _dependents.dependents(
-            proxy, candidates, all_projects=everywhere
-        )
-        decisions = plan(snapshots, keep, older_than, now, volumes)
-    result = results.PruneResult(volume_id, dry, tuple(decisions))
-    if dry or not result.to_delete:
-        return result
-    deletions = _bulk.delete_snapshots(
+    dry, workers, waiting, everywhere = _options(
+        keep,
+        older_than,
+        dry_run,
+        concurrency,
+        wait,
+        timeout,
+        interval,
+        all_projects,
+    )
+    (result,) = _prune(
         proxy,
-        result.to_delete,
-        concurrency=workers,
-        wait=waiting,
-        check=False,
+        [volume_id],
+        per_volume=True,
+        keep=keep,
+        older_than=older_than,
+        dry=dry,
+        workers=workers,
+        waiting=waiting,
         timeout=timeout,
         interval=interval,
+        everywhere=everywhere,
         clock=clock,
     )
-    return dataclasses.replace(result, deletions=deletions)
+    return result
+
+
+def prune_snapshots_of_volumes(
+    proxy: ProxyLike,
+    volumes: Any,
+    *,
+    keep: Any = None,
+    older_than: Any = None,
+    dry_run: Any = True,
+    concurrency: Any = DEFAULT_CONCURRENCY,
+    wait: Any = False,
+    timeout: Any = None,
+    interval: Any = _waiting.DEFAULT_INTERVAL,
+    all_projects: Any = False,
+    clock: _waiting.Clock = _waiting.SYSTEM_CLOCK,
+) -> list[results.PruneResult[_snapshot.Snapshot]]:
+    """Apply one retention policy to each of many volumes.
+
+    Decides exactly as :func:`prune_snapshots` called once per volume,
+    with fewer requests: one snapshot listing of the project (every
+    page), split by ``volume_id`` on the client (with ``all_projects``,
+    one listing filtered by ``volume_id`` per volume instead, as a
+    listing of every project would be far larger); when any volume has
+    candidates, one volume listing (or one per candidate where the cloud
+    honours the ``snapshot_id`` filter) for all of them; unless
+    ``dry_run``, one delete per snapshot to delete, all sent
+    concurrently, and with ``wait`` one snapshot listing per poll for
+    all of them.  An empty ``volumes`` sends nothing and returns ``[]``.
+
+    :param proxy: The block-storage proxy.
+    :param volumes: Volume IDs or openstacksdk Volumes, each once.
+    :param keep: Keep this many of the newest available snapshots.
+    :param older_than: Keep every snapshot newer than this timedelta.
+    :param dry_run: Only say what would be deleted (the default).
+    :param concurrency: Threads for the deletions, 1 to 64.
+    :param wait: Wait until the deleted snapshots are gone.
+    :param timeout: Seconds to wait in all; ``None`` means 600.
+    :param interval: Seconds before the second poll of the wait.
+    :param all_projects: The volumes may be other projects' (admin).
+    :param clock: The source of the current time.
+    :returns: One :class:`results.PruneResult` per volume, in the order
+        given.
+    :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
+        before any request when an argument is bad.
+    """
+    volume_ids = volume_ids_of(volumes)
+    dry, workers, waiting, everywhere = _options(
+        keep,
+        older_than,
+        dry_run,
+        concurrency,
+        wait,
+        timeout,
+        interval,
+        all_projects,
+    )
+    if not volume_ids:
+        return []
+    return _prune(
+        proxy,
+        volume_ids,
+        per_volume=everywhere,
+        keep=keep,
+        older_than=older_than,
+        dry=dry,
+        workers=workers,
+        waiting=waiting,
+        timeout=timeout,
+        interval=interval,
+        everywhere=everywhere,
+        clock=clock,
+    )
