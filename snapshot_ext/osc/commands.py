@@ -412,7 +412,10 @@ class PruneSnapshots(SnapshotLister):
     deleted or skipped, and why.  A snapshot is kept while fewer than
     --keep available snapshots are newer than it, or when it is newer
     than --older-than; snapshots that cannot be deleted (their status,
-    a group snapshot, volumes created from them) are skipped.
+    a group snapshot, volumes created from them) are skipped.  Give
+    --volume more than once to prune several volumes with one snapshot
+    listing, one check for volumes created from snapshots and one bulk
+    delete; the table then has a Volume column.
     """
 
     COLUMNS: tuple[str, ...] = (
@@ -424,6 +427,9 @@ class PruneSnapshots(SnapshotLister):
         'Reason',
     )
 
+    #: The columns with several --volume options.
+    MANY_COLUMNS: tuple[str, ...] = (COLUMNS[0], 'Volume', *COLUMNS[1:])
+
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         """Build the command's parser.
 
@@ -434,8 +440,12 @@ class PruneSnapshots(SnapshotLister):
         parser.add_argument(
             '--volume',
             metavar='<volume>',
+            action='append',
             required=True,
-            help='Volume whose snapshots to prune (name or ID)',
+            help=(
+                'Volume whose snapshots to prune (name or ID); repeat to '
+                'prune several volumes with one policy'
+            ),
         )
         parser.add_argument(
             '--keep',
@@ -472,7 +482,7 @@ class PruneSnapshots(SnapshotLister):
         )
         _add_wait_options(parser, 'the deleted snapshots are gone')
         _add_concurrency(parser)
-        _add_all_projects(parser, "The volume is another project's")
+        _add_all_projects(parser, "The volumes are another project's")
         return parser
 
     def take_action(
@@ -481,36 +491,39 @@ class PruneSnapshots(SnapshotLister):
         """Plan (and with --yes, carry out) the pruning.
 
         :param parsed_args: The parsed command line.
-        :returns: The columns and one row per snapshot, newest first.
+        :returns: The columns and one row per snapshot, newest first
+            (with several volumes: grouped by volume, in the order
+            given).
         :raises: :class:`UsageError` before any request without
-            --keep and --older-than, or for an unknown volume.
+            --keep and --older-than; before any pruning request for an
+            unknown or ambiguous volume, or a volume given twice.
         """
         if parsed_args.keep is None and parsed_args.older_than is None:
             raise UsageError('give --keep, --older-than or both')
         if parsed_args.wait and not parsed_args.yes:
             raise UsageError('--wait needs --yes (a dry run deletes nothing)')
         bs = block_storage(self.app)
-        volume = self._find_volume(bs, parsed_args)
-        plan = bs.prune_snapshots(
-            volume.id,
-            keep=parsed_args.keep,
-            older_than=parsed_args.older_than,
-            dry_run=not parsed_args.yes,
-            concurrency=parsed_args.concurrency,
-            all_projects=parsed_args.all_projects,
-        )
-        columns: tuple[str, ...] = self.COLUMNS
+        many = len(parsed_args.volume) > 1
+        plans = self._plans(bs, parsed_args)
+        columns = self.MANY_COLUMNS if many else self.COLUMNS
         results: dict[str, _Item] = {}
-        if plan.dry_run:
-            count = len(plan.to_delete)
+        if not parsed_args.yes:
+            count = sum(len(plan.to_delete) for _, plan in plans)
+            total = sum(len(plan.decisions) for _, plan in plans)
+            what = (
+                f"{len(plans)} volumes"
+                if many
+                else f"volume {_label(plans[0][0])}"
+            )
             self.note(
-                f"dry run: {count} of {len(plan.decisions)} snapshots of "
-                f"volume {_label(volume)} would be deleted; nothing was "
-                f"deleted (give --yes to delete them)"
+                f"dry run: {count} of {total} snapshots of {what} would be "
+                f"deleted; nothing was deleted (give --yes to delete them)"
             )
         else:
             columns = (*columns, 'Result')
-            deletions: list[_Item] = list(plan.deletions or ())
+            deletions: list[_Item] = [
+                item for _, plan in plans for item in plan.deletions or ()
+            ]
             if parsed_args.wait:
                 deletions = self.wait_after(
                     bs, deletions, 'deleted', parsed_args, 'deleting'
@@ -522,53 +535,110 @@ class PruneSnapshots(SnapshotLister):
             if summary:
                 self.fail(summary)
         rows = []
-        for decision in plan.decisions:
-            snap = decision.snapshot
-            row: Row = (
-                snap.id,
-                snap.name,
-                snap.status,
-                snap.created_at,
-                decision.action,
-                decision.reason,
-            )
-            if not plan.dry_run:
-                done = results.get(snap.id)
-                if done is None:
-                    result = ''
-                elif done.ok:
-                    result = 'deleted'
-                else:
-                    result = f'{outcome(done)}: {_error_text(done)}'
-                row = (*row, result)
-            rows.append(row)
+        for volume, plan in plans:
+            for decision in plan.decisions:
+                snap = decision.snapshot
+                row: Row = (
+                    snap.id,
+                    *((volume.id,) if many else ()),
+                    snap.name,
+                    snap.status,
+                    snap.created_at,
+                    decision.action,
+                    decision.reason,
+                )
+                if parsed_args.yes:
+                    row = (*row, _deletion_result(results.get(snap.id)))
+                rows.append(row)
         return columns, rows
 
-    @staticmethod
-    def _find_volume(bs: Any, parsed_args: argparse.Namespace) -> Any:
-        """Find the volume by name or ID.
+    def _plans(
+        self, bs: Any, parsed_args: argparse.Namespace
+    ) -> list[tuple[Any, Any]]:
+        """Find the volumes, then prune them (one call for all).
 
         :param bs: The proxy.
+        :param parsed_args: The parsed command line.
+        :returns: Each volume with its
+            :class:`~snapshot_ext.results.PruneResult`, in the order
+            given.
+        :raises: :class:`UsageError`, before any pruning request, naming
+            each unknown or ambiguous volume and each one given twice.
+        """
+        options: dict[str, Any] = {
+            'keep': parsed_args.keep,
+            'older_than': parsed_args.older_than,
+            'dry_run': not parsed_args.yes,
+            'concurrency': parsed_args.concurrency,
+            'all_projects': parsed_args.all_projects,
+        }
+        refs: list[str] = parsed_args.volume
+        if len(refs) == 1:
+            volume = self._find_volume(bs, refs[0], parsed_args)
+            return [(volume, bs.prune_snapshots(volume.id, **options))]
+        volumes: list[Any] = []
+        problems: list[str] = []
+        seen: dict[str, str] = {}
+        for ref in refs:
+            try:
+                volume = self._find_volume(bs, ref, parsed_args)
+            except UsageError as exc:
+                problems.append(str(exc))
+                continue
+            if volume.id in seen:
+                problems.append(
+                    f"volume {ref!r} is given twice (also as "
+                    f"{seen[volume.id]!r})"
+                )
+                continue
+            seen[volume.id] = ref
+            volumes.append(volume)
+        if problems:
+            raise UsageError('; '.join(problems))
+        pruned = bs.prune_snapshots_of_volumes(
+            [volume.id for volume in volumes], **options
+        )
+        return list(zip(volumes, pruned, strict=True))
+
+    @staticmethod
+    def _find_volume(
+        bs: Any, ref: str, parsed_args: argparse.Namespace
+    ) -> Any:
+        """Find one volume by name or ID.
+
+        :param bs: The proxy.
+        :param ref: The volume's name or ID, as given.
         :param parsed_args: The parsed command line.
         :returns: The volume.
         :raises: :class:`UsageError` when none or several match.
         """
         try:
             volume = bs.find_volume(
-                parsed_args.volume,
+                ref,
                 ignore_missing=True,
                 all_projects=parsed_args.all_projects,
             )
         except sdk_exceptions.DuplicateResource:
             raise UsageError(
-                f"more than one volume is named {parsed_args.volume!r}; "
-                f"give its ID"
+                f"more than one volume is named {ref!r}; give its ID"
             ) from None
         if volume is None:
-            raise UsageError(
-                f"no volume with name or ID {parsed_args.volume!r}"
-            )
+            raise UsageError(f"no volume with name or ID {ref!r}")
         return volume
+
+
+def _deletion_result(item: _Item | None) -> str:
+    """Return the Result cell of one snapshot of a pruning.
+
+    :param item: The snapshot's deletion, or ``None`` when it was not
+        deleted.
+    :returns: ``''``, ``'deleted'`` or the outcome and its error.
+    """
+    if item is None:
+        return ''
+    if item.ok:
+        return 'deleted'
+    return f'{outcome(item)}: {_error_text(item)}'
 
 
 # ====== wait ======

@@ -387,6 +387,307 @@ class TestPruneBadInput(PruneTestCase):
         )
 
 
+E, F, G = (sid(c) for c in 'efg')
+
+
+class PruneManyTestCase(PruneTestCase):
+    """PruneTestCase's volume, and volume OTHER_VID ('logs') with E, F.
+
+    The project's listing also has G, a snapshot of a volume not given.
+    """
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.mock(
+            'GET',
+            f'/volumes/{OTHER_VID}',
+            json={'volume': vol(OTHER_VID, 'logs')},
+        )
+        self.mock(
+            'GET',
+            '/snapshots/detail',
+            json={
+                'snapshots': [
+                    snap(A, created_at='2026-11-27T10:00:00.000000'),
+                    snap(
+                        E,
+                        volume_id=OTHER_VID,
+                        created_at='2026-11-26T10:00:00.000000',
+                    ),
+                    snap(B, created_at='2026-11-20T10:00:00.000000'),
+                    snap(
+                        F,
+                        volume_id=OTHER_VID,
+                        created_at='2026-11-19T10:00:00.000000',
+                    ),
+                    snap(
+                        G,
+                        volume_id=DEPENDENT,
+                        created_at='2026-11-01T10:00:00.000000',
+                    ),
+                    snap(C, created_at='2026-11-13T10:00:00.000000'),
+                    snap(D, created_at='2026-11-06T10:00:00.000000'),
+                ]
+            },
+        )
+        self.deletes.update(
+            {
+                s: self.mock('DELETE', f'/snapshots/{s}', status_code=202)
+                for s in (E, F, G)
+            }
+        )
+
+    def planned_many(
+        self,
+    ) -> tuple[tuple[str, str, dict[str, list[str]]], ...]:
+        """Both volumes found, then one listing for both."""
+        return (
+            ('GET', f'/volumes/{OTHER_VID}', {}),
+            ('GET', f'/volumes/{VID}', {}),
+            ('GET', '/snapshots/detail', {}),
+            ('GET', '/resource_filters', {}),
+            ('GET', '/volumes/detail', {}),
+        )
+
+    def prune_many(self, *argv: str) -> tuple[int, str, str]:
+        return self.run_command(
+            commands.PruneSnapshots,
+            '--volume',
+            OTHER_VID,
+            '--volume',
+            VID,
+            '--keep',
+            '1',
+            *argv,
+        )
+
+
+class TestPruneManyVolumes(PruneManyTestCase):
+    def test_dry_run_one_table_grouped_in_the_order_given(self) -> None:
+        code, out, err = self.prune_many()
+        self.assertEqual(0, code)
+        rows = json.loads(out)
+        self.assertEqual(
+            [
+                'ID',
+                'Volume',
+                'Name',
+                'Status',
+                'Created At',
+                'Action',
+                'Reason',
+            ],
+            list(rows[0]),
+        )
+        self.assertEqual(
+            [
+                (E, OTHER_VID, 'keep'),
+                (F, OTHER_VID, 'delete'),
+                (A, VID, 'keep'),
+                (B, VID, 'delete'),
+                (C, VID, 'delete'),
+                (D, VID, 'skip'),
+            ],
+            [(r['ID'], r['Volume'], r['Action']) for r in rows],
+        )
+        self.assertIn(DEPENDENT, rows[5]['Reason'])
+        self.assertEqual(
+            'dry run: 3 of 6 snapshots of 2 volumes would be deleted; '
+            'nothing was deleted (give --yes to delete them)\n',
+            err,
+        )
+        self.assertEqual([], self.deleted())
+        self.assert_sent(*self.planned_many())
+
+    def test_yes_deletes_for_all_volumes_in_one_bulk_delete(self) -> None:
+        code, out, err = self.prune_many('--yes')
+        self.assertEqual((0, ''), (code, err))
+        self.assertEqual([B, C, F], sorted(self.deleted()))
+        rows = json.loads(out)
+        self.assertEqual(['ID', 'Volume', 'Name'], list(rows[0])[:3])
+        self.assertEqual('Result', list(rows[0])[-1])
+        self.assertEqual(
+            [
+                (E, ''),
+                (F, 'deleted'),
+                (A, ''),
+                (B, 'deleted'),
+                (C, 'deleted'),
+                (D, ''),
+            ],
+            [(r['ID'], r['Result']) for r in rows],
+        )
+        sent = self.api_requests()
+        self.assert_sent(
+            *self.planned_many(),
+            *sorted(
+                [('DELETE', f'/snapshots/{s}', {}) for s in (B, C, F)],
+                # The deletions run on threads: any order.
+                key=lambda e: [r.url for r in sent].index(
+                    fakes.ENDPOINT + e[1]
+                ),
+            ),
+        )
+
+    def test_failure_summary_covers_all_volumes(self) -> None:
+        self.mock(
+            'DELETE',
+            f'/snapshots/{F}',
+            status_code=400,
+            json={'badRequest': {'code': 400, 'message': 'Invalid snapshot'}},
+        )
+        code, out, err = self.prune_many('--yes')
+        self.assertEqual(1, code)
+        self.assertEqual(
+            f'error: 1 of 3 snapshots not deleted: {F} (failed)\n', err
+        )
+        results = {r['ID']: r['Result'] for r in json.loads(out)}
+        self.assertEqual('deleted', results[B])
+        self.assertEqual('deleted', results[C])
+        self.assertTrue(results[F].startswith('failed: '), results[F])
+        self.assertIn('Invalid snapshot', results[F])
+
+    def test_volume_by_name_among_several(self) -> None:
+        self.mock('GET', '/volumes/data', status_code=404, json={})
+        self.mock(
+            'GET',
+            '/volumes/detail',
+            json={'volumes': [vol(VID, 'data'), vol(DEPENDENT, 'clone', D)]},
+        )
+        code, out, _ = self.run_command(
+            commands.PruneSnapshots,
+            '--volume',
+            'data',
+            '--volume',
+            OTHER_VID,
+            '--keep',
+            '1',
+        )
+        self.assertEqual(0, code)
+        self.assertEqual(
+            [VID] * 4 + [OTHER_VID] * 2,
+            [r['Volume'] for r in json.loads(out)],
+        )
+        self.assert_sent(
+            ('GET', '/volumes/data', {}),
+            ('GET', '/volumes/detail', {'name': ['data']}),
+            ('GET', f'/volumes/{OTHER_VID}', {}),
+            ('GET', '/snapshots/detail', {}),
+            ('GET', '/resource_filters', {}),
+            ('GET', '/volumes/detail', {}),
+        )
+
+
+class TestPruneManyVolumesBadInput(PruneManyTestCase):
+    def test_unknown_and_ambiguous_volumes_named_before_pruning(
+        self,
+    ) -> None:
+        for name in ('nope', 'twin'):
+            self.mock('GET', f'/volumes/{name}', status_code=404, json={})
+        self.mock(
+            'GET',
+            '/volumes/detail',
+            json={
+                'volumes': [
+                    vol(DEPENDENT, 'twin'),
+                    vol(sid('9'), 'twin'),
+                ]
+            },
+        )
+        code, out, err = self.run_command(
+            commands.PruneSnapshots,
+            '--volume',
+            VID,
+            '--volume',
+            'nope',
+            '--volume',
+            'twin',
+            '--keep',
+            '1',
+            '--yes',
+        )
+        self.assertEqual((2, ''), (code, out))
+        self.assertEqual(
+            "error: no volume with name or ID 'nope'; more than one "
+            "volume is named 'twin'; give its ID\n",
+            err,
+        )
+        self.assertEqual([], self.deleted())
+        self.assert_sent(
+            ('GET', f'/volumes/{VID}', {}),
+            ('GET', '/volumes/nope', {}),
+            ('GET', '/volumes/detail', {'name': ['nope']}),
+            ('GET', '/volumes/twin', {}),
+            ('GET', '/volumes/detail', {'name': ['twin']}),
+        )
+
+    def test_same_volume_twice_by_id(self) -> None:
+        code, out, err = self.run_command(
+            commands.PruneSnapshots,
+            '--volume',
+            VID,
+            '--volume',
+            VID,
+            '--keep',
+            '1',
+        )
+        self.assertEqual((2, ''), (code, out))
+        self.assertEqual(
+            f"error: volume {VID!r} is given twice (also as {VID!r})\n",
+            err,
+        )
+        self.assert_sent(
+            ('GET', f'/volumes/{VID}', {}),
+            ('GET', f'/volumes/{VID}', {}),
+        )
+
+    def test_same_volume_twice_by_name_and_id(self) -> None:
+        self.mock('GET', '/volumes/data', status_code=404, json={})
+        self.mock(
+            'GET', '/volumes/detail', json={'volumes': [vol(VID, 'data')]}
+        )
+        code, out, err = self.run_command(
+            commands.PruneSnapshots,
+            '--volume',
+            VID,
+            '--volume',
+            OTHER_VID,
+            '--volume',
+            'data',
+            '--keep',
+            '1',
+            '--yes',
+        )
+        self.assertEqual((2, ''), (code, out))
+        self.assertEqual(
+            f"error: volume 'data' is given twice (also as {VID!r})\n", err
+        )
+        self.assertEqual([], self.deleted())
+        self.assert_sent(
+            ('GET', f'/volumes/{VID}', {}),
+            ('GET', f'/volumes/{OTHER_VID}', {}),
+            ('GET', '/volumes/data', {}),
+            ('GET', '/volumes/detail', {'name': ['data']}),
+        )
+
+    def test_usage_errors_come_before_any_request(self) -> None:
+        code, _, err = self.run_command(
+            commands.PruneSnapshots,
+            '--volume',
+            VID,
+            '--volume',
+            OTHER_VID,
+            '--keep',
+            '1',
+            '--wait',
+        )
+        self.assertEqual(2, code)
+        self.assertEqual(
+            'error: --wait needs --yes (a dry run deletes nothing)\n', err
+        )
+        self.assert_no_api_request()
+
+
 class TestWait(CommandTestCase):
     def listing(self, *snapshots: dict[str, Any]) -> None:
         self.mock('GET', '/snapshots/detail', json={'snapshots': snapshots})
