@@ -227,6 +227,44 @@ class TestPrune(CliPluginTestCase):
         # --wait: gone when the command returns.
         self.assertEqual({new.id: 'available'}, self.snapshots_of(volume.id))
 
+    def test_several_volumes_in_one_table_and_one_wait(self) -> None:
+        first = self.create_volume()
+        second = self.create_volume()
+        old_1, new_1 = self.snapshots_in_order(first, 2)
+        old_2, middle_2, new_2 = self.snapshots_in_order(second, 3)
+        dry = self.osc(
+            'volume', 'snapshot', 'prune', '--volume', second.name,
+            '--volume', first.id, '--keep', '1', '-f', 'json',
+        )  # fmt: skip
+        self.assertExit(0, dry)
+        self.assertIn(
+            'dry run: 3 of 5 snapshots of 2 volumes would be deleted',
+            dry.stderr,
+        )
+        self.assertEqual(2, len(self.snapshots_of(first.id)))
+        result = self.osc(
+            'volume', 'snapshot', 'prune', '--volume', second.name,
+            '--volume', first.id, '--keep', '1', '--yes', '--wait',
+            '--timeout', '120', '-f', 'json',
+        )  # fmt: skip
+        self.assertExit(0, result)
+        rows = result.json()
+        self.assertEqual(['ID', 'Volume', 'Name'], list(rows[0])[:3])
+        # Grouped by volume in the order given, newest first in each.
+        self.assertEqual(
+            [
+                (new_2.id, second.id, 'keep', ''),
+                (middle_2.id, second.id, 'delete', 'deleted'),
+                (old_2.id, second.id, 'delete', 'deleted'),
+                (new_1.id, first.id, 'keep', ''),
+                (old_1.id, first.id, 'delete', 'deleted'),
+            ],
+            [(r['ID'], r['Volume'], r['Action'], r['Result']) for r in rows],
+        )
+        # --wait: every deletion is done when the command returns.
+        self.assertEqual({new_1.id: 'available'}, self.snapshots_of(first.id))
+        self.assertEqual({new_2.id: 'available'}, self.snapshots_of(second.id))
+
     def test_older_than_keeps_recent_snapshots(self) -> None:
         volume = self.create_volume()
         self.snapshots_in_order(volume, 2)

@@ -529,6 +529,68 @@ class TestPruneManyVolumes(PruneManyTestCase):
             ),
         )
 
+    def test_yes_wait_polls_once_for_the_deletions_of_all_volumes(
+        self,
+    ) -> None:
+        listing = self.requests_mock.register_uri(
+            'GET',
+            fakes.ENDPOINT + '/snapshots/detail',
+            [
+                {
+                    'json': {
+                        'snapshots': [
+                            snap(A, created_at='2026-11-27T10:00:00.000000'),
+                            snap(
+                                E,
+                                volume_id=OTHER_VID,
+                                created_at='2026-11-26T10:00:00.000000',
+                            ),
+                            snap(B, created_at='2026-11-20T10:00:00.000000'),
+                            snap(
+                                F,
+                                volume_id=OTHER_VID,
+                                created_at='2026-11-19T10:00:00.000000',
+                            ),
+                        ]
+                    }
+                },
+                {'json': {'snapshots': [snap(A), snap(E)]}},
+            ],
+        )
+        for s in (B, F):
+            self.mock('GET', f'/snapshots/{s}', status_code=404, json={})
+        code, out, err = self.prune_many('--yes', '--wait', '--timeout', '30')
+        self.assertEqual((0, ''), (code, err))
+        self.assertEqual(
+            [(E, ''), (F, 'deleted'), (A, ''), (B, 'deleted')],
+            [(r['ID'], r['Result']) for r in json.loads(out)],
+        )
+        self.assertEqual([B, F], sorted(self.deleted()))
+        self.assertEqual(2, listing.call_count)
+        sent = self.api_requests()
+
+        def in_order_sent(
+            expected: list[tuple[str, str, dict[str, list[str]]]],
+        ) -> list[tuple[str, str, dict[str, list[str]]]]:
+            # Sent on threads: any order.
+            return sorted(
+                expected,
+                key=lambda e: [(r.method, r.url) for r in sent].index(
+                    (e[0], fakes.ENDPOINT + e[1])
+                ),
+            )
+
+        self.assert_sent(
+            *self.planned_many(),
+            *in_order_sent(
+                [('DELETE', f'/snapshots/{s}', {}) for s in (B, F)]
+            ),
+            # One listing for both volumes' deletions, then a check of
+            # each snapshot no longer listed.
+            ('GET', '/snapshots/detail', {}),
+            *in_order_sent([('GET', f'/snapshots/{s}', {}) for s in (B, F)]),
+        )
+
     def test_failure_summary_covers_all_volumes(self) -> None:
         self.mock(
             'DELETE',
