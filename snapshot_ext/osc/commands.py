@@ -20,8 +20,9 @@ Exit codes (the same for every command):
   is named on standard error, and its row says why), the snapshot is not
   deletable, or the cloud refused or failed the request.
 * ``2``: bad usage or input (an unknown option, a negative ``--keep``,
-  an unparsable duration, an unknown or ambiguous snapshot or volume);
-  nothing was sent to create, change or delete anything.
+  an unparsable duration, an unknown or ambiguous snapshot or volume,
+  a volume given twice); nothing was sent to create, change or delete
+  anything.
 """
 
 import argparse
@@ -482,7 +483,7 @@ class PruneSnapshots(SnapshotLister):
         )
         _add_wait_options(parser, 'the deleted snapshots are gone')
         _add_concurrency(parser)
-        _add_all_projects(parser, "The volumes are another project's")
+        _add_all_projects(parser, "The volumes are other projects'")
         return parser
 
     def take_action(
