@@ -53,6 +53,57 @@ def _token_deadline(auth: Any, ref: Any) -> float:
     return float(expires.timestamp()) - margin
 
 
+#: What :func:`_kept` gives when nothing is kept for the current token.
+_MISSING: Any = object()
+
+
+def _kept(proxy: Any, attr: str, auth: Any, key: Any) -> Any:
+    """What :func:`_keep` kept for the plugin's current token.
+
+    :param proxy: The proxy the value is kept on.
+    :param attr: The attribute it is kept in.
+    :param auth: The authentication plugin.
+    :param key: What else the value depends on (compared with ``==``).
+    :returns: The value kept for the same plugin, the same token (its
+        ``auth_ref``, the very object) and an equal ``key``, until
+        keystoneauth would re-authenticate; else :data:`_MISSING`.
+    """
+    ref = getattr(auth, 'auth_ref', None)
+    cached = getattr(proxy, attr, None)
+    if (
+        ref is not None
+        and cached is not None
+        and cached[0] is auth
+        and cached[1] is ref
+        and cached[2] == key
+        and time.time() < cached[3]
+    ):
+        return cached[4]
+    return _MISSING
+
+
+def _keep(proxy: Any, attr: str, auth: Any, key: Any, value: Any) -> bool:
+    """Keep a value found for the plugin's current token.
+
+    The token is read after the lookup, which may have fetched a new one.
+
+    :param proxy: The proxy to keep it on.
+    :param attr: The attribute to keep it in.
+    :param auth: The authentication plugin.
+    :param key: What else the value depends on.
+    :param value: The value.
+    :returns: ``False`` when there is no token to keep it for, or the
+        token is already due to be re-issued.
+    """
+    ref = getattr(auth, 'auth_ref', None)
+    if ref is None:
+        setattr(proxy, attr, None)
+        return False
+    deadline = _token_deadline(auth, ref)
+    setattr(proxy, attr, (auth, ref, key, deadline, value))
+    return time.time() < deadline
+
+
 def endpoint_override(proxy: Any) -> str | None:
     """The proxy's endpoint, looked up once per token.
 
@@ -84,25 +135,15 @@ def endpoint_override(proxy: Any) -> str | None:
         proxy.max_version,
         proxy.allow_version_hack,
     )
-    cached = getattr(proxy, _ENDPOINT_ATTR, None)
-    if (
-        cached is not None
-        and cached[0] is auth
-        and cached[1] is ref
-        and cached[2] == filters
-        and time.time() < cached[3]
-    ):
-        return str(cached[4])
+    url = _kept(proxy, _ENDPOINT_ATTR, auth, filters)
+    if url is not _MISSING:
+        return str(url)
     url = proxy.get_endpoint()
-    # The lookup may have fetched a new token.
-    ref = getattr(auth, 'auth_ref', None)
-    if not url or not isinstance(url, str) or ref is None:
+    if not url or not isinstance(url, str):
         # None, or not keystoneauth's answer (a mock.Mock() session).
         return None
-    deadline = _token_deadline(auth, ref)
     escaped = str(url).replace('%', '%%')
-    setattr(proxy, _ENDPOINT_ATTR, (auth, ref, filters, deadline, escaped))
-    if time.time() >= deadline:
+    if not _keep(proxy, _ENDPOINT_ATTR, auth, filters, escaped):
         return None
     return escaped
 
@@ -140,24 +181,13 @@ def project_id(proxy: Any) -> Any:
     """
     session = proxy.session
     auth = getattr(session, 'auth', None)
-    ref = getattr(auth, 'auth_ref', None)
-    cached = getattr(proxy, _PROJECT_ATTR, None)
-    if (
-        ref is not None
-        and cached is not None
-        and cached[0] is session
-        and cached[1] is auth
-        and cached[2] is ref
-        and time.time() < cached[3]
-    ):
-        return cached[4]
-    found = session.get_project_id()
-    # Asking may have fetched a new token: keep the answer for that one.
-    ref = getattr(auth, 'auth_ref', None)
-    if ref is None or not isinstance(found, (str, type(None))):
-        # No token kept, or not keystoneauth's answer (a mock session).
-        setattr(proxy, _PROJECT_ATTR, None)
+    found = _kept(proxy, _PROJECT_ATTR, auth, session)
+    if found is not _MISSING:
         return found
-    deadline = _token_deadline(auth, ref)
-    setattr(proxy, _PROJECT_ATTR, (session, auth, ref, deadline, found))
+    found = session.get_project_id()
+    if isinstance(found, (str, type(None))):
+        _keep(proxy, _PROJECT_ATTR, auth, session, found)
+    else:
+        # Not keystoneauth's answer (a mock session).
+        setattr(proxy, _PROJECT_ATTR, None)
     return found
