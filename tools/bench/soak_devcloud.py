@@ -375,15 +375,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.sample <= 0:
         parser.error('--sample must be more than 0')
 
-    clouds_yaml = os.environ.get('OS_CLIENT_CONFIG_FILE') or os.path.join(
-        os.environ.get('DEVCLOUD_DIR') or os.path.join(ROOT, '.devcloud'),
-        'clouds.yaml',
-    )
-    if not os.path.isfile(clouds_yaml):
-        print(
-            f'no devcloud: {clouds_yaml} does not exist (tools/devcloud up)',
-            file=sys.stderr,
-        )
+    clouds_yaml = workflow.devcloud_clouds_yaml()
+    if clouds_yaml is None:
         return 2
     conn = workflow.connect(args.cloud, clouds_yaml, plugin=True)
     proxy = conn.block_storage

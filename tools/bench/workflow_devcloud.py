@@ -155,6 +155,26 @@ class Counter:
         self._session.hooks['response'].remove(self._hook)
 
 
+def devcloud_clouds_yaml() -> str | None:
+    """Find the local cloud's clouds.yaml.
+
+    :returns: ``$OS_CLIENT_CONFIG_FILE``, else ``$DEVCLOUD_DIR/clouds.yaml``,
+        else ``.devcloud/clouds.yaml`` of the clone; ``None``, with a
+        message on stderr, when that file does not exist.
+    """
+    clouds_yaml = os.environ.get('OS_CLIENT_CONFIG_FILE') or os.path.join(
+        os.environ.get('DEVCLOUD_DIR') or os.path.join(ROOT, '.devcloud'),
+        'clouds.yaml',
+    )
+    if not os.path.isfile(clouds_yaml):
+        print(
+            f'no devcloud: {clouds_yaml} does not exist (tools/devcloud up)',
+            file=sys.stderr,
+        )
+        return None
+    return clouds_yaml
+
+
 def connect(cloud: str, clouds_yaml: str, plugin: bool) -> Any:
     """Connect to the cloud, with or without snapshot_ext.
 
@@ -833,15 +853,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             ways.remove('ansible')
 
-    clouds_yaml = os.environ.get('OS_CLIENT_CONFIG_FILE') or os.path.join(
-        os.environ.get('DEVCLOUD_DIR') or os.path.join(ROOT, '.devcloud'),
-        'clouds.yaml',
-    )
-    if not os.path.isfile(clouds_yaml):
-        print(
-            f'no devcloud: {clouds_yaml} does not exist (tools/devcloud up)',
-            file=sys.stderr,
-        )
+    clouds_yaml = devcloud_clouds_yaml()
+    if clouds_yaml is None:
         return 2
     ext_conn = connect(args.cloud, clouds_yaml, plugin=True)
     sdk_conn = connect(args.cloud, clouds_yaml, plugin=False)
