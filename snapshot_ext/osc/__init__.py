@@ -16,5 +16,8 @@ Installed with ``pip install snapshot_ext[cli]``, it adds ``openstack
 volume snapshot prune``, ``wait``, ``bulk create``, ``bulk delete`` and
 ``deletable`` (see ``doc/source/cli.rst``).  :mod:`snapshot_ext.osc.plugin`
 is the module OpenStackClient loads through the ``openstack.cli.extension``
-entry point; :mod:`snapshot_ext.osc.commands` holds the commands.
+entry point.  Each command is in a module of its own
+(:mod:`snapshot_ext.osc.prune`, :mod:`~snapshot_ext.osc.wait`,
+:mod:`~snapshot_ext.osc.bulk` and :mod:`~snapshot_ext.osc.deletable`);
+:mod:`snapshot_ext.osc.commands` collects them.
 """

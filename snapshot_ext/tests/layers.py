@@ -70,6 +70,15 @@ LAYERS: tuple[str, ...] = (
     'snapshot_ext.osc',
     'snapshot_ext.osc.args',
     'snapshot_ext.osc.progress',
+    # The commands' shared pieces, each command in its module, then the
+    # module collecting them.
+    'snapshot_ext.osc.base',
+    'snapshot_ext.osc.lookup',
+    'snapshot_ext.osc.options',
+    'snapshot_ext.osc.prune',
+    'snapshot_ext.osc.wait',
+    'snapshot_ext.osc.bulk',
+    'snapshot_ext.osc.deletable',
     'snapshot_ext.osc.commands',
     'snapshot_ext.osc.plugin',
 )

@@ -28,9 +28,13 @@ from oslotest import base
 
 import snapshot_ext
 from snapshot_ext.osc import args
+from snapshot_ext.osc import bulk
 from snapshot_ext.osc import commands
+from snapshot_ext.osc import deletable
 from snapshot_ext.osc import plugin
 from snapshot_ext.osc import progress
+from snapshot_ext.osc import prune
+from snapshot_ext.osc import wait
 from snapshot_ext.tests.unit import fakes
 
 SETUP_CFG = os.path.join(
@@ -237,14 +241,68 @@ class TestEntryPoints(base.BaseTestCase):
             found[name] = getattr(importlib.import_module(module), attr)
         self.assertEqual(
             {
-                'volume_snapshot_prune': commands.PruneSnapshots,
-                'volume_snapshot_wait': commands.WaitForSnapshots,
-                'volume_snapshot_bulk_create': commands.BulkCreateSnapshots,
-                'volume_snapshot_bulk_delete': commands.BulkDeleteSnapshots,
-                'volume_snapshot_deletable': commands.ShowSnapshotDeletable,
+                'volume_snapshot_prune': prune.PruneSnapshots,
+                'volume_snapshot_wait': wait.WaitForSnapshots,
+                'volume_snapshot_bulk_create': bulk.BulkCreateSnapshots,
+                'volume_snapshot_bulk_delete': bulk.BulkDeleteSnapshots,
+                'volume_snapshot_deletable': deletable.ShowSnapshotDeletable,
             },
             found,
         )
 
+    def test_commands_load_from_the_modules_defining_them(self) -> None:
+        group = f'openstack.{plugin.API_NAME}.v{plugin.DEFAULT_API_VERSION}'
+        for name, target in self.entry_points(group).items():
+            module, attr = target.split(':')
+            cls = getattr(importlib.import_module(module), attr)
+            self.assertEqual(
+                (cls.__module__, cls.__name__), (module, attr), name
+            )
+
     def test_cli_extra_pulls_openstackclient(self) -> None:
         self.assertIn('python-openstackclient>=', self.config['extras']['cli'])
+
+
+class TestCommandsModule(base.BaseTestCase):
+    """snapshot_ext.osc.commands still offers what it offered."""
+
+    def test_same_commands(self) -> None:
+        self.assertIs(prune.PruneSnapshots, commands.PruneSnapshots)
+        self.assertIs(wait.WaitForSnapshots, commands.WaitForSnapshots)
+        self.assertIs(bulk.BulkCreateSnapshots, commands.BulkCreateSnapshots)
+        self.assertIs(bulk.BulkDeleteSnapshots, commands.BulkDeleteSnapshots)
+        self.assertIs(
+            deletable.ShowSnapshotDeletable, commands.ShowSnapshotDeletable
+        )
+
+    def test_public_names(self) -> None:
+        self.assertEqual(
+            {
+                'EXIT_OK',
+                'EXIT_FAILED',
+                'EXIT_USAGE',
+                'WAIT_STATUSES',
+                'Row',
+                'ListColumn',
+                'UsageError',
+                'block_storage',
+                'resolve',
+                'outcome',
+                'failure_summary',
+                'SnapshotLister',
+                'SnapshotShowOne',
+                'PruneSnapshots',
+                'WaitForSnapshots',
+                'BulkCreateSnapshots',
+                'BulkDeleteSnapshots',
+                'ShowSnapshotDeletable',
+            },
+            set(commands.__all__),
+        )
+        for name in commands.__all__:
+            self.assertTrue(hasattr(commands, name), name)
+        self.assertEqual(
+            (0, 1, 2),
+            (commands.EXIT_OK, commands.EXIT_FAILED, commands.EXIT_USAGE),
+        )
+        self.assertEqual(('available', 'deleted'), commands.WAIT_STATUSES)

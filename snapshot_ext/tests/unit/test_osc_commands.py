@@ -29,7 +29,10 @@ from openstack import exceptions as sdk_exceptions
 
 import snapshot_ext
 from snapshot_ext import exceptions
-from snapshot_ext.osc import commands
+from snapshot_ext.osc import bulk
+from snapshot_ext.osc import deletable
+from snapshot_ext.osc import prune
+from snapshot_ext.osc import wait
 from snapshot_ext.tests.unit import fakes
 
 VID = fakes.VOLUME_ID
@@ -218,7 +221,7 @@ class PruneTestCase(CommandTestCase):
 class TestPrune(PruneTestCase):
     def test_dry_run_by_default_deletes_nothing(self) -> None:
         code, out, err = self.run_command(
-            commands.PruneSnapshots, '--volume', VID, '--keep', '1'
+            prune.PruneSnapshots, '--volume', VID, '--keep', '1'
         )
         self.assertEqual(0, code)
         rows = json.loads(out)
@@ -241,7 +244,7 @@ class TestPrune(PruneTestCase):
 
     def test_explicit_dry_run_is_the_same(self) -> None:
         code, out, _ = self.run_command(
-            commands.PruneSnapshots,
+            prune.PruneSnapshots,
             '--volume',
             VID,
             '--older-than',
@@ -254,7 +257,7 @@ class TestPrune(PruneTestCase):
 
     def test_yes_deletes_the_planned_ones(self) -> None:
         code, out, err = self.run_command(
-            commands.PruneSnapshots, '--volume', VID, '--keep', '1', '--yes'
+            prune.PruneSnapshots, '--volume', VID, '--keep', '1', '--yes'
         )
         self.assertEqual(0, code)
         self.assertEqual('', err)
@@ -286,7 +289,7 @@ class TestPrune(PruneTestCase):
             json={'badRequest': {'code': 400, 'message': 'Invalid snapshot'}},
         )
         code, out, err = self.run_command(
-            commands.PruneSnapshots, '--volume', VID, '--keep', '1', '--yes'
+            prune.PruneSnapshots, '--volume', VID, '--keep', '1', '--yes'
         )
         self.assertEqual(1, code)
         self.assertEqual(
@@ -303,7 +306,7 @@ class TestPrune(PruneTestCase):
             'GET', '/volumes/detail', json={'volumes': [vol(VID, 'data')]}
         )
         code, _, _ = self.run_command(
-            commands.PruneSnapshots, '--volume', 'data', '--keep', '3'
+            prune.PruneSnapshots, '--volume', 'data', '--keep', '3'
         )
         self.assertEqual(0, code)
         first, second, listing = self.api_requests()[:3]
@@ -326,21 +329,21 @@ class TestPrune(PruneTestCase):
 class TestPruneBadInput(PruneTestCase):
     def test_negative_keep(self) -> None:
         err = self.parse_error(
-            commands.PruneSnapshots, '--volume', VID, '--keep', '-1'
+            prune.PruneSnapshots, '--volume', VID, '--keep', '-1'
         )
         self.assertIn('argument --keep: must be 0 or more, got -1', err)
         self.assert_no_api_request()
 
     def test_unparsable_duration(self) -> None:
         err = self.parse_error(
-            commands.PruneSnapshots, '--volume', VID, '--older-than', '3x'
+            prune.PruneSnapshots, '--volume', VID, '--older-than', '3x'
         )
         self.assertIn("argument --older-than: invalid duration '3x'", err)
         self.assert_no_api_request()
 
     def test_dry_run_and_yes_exclude_each_other(self) -> None:
         err = self.parse_error(
-            commands.PruneSnapshots,
+            prune.PruneSnapshots,
             '--volume',
             VID,
             '--keep',
@@ -351,12 +354,12 @@ class TestPruneBadInput(PruneTestCase):
         self.assertIn('not allowed with argument', err)
 
     def test_volume_is_required(self) -> None:
-        err = self.parse_error(commands.PruneSnapshots, '--keep', '1')
+        err = self.parse_error(prune.PruneSnapshots, '--keep', '1')
         self.assertIn('the following arguments are required: --volume', err)
 
     def test_neither_keep_nor_older_than(self) -> None:
         code, out, err = self.run_command(
-            commands.PruneSnapshots, '--volume', VID, '--yes'
+            prune.PruneSnapshots, '--volume', VID, '--yes'
         )
         self.assertEqual((2, ''), (code, out))
         self.assertEqual('error: give --keep, --older-than or both\n', err)
@@ -364,7 +367,7 @@ class TestPruneBadInput(PruneTestCase):
 
     def test_wait_without_yes(self) -> None:
         code, _, err = self.run_command(
-            commands.PruneSnapshots, '--volume', VID, '--keep', '1', '--wait'
+            prune.PruneSnapshots, '--volume', VID, '--keep', '1', '--wait'
         )
         self.assertEqual(2, code)
         self.assertEqual(
@@ -376,7 +379,7 @@ class TestPruneBadInput(PruneTestCase):
         self.mock('GET', '/volumes/nope', status_code=404, json={})
         self.mock('GET', '/volumes/detail', json={'volumes': []})
         code, out, err = self.run_command(
-            commands.PruneSnapshots, '--volume', 'nope', '--keep', '1', '--yes'
+            prune.PruneSnapshots, '--volume', 'nope', '--keep', '1', '--yes'
         )
         self.assertEqual((2, ''), (code, out))
         self.assertEqual("error: no volume with name or ID 'nope'\n", err)
@@ -451,7 +454,7 @@ class PruneManyTestCase(PruneTestCase):
 
     def prune_many(self, *argv: str) -> tuple[int, str, str]:
         return self.run_command(
-            commands.PruneSnapshots,
+            prune.PruneSnapshots,
             '--volume',
             OTHER_VID,
             '--volume',
@@ -617,7 +620,7 @@ class TestPruneManyVolumes(PruneManyTestCase):
             json={'volumes': [vol(VID, 'data'), vol(DEPENDENT, 'clone', D)]},
         )
         code, out, _ = self.run_command(
-            commands.PruneSnapshots,
+            prune.PruneSnapshots,
             '--volume',
             'data',
             '--volume',
@@ -657,7 +660,7 @@ class TestPruneManyVolumesBadInput(PruneManyTestCase):
             },
         )
         code, out, err = self.run_command(
-            commands.PruneSnapshots,
+            prune.PruneSnapshots,
             '--volume',
             VID,
             '--volume',
@@ -685,7 +688,7 @@ class TestPruneManyVolumesBadInput(PruneManyTestCase):
 
     def test_same_volume_twice_by_id(self) -> None:
         code, out, err = self.run_command(
-            commands.PruneSnapshots,
+            prune.PruneSnapshots,
             '--volume',
             VID,
             '--volume',
@@ -709,7 +712,7 @@ class TestPruneManyVolumesBadInput(PruneManyTestCase):
             'GET', '/volumes/detail', json={'volumes': [vol(VID, 'data')]}
         )
         code, out, err = self.run_command(
-            commands.PruneSnapshots,
+            prune.PruneSnapshots,
             '--volume',
             VID,
             '--volume',
@@ -734,7 +737,7 @@ class TestPruneManyVolumesBadInput(PruneManyTestCase):
 
     def test_usage_errors_come_before_any_request(self) -> None:
         code, _, err = self.run_command(
-            commands.PruneSnapshots,
+            prune.PruneSnapshots,
             '--volume',
             VID,
             '--volume',
@@ -757,7 +760,7 @@ class TestWait(CommandTestCase):
     def test_one_listing_per_poll_by_name_and_id(self) -> None:
         self.listing(snap(A), snap(B))
         code, out, err = self.run_command(
-            commands.WaitForSnapshots, A, 'snap-b', '--timeout', '30'
+            wait.WaitForSnapshots, A, 'snap-b', '--timeout', '30'
         )
         self.assertEqual((0, ''), (code, err))
         self.assertEqual(
@@ -787,7 +790,7 @@ class TestWait(CommandTestCase):
 
     def test_failed_snapshot_exits_1_naming_it(self) -> None:
         self.listing(snap(A), snap(B, status='error'))
-        code, out, err = self.run_command(commands.WaitForSnapshots, A, B)
+        code, out, err = self.run_command(wait.WaitForSnapshots, A, B)
         self.assertEqual(1, code)
         self.assertEqual(
             f'error: 1 of 2 snapshots not available: {B} (failed)\n', err
@@ -813,7 +816,7 @@ class TestWait(CommandTestCase):
         )
         self.useFixture(fixtures.MonkeyPatch('time.sleep', lambda s: None))
         code, out, err = self.run_command(
-            commands.WaitForSnapshots, A, 'snap-b', '--status', 'deleted'
+            wait.WaitForSnapshots, A, 'snap-b', '--status', 'deleted'
         )
         self.assertEqual((0, ''), (code, err))
         self.assertEqual(
@@ -835,7 +838,7 @@ class TestWait(CommandTestCase):
     def test_unknown_snapshot_is_refused_after_one_listing(self) -> None:
         self.listing(snap(A))
         code, out, err = self.run_command(
-            commands.WaitForSnapshots, A, 'nope', sid('f')
+            wait.WaitForSnapshots, A, 'nope', sid('f')
         )
         self.assertEqual((2, ''), (code, out))
         self.assertEqual(
@@ -848,7 +851,7 @@ class TestWait(CommandTestCase):
     def test_ambiguous_and_repeated_names(self) -> None:
         self.listing(snap(A, name='twin'), snap(B, name='twin'), snap(C))
         code, _, err = self.run_command(
-            commands.WaitForSnapshots, 'twin', C, 'snap-c'
+            wait.WaitForSnapshots, 'twin', C, 'snap-c'
         )
         self.assertEqual(2, code)
         self.assertEqual(
@@ -860,11 +863,11 @@ class TestWait(CommandTestCase):
         self.assert_sent(('GET', '/snapshots/detail', {}))
 
     def test_bad_status_and_timeout(self) -> None:
-        err = self.parse_error(commands.WaitForSnapshots, A, '--status', 'x')
+        err = self.parse_error(wait.WaitForSnapshots, A, '--status', 'x')
         self.assertIn("argument --status: invalid choice: 'x'", err)
-        err = self.parse_error(commands.WaitForSnapshots, A, '--timeout', '0')
+        err = self.parse_error(wait.WaitForSnapshots, A, '--timeout', '0')
         self.assertIn('argument --timeout: must be a positive number', err)
-        err = self.parse_error(commands.WaitForSnapshots)
+        err = self.parse_error(wait.WaitForSnapshots)
         self.assertIn('the following arguments are required: <snapshot>', err)
         self.assert_no_api_request()
 
@@ -942,7 +945,7 @@ class FakeProxyBase(CommandTestCase):
 class FakeProxyTestCase(FakeProxyBase):
     def test_timeout_exits_1_naming_it(self) -> None:
         code, out, err = self.run_command(
-            commands.WaitForSnapshots,
+            wait.WaitForSnapshots,
             'ready',
             'slow',
             '--timeout',
@@ -985,29 +988,25 @@ class FakeProxyTestCase(FakeProxyBase):
         )
 
     def test_progress_bar_only_on_a_terminal(self) -> None:
-        _, out, err = self.run_command(commands.WaitForSnapshots, A, B)
+        _, out, err = self.run_command(wait.WaitForSnapshots, A, B)
         self.assertNotIn('%', err)
         self.assertNotIn('%', out)
         terminal = FakeTerminal()
         _, out, err = self.run_command(
-            commands.WaitForSnapshots, A, B, stderr=terminal
+            wait.WaitForSnapshots, A, B, stderr=terminal
         )
         self.assertTrue(err.startswith('\rwaiting for available ['), repr(err))
         self.assertIn('] 100%\n', err)
         self.assertNotIn('waiting', out)
 
     def test_every_format(self) -> None:
-        _, out, _ = self.run_command(
-            commands.WaitForSnapshots, A, B, fmt='value'
-        )
+        _, out, _ = self.run_command(wait.WaitForSnapshots, A, B, fmt='value')
         self.assertEqual(
             f'{A} ready available ok \n{B} slow creating timed out snapshot '
             f'{B} still creating after 30 s\n',
             out,
         )
-        _, out, _ = self.run_command(
-            commands.WaitForSnapshots, A, B, fmt='csv'
-        )
+        _, out, _ = self.run_command(wait.WaitForSnapshots, A, B, fmt='csv')
         self.assertEqual(
             f'"ID","Name","Status","Result","Error"\n'
             f'"{A}","ready","available","ok",""\n'
@@ -1015,13 +1014,9 @@ class FakeProxyTestCase(FakeProxyBase):
             f'creating after 30 s"\n',
             out,
         )
-        _, out, _ = self.run_command(
-            commands.WaitForSnapshots, A, B, fmt='yaml'
-        )
+        _, out, _ = self.run_command(wait.WaitForSnapshots, A, B, fmt='yaml')
         self.assertIn(f'- Error: \'\'\n  ID: {A}\n', out)
-        _, out, _ = self.run_command(
-            commands.WaitForSnapshots, A, B, fmt='table'
-        )
+        _, out, _ = self.run_command(wait.WaitForSnapshots, A, B, fmt='table')
         self.assertIn('| ID ', out.splitlines()[1])
         self.assertIn(f'| {A} | ready | available | ok ', out)
 
@@ -1065,7 +1060,7 @@ class BulkDeleteTestCase(CommandTestCase):
 class TestBulkDelete(BulkDeleteTestCase):
     def test_checked_by_default_with_a_result_each(self) -> None:
         code, out, err = self.run_command(
-            commands.BulkDeleteSnapshots, A, 'snap-b', C
+            bulk.BulkDeleteSnapshots, A, 'snap-b', C
         )
         self.assertEqual(1, code)
         self.assertEqual(
@@ -1125,7 +1120,7 @@ class TestBulkDelete(BulkDeleteTestCase):
 
     def test_all_deletable_exits_0(self) -> None:
         code, out, err = self.run_command(
-            commands.BulkDeleteSnapshots, A, '--check', '--concurrency', '1'
+            bulk.BulkDeleteSnapshots, A, '--check', '--concurrency', '1'
         )
         self.assertEqual((0, ''), (code, err))
         self.assertEqual('ok', json.loads(out)[0]['Result'])
@@ -1133,7 +1128,7 @@ class TestBulkDelete(BulkDeleteTestCase):
 
     def test_no_check_sends_every_delete(self) -> None:
         code, _, err = self.run_command(
-            commands.BulkDeleteSnapshots, A, B, C, '--no-check'
+            bulk.BulkDeleteSnapshots, A, B, C, '--no-check'
         )
         self.assertEqual((0, ''), (code, err))
         self.assertEqual([A, B, C], self.deleted())
@@ -1146,7 +1141,7 @@ class TestBulkDelete(BulkDeleteTestCase):
 
     def test_force_uses_the_force_delete_action(self) -> None:
         code, _, _ = self.run_command(
-            commands.BulkDeleteSnapshots, B, '--force', '--no-check'
+            bulk.BulkDeleteSnapshots, B, '--force', '--no-check'
         )
         self.assertEqual(0, code)
         self.assertEqual([], self.deleted())
@@ -1177,7 +1172,7 @@ class TestBulkDelete(BulkDeleteTestCase):
             ],
         )
         code, out, err = self.run_command(
-            commands.BulkDeleteSnapshots, A, '--wait', '--timeout', '60'
+            bulk.BulkDeleteSnapshots, A, '--wait', '--timeout', '60'
         )
         self.assertEqual((0, ''), (code, err))
         self.assertEqual(
@@ -1198,9 +1193,7 @@ class TestBulkDelete(BulkDeleteTestCase):
         )
 
     def test_unknown_snapshot_deletes_nothing(self) -> None:
-        code, out, err = self.run_command(
-            commands.BulkDeleteSnapshots, A, 'nope'
-        )
+        code, out, err = self.run_command(bulk.BulkDeleteSnapshots, A, 'nope')
         self.assertEqual((2, ''), (code, out))
         self.assertEqual("error: no snapshot with name or ID 'nope'\n", err)
         self.assertEqual([], self.deleted())
@@ -1208,11 +1201,11 @@ class TestBulkDelete(BulkDeleteTestCase):
 
     def test_bad_options(self) -> None:
         err = self.parse_error(
-            commands.BulkDeleteSnapshots, A, '--check', '--no-check'
+            bulk.BulkDeleteSnapshots, A, '--check', '--no-check'
         )
         self.assertIn('not allowed with argument', err)
         err = self.parse_error(
-            commands.BulkDeleteSnapshots, A, '--concurrency', '0'
+            bulk.BulkDeleteSnapshots, A, '--concurrency', '0'
         )
         self.assertIn('argument --concurrency: must be from 1 to 64', err)
         self.assert_no_api_request()
@@ -1252,7 +1245,7 @@ class TestBulkCreate(CommandTestCase):
 
     def test_one_snapshot_per_volume_with_a_result_each(self) -> None:
         code, out, err = self.run_command(
-            commands.BulkCreateSnapshots,
+            bulk.BulkCreateSnapshots,
             '--volume',
             'data',
             '--volume',
@@ -1327,7 +1320,7 @@ class TestBulkCreate(CommandTestCase):
             json={'badRequest': {'code': 400, 'message': 'Invalid volume'}},
         )
         code, out, err = self.run_command(
-            commands.BulkCreateSnapshots, '--volume', VID
+            bulk.BulkCreateSnapshots, '--volume', VID
         )
         self.assertEqual(1, code)
         self.assertEqual(
@@ -1341,7 +1334,7 @@ class TestBulkCreate(CommandTestCase):
 
     def test_unknown_volume_creates_nothing(self) -> None:
         code, out, err = self.run_command(
-            commands.BulkCreateSnapshots, '--volume', 'data', '--volume', 'x'
+            bulk.BulkCreateSnapshots, '--volume', 'data', '--volume', 'x'
         )
         self.assertEqual((2, ''), (code, out))
         self.assertEqual("error: no volume with name or ID 'x'\n", err)
@@ -1350,21 +1343,21 @@ class TestBulkCreate(CommandTestCase):
 
     def test_bad_options_send_nothing(self) -> None:
         err = self.parse_error(
-            commands.BulkCreateSnapshots, '--volume', VID, '--name', '{vol}'
+            bulk.BulkCreateSnapshots, '--volume', VID, '--name', '{vol}'
         )
         self.assertIn("argument --name: invalid name template '{vol}'", err)
         err = self.parse_error(
-            commands.BulkCreateSnapshots, '--volume', VID, '--property', 'k'
+            bulk.BulkCreateSnapshots, '--volume', VID, '--property', 'k'
         )
         self.assertIn("argument --property: 'k' is not of the form", err)
-        err = self.parse_error(commands.BulkCreateSnapshots)
+        err = self.parse_error(bulk.BulkCreateSnapshots)
         self.assertIn('the following arguments are required: --volume', err)
         self.assert_no_api_request()
 
 
 class TestDeletable(BulkDeleteTestCase):
     def test_deletable_exits_0(self) -> None:
-        code, out, err = self.run_command(commands.ShowSnapshotDeletable, A)
+        code, out, err = self.run_command(deletable.ShowSnapshotDeletable, A)
         self.assertEqual((0, ''), (code, err))
         self.assertEqual(
             {
@@ -1386,7 +1379,7 @@ class TestDeletable(BulkDeleteTestCase):
 
     def test_not_deletable_exits_1_with_the_reasons(self) -> None:
         code, out, err = self.run_command(
-            commands.ShowSnapshotDeletable, C, fmt='table'
+            deletable.ShowSnapshotDeletable, C, fmt='table'
         )
         self.assertEqual(1, code)
         self.assertEqual(
@@ -1396,7 +1389,7 @@ class TestDeletable(BulkDeleteTestCase):
         )
         self.assertIn('| deletable | False ', out)
         self.assertIn(f'| volumes   | {DEPENDENT} ', out)
-        code, out, _ = self.run_command(commands.ShowSnapshotDeletable, B)
+        code, out, _ = self.run_command(deletable.ShowSnapshotDeletable, B)
         shown = json.loads(out)
         self.assertEqual((1, False), (code, shown['deletable']))
         self.assertEqual(1, len(shown['reasons']))
@@ -1405,19 +1398,19 @@ class TestDeletable(BulkDeleteTestCase):
 
     def test_force_allows_any_status(self) -> None:
         code, out, _ = self.run_command(
-            commands.ShowSnapshotDeletable, B, '--force'
+            deletable.ShowSnapshotDeletable, B, '--force'
         )
         self.assertEqual((0, True), (code, json.loads(out)['deletable']))
 
     def test_by_name_and_unknown(self) -> None:
         self.mock('GET', '/snapshots/snap-a', status_code=404, json={})
         code, out, _ = self.run_command(
-            commands.ShowSnapshotDeletable, 'snap-a'
+            deletable.ShowSnapshotDeletable, 'snap-a'
         )
         self.assertEqual((0, A), (code, json.loads(out)['id']))
         self.forget_requests()
         self.mock('GET', f'/snapshots/{D}', status_code=404, json={})
-        code, out, err = self.run_command(commands.ShowSnapshotDeletable, D)
+        code, out, err = self.run_command(deletable.ShowSnapshotDeletable, D)
         self.assertEqual((2, ''), (code, out))
         self.assertEqual(f"error: no snapshot with name or ID '{D}'\n", err)
         self.assert_sent(('GET', f'/snapshots/{D}', {}))
@@ -1429,7 +1422,7 @@ class TestRegistration(CommandTestCase):
     def test_a_connection_without_the_hook_is_registered(self) -> None:
         self.mock('GET', '/snapshots/detail', json={'snapshots': [snap(A)]})
         self.assertFalse(snapshot_ext.is_registered(self.conn))
-        code, _, _ = self.run_command(commands.WaitForSnapshots, A)
+        code, _, _ = self.run_command(wait.WaitForSnapshots, A)
         self.assertEqual(0, code)
         self.assertTrue(snapshot_ext.is_registered(self.conn))
         # snapshot_ext's proxy negotiated and sent its microversion.
@@ -1463,7 +1456,7 @@ class TestWaitAfterwards(PruneTestCase):
             self.mock('GET', f'/snapshots/{s}', status_code=404, json={})
         terminal = FakeTerminal()
         code, out, err = self.run_command(
-            commands.PruneSnapshots,
+            prune.PruneSnapshots,
             '--volume',
             VID,
             '--keep',
@@ -1502,7 +1495,7 @@ class TestWaitAfterwards(PruneTestCase):
             'GET', '/volumes/detail', json={'volumes': [vol(VID, 'data')]}
         )
         code, out, err = self.run_command(
-            commands.BulkCreateSnapshots, '--volume', VID, '--wait'
+            bulk.BulkCreateSnapshots, '--volume', VID, '--wait'
         )
         self.assertEqual((0, ''), (code, err))
         (row,) = json.loads(out)
@@ -1524,7 +1517,7 @@ class TestErrors(FakeProxyBase):
         self.fake.raises = exceptions.InvalidSnapshotRequest(
             'wait must be >= 0'
         )
-        code, out, err = self.run_command(commands.WaitForSnapshots, A)
+        code, out, err = self.run_command(wait.WaitForSnapshots, A)
         self.assertEqual((2, ''), (code, out))
         self.assertEqual('error: wait must be >= 0\n', err)
 
@@ -1532,7 +1525,7 @@ class TestErrors(FakeProxyBase):
         # OpenStackClient (cliff) logs them and exits 1.
         self.fake.raises = sdk_exceptions.HttpException('503 from the cloud')
         app: Any = FakeApp(self.conn)
-        cmd = commands.WaitForSnapshots(app, None)
+        cmd = wait.WaitForSnapshots(app, None)
         parsed = cmd.get_parser('test').parse_args([A])
         exc = self.assertRaises(sdk_exceptions.HttpException, cmd.run, parsed)
         self.assertIn('503 from the cloud', str(exc))
