@@ -157,8 +157,9 @@ def iterate(
                 # was asked for and continue after the last item kept.
                 raw = raw[:limit]
                 marker = raw[-1]['id'] if raw else None
-            ids = set(map(_item_id, raw))
-            if ids and ids <= listed:
+            before = len(listed)
+            listed.update(map(_item_id, raw))
+            if raw and len(listed) == before:
                 raise _compat.InvalidResponse(
                     f"page {number + 1} repeats only {resources_key} "
                     f"already listed (a pagination loop)"
@@ -175,7 +176,6 @@ def iterate(
                 cause=exc,
             ) from exc
         number += 1
-        listed |= ids
         total += len(items)
         if marker is not None and not items:
             marker = None
