@@ -17,11 +17,14 @@ Every check raises the error :func:`bad` makes, and every flag is read by
 :func:`flag`.
 """
 
+import collections
 from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
 import datetime
 import difflib
+import itertools
+import operator
 import re
 from typing import Any
 import urllib.parse
@@ -534,3 +537,112 @@ def check_fields(attrs: Any, where: str) -> dict[str, Any]:
             f"strings to strings"
         )
     return attrs
+
+
+class _Missing:
+    """Stands for a key an object does not hold."""
+
+
+_MISSING = _Missing()
+#: FIELD_TYPES as sets of exact types, a missing key allowed.
+_EXACT_TYPES = {
+    key: frozenset(types) | {_Missing} for key, types in FIELD_TYPES.items()
+}
+_get = dict.get
+_repeat = itertools.repeat
+_chain = itertools.chain.from_iterable
+_getter = operator.itemgetter
+
+
+def _metadata_passes(values: Iterable[Any]) -> bool:
+    """Tell whether every non-empty metadata among ``values`` (dicts or
+    ``None``) maps strings to strings."""
+    metadata = list(filter(None, values))
+    return not metadata or (
+        all(map(_is_str, _chain(metadata)))
+        and all(map(_is_str, _chain(map(dict.values, metadata))))
+    )
+
+
+def _same_keys_pass(items: list[Any]) -> tuple[str, ...] | None:
+    """The keys of the first of ``items`` when every item holds exactly
+    them and certainly passes :func:`check_fields`, else ``None``.
+
+    :raises: TypeError, KeyError when an item is not a dict or lacks one
+        of the keys.
+    """
+    keys = tuple(items[0])
+    if 'id' not in keys or set(map(len, items)) != {len(keys)}:
+        return None
+    for key in keys:
+        values = map(_getter(key), items)
+        if key == 'id':
+            ids = list(values)
+            if not (all(map(_is_str, ids)) and all(ids)):
+                return None
+        elif key == 'metadata':
+            metadata = list(values)
+            if not (
+                _EXACT_TYPES[key].issuperset(map(type, metadata))
+                and _metadata_passes(metadata)
+            ):
+                return None
+        elif key in _EXACT_TYPES:
+            if not _EXACT_TYPES[key].issuperset(map(type, values)):
+                return None
+        else:
+            # Only that every item holds it (a missing one raises).
+            collections.deque(values, 0)
+    # Each item holds as many keys as the first, all of the first's.
+    return keys
+
+
+def _listed_pass(items: list[Any]) -> bool:
+    """Tell whether all ``items`` certainly pass :func:`check_fields`.
+
+    ``False`` means only that the objects need checking one by one: a
+    value of a subclass of an allowed type passes :func:`check_fields`
+    but not this.
+
+    :raises: TypeError when an item is not a dict.
+    """
+    ids = list(map(_get, items, _repeat('id')))
+    if not (all(map(_is_str, ids)) and all(ids)):
+        return False
+    for key, allowed in _EXACT_TYPES.items():
+        values = map(_get, items, _repeat(key), _repeat(_MISSING))
+        if not allowed.issuperset(map(type, values)):
+            return False
+    return _metadata_passes(map(_get, items, _repeat('metadata')))
+
+
+def check_listed(items: list[Any], where: str) -> tuple[str, ...] | None:
+    """Check the snapshot objects of one page of a listing.
+
+    Accepts and refuses exactly what :func:`check_fields` does for each
+    object, looking at one key of all the objects at a time, which costs
+    a fraction of checking object by object.
+
+    :param items: The page's decoded JSON objects.
+    :param where: Where they came from, for the error message.
+    :returns: The keys every object holds, in the first's order, when
+        they all hold the same keys; else ``None``.
+    :raises: :class:`~openstack.exceptions.InvalidResponse` for the first
+        object :func:`check_fields` refuses, with its message.
+    """
+    if not items:
+        return None
+    try:
+        keys = _same_keys_pass(items)
+    except (TypeError, KeyError):
+        keys = None
+    if keys is not None:
+        return keys
+    try:
+        passed = _listed_pass(items)
+    except TypeError:
+        passed = False
+    if not passed:
+        for attrs in items:
+            check_fields(attrs, where)
+    return None

@@ -121,12 +121,15 @@ class Snapshot(_speedups.PrecomputedFields, _stock.Snapshot):
     _max_microversion = mv.MAX_MICROVERSION
 
     #: Server keys whose values repeat from snapshot to snapshot (the
-    #: owner and the volume); a listing keeps each distinct value once.
+    #: owner, the volume, the status and the progress); a listing keeps
+    #: each distinct value once.
     #: See :class:`snapshot_ext.v3._speedups.Builder`.
     _repeated_keys = (
         'os-extended-snapshot-attributes:project_id',
         'user_id',
         'volume_id',
+        'status',
+        'os-extended-snapshot-attributes:progress',
     )
 
     def _attributes(self, *args: Any, **kwargs: Any) -> list[str]:
@@ -460,11 +463,11 @@ class Snapshot(_speedups.PrecomputedFields, _stock.Snapshot):
                     f"the snapshot listing is not valid JSON: {exc}"
                 ) from exc
 
-        build_one = cls._builder(session, microversion).build
+        builder = cls._builder(session, microversion)
 
-        def build(attrs: dict[str, Any]) -> Snapshot:
-            _checks.check_fields(attrs, 'a listed snapshot')
-            return build_one(attrs)
+        def build(raw: list[dict[str, Any]]) -> list[Snapshot]:
+            keys = _checks.check_listed(raw, 'a listed snapshot')
+            return builder.page(raw, keys)
 
         pages = _pages.iterate(
             fetch, build, query, cls.resources_key or 'snapshots', max_items

@@ -39,6 +39,7 @@ from snapshot_ext.v3 import _checks
 from snapshot_ext.v3 import _speedups
 from snapshot_ext.v3 import snapshot as _snapshot
 from snapshot_ext.v3._compat import fields
+from snapshot_ext.v3._speedups import builder as _builder
 from snapshot_ext.v3._speedups import layouts
 from snapshot_ext.v3._speedups import locations
 from snapshot_ext.v3._speedups import mixin
@@ -271,8 +272,147 @@ class TestBuilderMatchesOpenStackSDK(ComparisonMixin, CatalogProxyTestCase):
                     )
                     self.assert_same_resource(also, actual)
 
+    def built_as_one_page(self, builder: Any, page: list[Any]) -> list[Any]:
+        """Build a page, asserting it is built as one on the fast path."""
+        if not self.expect_fast_path:
+            return builder.page(page)  # type: ignore[no-any-return]
+        with mock.patch.object(builder, 'build', side_effect=AssertionError):
+            # Same keys, no conversion: not object by object.
+            return builder.page(page)  # type: ignore[no-any-return]
+
+    def check_pages(self, conn: Any, builder_kwargs: dict[str, Any]) -> None:
+        """Pages built at once equal openstacksdk's objects one by one."""
+        for microversion in MICROVERSIONS:
+            for where, payload in self.payloads:
+                builder = _speedups.Builder(
+                    Snapshot, conn, microversion, **builder_kwargs
+                )
+                with self.subTest(where=where, microversion=microversion):
+                    page = [copy.deepcopy(payload) for _ in range(3)]
+                    built = self.built_as_one_page(builder, page)
+                    self.assertEqual(3, len(built))
+                    for actual in built:
+                        expected = Twin.existing(
+                            connection=conn,
+                            microversion=microversion,
+                            **copy.deepcopy(payload),
+                        )
+                        self.assert_same_resource(expected, actual)
+            # Objects of different keys in one page: one by one.
+            builder = _speedups.Builder(
+                Snapshot, conn, microversion, **builder_kwargs
+            )
+            mixed = [copy.deepcopy(p) for _, p in self.payloads]
+            built = builder.page(copy.deepcopy(mixed))
+            self.assertEqual(len(mixed), len(built))
+            for payload, actual in zip(mixed, built, strict=True):
+                with self.subTest(mixed=payload['id']):
+                    expected = Twin.existing(
+                        connection=conn, microversion=microversion, **payload
+                    )
+                    self.assert_same_resource(expected, actual)
+
     def test_with_connection(self) -> None:
         self.check_all(self.conn, {})
+
+    def test_pages_with_connection(self) -> None:
+        self.check_pages(self.conn, {})
+
+    def test_pages_without_connection(self) -> None:
+        self.check_pages(None, {})
+
+    def test_pages_with_shared_values_and_checked_types(self) -> None:
+        self.check_pages(
+            self.conn,
+            {
+                'repeated': Snapshot._repeated_keys,
+                'checked': _checks.FIELD_TYPES,
+            },
+        )
+
+    def test_page_of_several_projects(self) -> None:
+        # An all-projects listing: the other project's locations are
+        # changes, the token's project's are not, in one page.
+        own = own_payload()
+        other = copy.deepcopy(own)
+        other['id'] = 'a-snapshot-of-another-project'
+        other['os-extended-snapshot-attributes:project_id'] = OTHER_PROJECT
+        page = [copy.deepcopy(own), copy.deepcopy(other), copy.deepcopy(own)]
+        builder = _speedups.Builder(Snapshot, self.conn, '3.71')
+        built = self.built_as_one_page(builder, copy.deepcopy(page))
+        for payload, actual in zip(page, built, strict=True):
+            expected = Twin.existing(
+                connection=self.conn, microversion='3.71', **payload
+            )
+            self.assert_same_resource(expected, actual)
+        self.assertEqual(set(), built[0]._computed.dirty.keys())
+        self.assertEqual({'location'}, built[1]._computed._dirty)
+        self.assertEqual(OTHER_PROJECT, built[1].location['project']['id'])
+        if self.expect_fast_path:
+            # One location per project and token.
+            self.assertIs(built[0].location, built[2].location)
+
+    def test_page_with_keys_the_caller_checked(self) -> None:
+        payload = own_payload()
+        page = [copy.deepcopy(payload) for _ in range(2)]
+        builder = _speedups.Builder(Snapshot, self.conn, '3.71')
+        with mock.patch.object(
+            builder, '_same_keys', side_effect=AssertionError
+        ):
+            built = builder.page(page, tuple(payload))
+        expected = Twin.existing(
+            connection=self.conn, microversion='3.71', **payload
+        )
+        for actual in built:
+            self.assert_same_resource(expected, actual)
+
+    def test_page_needing_conversions_is_built_one_by_one(self) -> None:
+        payload = copy.deepcopy(self.payloads[0][1])
+        payload.update({'size': '7', 'description': ['a', 'list']})
+        builder = _speedups.Builder(Snapshot, None, '3.71')
+        page = [copy.deepcopy(payload) for _ in range(2)]
+        with mock.patch.object(builder, 'build', wraps=builder.build) as build:
+            built = builder.page(page)
+        self.assertEqual(2, build.call_count)
+        for actual in built:
+            expected = Twin.existing(
+                microversion='3.71', **copy.deepcopy(payload)
+            )
+            self.assert_same_resource(expected, actual)
+            self.assertEqual(7, actual.size)
+
+    def test_page_shares_repeated_values(self) -> None:
+        builder = _speedups.Builder(
+            Snapshot, None, '3.71', repeated=('volume_id', 'status', 'size')
+        )
+        text = json.dumps(self.payloads[1][1])
+        first, second = builder.page([json.loads(text), json.loads(text)])
+        self.assertIs(first.volume_id, second.volume_id)
+        self.assertIs(first.status, second.status)
+        self.assertIs(
+            first._body.attributes['status'],
+            second._body.attributes['status'],
+        )
+        self.assertIs(
+            dict.__getitem__(first, 'status'),
+            first._body.attributes['status'],
+        )
+
+    def test_page_shares_at_most_the_bound(self) -> None:
+        builder = _speedups.Builder(Snapshot, None, '3.71', repeated=('name',))
+        payload = self.payloads[1][1]
+        page = []
+        for n in range(_builder.MAX_SHARED_VALUES + 10):
+            item = copy.deepcopy(payload)
+            item['name'] = f'name-{n}'
+            page.append(item)
+        built = builder.page(page)
+        self.assertEqual(_builder.MAX_SHARED_VALUES, len(builder._shared))
+        self.assertEqual('name-4100', built[4100].name)
+
+    def test_empty_page(self) -> None:
+        builder = _speedups.Builder(Snapshot, self.conn, '3.71')
+        self.assertEqual([], builder.page([]))
 
     def test_without_connection(self) -> None:
         self.check_all(None, {})

@@ -222,6 +222,20 @@ class TestSelfCheck(base.TestCase):
         found = self.differences()
         self.assertIn('raised RuntimeError, openstacksdk None', found[0])
 
+    def test_an_error_of_the_page_path_only_is_found(self) -> None:
+        self.useFixture(
+            fixtures.MockPatch(
+                'snapshot_ext.v3._speedups.builder.Builder._build_page',
+                side_effect=RuntimeError('boom'),
+            )
+        )
+        found = self.differences()
+        self.assertTrue(found)
+        self.assertTrue(
+            all(f.startswith('listed in a page, ') for f in found), found
+        )
+        self.assertIn('raised RuntimeError, openstacksdk None', found[0])
+
     def test_a_failing_check_is_a_difference(self) -> None:
         self.useFixture(
             fixtures.MockPatch(
@@ -283,6 +297,24 @@ class TestBuilderMatchesOpenStackSDKFallback(
             first._body.attributes['volume_id'],
             second._body.attributes['volume_id'],
         )
+
+    def test_page_shares_repeated_values(self) -> None:
+        builder = _speedups.Builder(
+            Snapshot, None, '3.71', repeated=('volume_id', 'status')
+        )
+        text = json.dumps(self.payloads[1][1])
+        first, second = builder.page([json.loads(text), json.loads(text)])
+        self.assertEqual(first.status, second.status)
+        self.assertIsNot(
+            first._body.attributes['status'],
+            second._body.attributes['status'],
+        )
+
+    def test_page_shares_at_most_the_bound(self) -> None:
+        builder = _speedups.Builder(Snapshot, None, '3.71', repeated=('name',))
+        built = builder.page([json.loads(json.dumps(self.payloads[1][1]))])
+        self.assertEqual({}, builder._shared)
+        self.assertEqual(self.payloads[1][1]['name'], built[0].name)
 
 
 class TestBuiltObjectsBehaveFallback(

@@ -26,6 +26,8 @@ listing got.
 
 from collections.abc import Callable
 from collections.abc import Iterator
+import itertools
+import operator
 from typing import Any
 from typing import TypeVar
 import urllib.parse
@@ -35,6 +37,12 @@ from snapshot_ext import results
 from snapshot_ext.v3 import _compat
 
 T = TypeVar('T')
+
+_is_dict = dict.__instancecheck__
+_is_str = str.__instancecheck__
+_get = dict.get
+_repeat = itertools.repeat
+_item_id = operator.itemgetter('id')
 
 
 def _next_marker(links: Any, key: str) -> str | None:
@@ -82,12 +90,18 @@ def parse_page(
         raise _compat.InvalidResponse(
             f"the listing body has no list under {resources_key!r}"
         )
-    for item in items:
-        if not isinstance(item, dict) or not isinstance(item.get('id'), str):
-            raise _compat.InvalidResponse(
-                f"an entry of {resources_key!r} is not an object with a "
-                f"string id: {str(item)[:200]}"
-            )
+    if not (
+        all(map(_is_dict, items))
+        and all(map(_is_str, map(_get, items, _repeat('id'))))
+    ):
+        for item in items:
+            if not isinstance(item, dict) or not isinstance(
+                item.get('id'), str
+            ):
+                raise _compat.InvalidResponse(
+                    f"an entry of {resources_key!r} is not an object with "
+                    f"a string id: {str(item)[:200]}"
+                )
     count = data.get('count')
     if count is not None and (
         isinstance(count, bool) or not isinstance(count, int)
@@ -99,7 +113,7 @@ def parse_page(
 
 def iterate(
     fetch: Callable[[dict[str, str]], Any],
-    build: Callable[[dict[str, Any]], T],
+    build: Callable[[list[dict[str, Any]]], list[T]],
     params: dict[str, str],
     resources_key: str,
     max_items: int | None = None,
@@ -108,7 +122,8 @@ def iterate(
 
     :param fetch: Sends one GET with the given query parameters and returns
         the decoded JSON body.
-    :param build: Turns one raw item into the object to return.
+    :param build: Turns the raw items of one page into the objects to
+        return, one per item, in order.
     :param params: The query parameters of the first page.
     :param resources_key: The key holding the list.
     :param max_items: Stop after this many items in all; ``None`` for all.
@@ -142,13 +157,14 @@ def iterate(
                 # was asked for and continue after the last item kept.
                 raw = raw[:limit]
                 marker = raw[-1]['id'] if raw else None
-            ids = {item['id'] for item in raw}
-            if ids and ids <= listed:
+            before = len(listed)
+            listed.update(map(_item_id, raw))
+            if raw and len(listed) == before:
                 raise _compat.InvalidResponse(
                     f"page {number + 1} repeats only {resources_key} "
                     f"already listed (a pagination loop)"
                 )
-            items = [build(item) for item in raw]
+            items = build(raw)
         except Exception as exc:
             if number == 0:
                 raise
@@ -160,7 +176,6 @@ def iterate(
                 cause=exc,
             ) from exc
         number += 1
-        listed |= ids
         total += len(items)
         if marker is not None and not items:
             marker = None

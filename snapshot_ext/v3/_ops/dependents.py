@@ -94,12 +94,15 @@ def _list_volumes(
                 f"the volume listing is not valid JSON: {exc}"
             ) from exc
 
-    def build(attrs: dict[str, Any]) -> _volume.Volume | None:
-        if attrs.get('snapshot_id') not in snapshot_ids:
-            return None
-        return _volume.Volume.existing(
-            microversion=microversion, connection=conn, **attrs
-        )
+    def build(raw: list[dict[str, Any]]) -> list[_volume.Volume | None]:
+        return [
+            _volume.Volume.existing(
+                microversion=microversion, connection=conn, **attrs
+            )
+            if attrs.get('snapshot_id') in snapshot_ids
+            else None
+            for attrs in raw
+        ]
 
     pages = _pages.iterate(fetch, build, params, 'volumes')
     return [v for page in pages for v in page if v is not None]

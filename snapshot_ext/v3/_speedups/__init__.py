@@ -48,8 +48,8 @@ own code builds those few.
   responses, ``to_dict()``) use those tables, and :func:`layout`, which
   makes each class's layout once, behind the self-check;
 * :mod:`.builder`: :class:`Builder`, which makes the objects of a listing
-  directly from the decoded JSON, and :func:`json_body`, which reads a
-  page in one piece;
+  directly from the decoded JSON, one at a time or a page at once, and
+  :func:`json_body`, which reads a page in one piece;
 * :mod:`.check`: the self-check itself (depends on openstacksdk only; what
   it checks is handed to it).
 

@@ -19,7 +19,8 @@ the tests cover; an openstacksdk released later may change them.  So
 before a class's objects are built the fast way, :func:`differences`
 builds sample objects of the class both ways, with the fast builder and
 the class's mixin overrides, and with openstacksdk's own code, and
-compares everything the unit tests compare: ``==`` both ways, each
+compares everything the unit tests compare (listed objects built one by
+one and a page at a time): ``==`` both ways, each
 component's values and changed keys, ``to_dict()`` with every combination
 of its flags, ``repr()``, the dict content in order, the location, the
 microversion and the connection, also after a change of an attribute.
@@ -45,6 +46,7 @@ from collections.abc import Iterator
 import copy
 import functools
 from typing import Any
+from typing import Protocol
 
 from openstack import format as _format
 from openstack import resource
@@ -52,11 +54,27 @@ from openstack import resource
 from snapshot_ext.v3 import _compat
 from snapshot_ext.v3._compat import fields
 
-#: Builds one object the fast way: ``make(cls, connection, microversion)``
-#: returns a function of the server's attributes.
-MakeBuilder = Callable[
-    [type, Any, 'str | None'], Callable[[dict[str, Any]], Any]
-]
+
+class FastBuilder(Protocol):
+    """What :data:`MakeBuilder` makes: builds objects the fast way."""
+
+    def __call__(self, attrs: dict[str, Any]) -> Any:
+        """Build one object from the server's attributes."""
+
+    def page(
+        self,
+        items: list[dict[str, Any]],
+        keys: tuple[str, ...] | None = None,
+    ) -> list[Any]:
+        """Build the objects of one page of a listing."""
+
+
+#: Builds objects the fast way: ``make(cls, connection, microversion)``
+#: returns a :class:`FastBuilder`.
+MakeBuilder = Callable[[type, Any, 'str | None'], FastBuilder]
+
+#: Copies of a sample in the page the self-check builds of it.
+PAGE_COPIES = 3
 
 _COMPONENTS = ('_body', '_header', '_uri', '_computed')
 _KINDS: tuple[Any, ...] = (
@@ -299,8 +317,9 @@ def _pairs(
 ) -> Iterator[tuple[int, str, Callable[[], Any], Callable[[], Any]]]:
     """(sample number, where, reference maker, fast maker) for each case.
 
-    Every sample is built as a listing builds it; the first (full) one
-    also by ``existing()`` and ``new()`` through the mixin.
+    Every sample is built as a listing builds it, alone and (with a
+    connection) in a page of copies; the first (full) one also by
+    ``existing()`` and ``new()`` through the mixin.
     """
     stand_in = StandInConnection()
     for n, attrs in enumerate(samples(cls)):
@@ -319,6 +338,23 @@ def _pairs(
                     _listed, make_builder, cls, attrs, conn, microversion
                 ),
             )
+            if conn is not None:
+                # A page is built as one listed object is, but for all
+                # objects at once: what openstacksdk decides (components,
+                # renamed keys, location) is compared with a connection.
+                yield (
+                    n,
+                    f'listed in a page, {where}',
+                    functools.partial(existing, native),
+                    functools.partial(
+                        _listed_in_page,
+                        make_builder,
+                        cls,
+                        attrs,
+                        conn,
+                        microversion,
+                    ),
+                )
             if n:
                 continue
             yield (
@@ -355,6 +391,22 @@ def _listed(
     microversion: str | None,
 ) -> Any:
     return make_builder(cls, conn, microversion)(copy.deepcopy(attrs))
+
+
+def _listed_in_page(
+    make_builder: MakeBuilder,
+    cls: type,
+    attrs: dict[str, Any],
+    conn: Any,
+    microversion: str | None,
+) -> Any:
+    # A page of copies: built as one page when the builder can.
+    built = make_builder(cls, conn, microversion).page(
+        [copy.deepcopy(attrs) for _ in range(PAGE_COPIES)]
+    )
+    if len(built) != PAGE_COPIES:
+        raise ValueError(f'{len(built)} objects for {PAGE_COPIES}')
+    return built[-1]
 
 
 def differences(
