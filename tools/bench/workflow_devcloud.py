@@ -902,7 +902,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         '--concurrency',
         type=int,
-        default=8,
+        default=2,
         help=(
             'threads of the bulk verbs of the snapshot_ext and '
             'snapshot_ext_per_volume ways'
@@ -911,7 +911,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         '--interval',
         type=float,
-        default=0.2,
+        default=0.1,
         help=(
             'seconds between the polls of snapshot_ext and '
             'openstacksdk_batched (snapshot_ext: before the second, then '
