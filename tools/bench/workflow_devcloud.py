@@ -46,8 +46,8 @@ HTTP requests:
     'available')``; then per volume ``snapshots(details=True,
     volume_id=...)``, sorted by ``created_at``, and per snapshot beyond
     the newest ``--keep`` ``delete_snapshot`` and
-    ``wait_for_delete(snapshot)``; every wait with openstacksdk's
-    defaults (a ``GET`` at once, then one every 2 seconds);
+    ``wait_for_delete(snapshot)``; every wait at openstacksdk's
+    default interval (a ``GET`` at once, then one every 2 seconds);
 ``openstacksdk_batched``
     a tuned loop on the same proxy: every ``create_snapshot`` first, then
     ``wait_for_status`` per snapshot, then per volume the listing and
@@ -352,15 +352,17 @@ def rotate_openstacksdk(
 
     One volume after the other: ``create_snapshot``, then
     ``wait_for_status(snapshot, 'available')`` with openstacksdk's
-    defaults (a ``GET`` at once, then one every 2 seconds, for up to 120
-    seconds).  Then per volume ``snapshots(details=True,
-    volume_id=...)``, sorted by ``created_at``, and for each snapshot
-    beyond the newest ``keep``: ``delete_snapshot``, then
-    ``wait_for_delete(snapshot)``, again with the defaults.  This is what
-    Ansible's ``openstack.cloud.volume_snapshot`` module does with
-    ``wait: true`` for every volume and every pruned snapshot, and how
-    openstacksdk's examples create and delete a resource: each call
-    followed by its wait.
+    default interval (a ``GET`` at once, then one every 2 seconds).
+    Then per volume ``snapshots(details=True, volume_id=...)``, sorted
+    by ``created_at``, and for each snapshot beyond the newest ``keep``:
+    ``delete_snapshot``, then ``wait_for_delete(snapshot)``, again with
+    the default interval.  This is what Ansible's
+    ``openstack.cloud.volume_snapshot`` module does with ``wait: true``
+    for every volume and every pruned snapshot, and how openstacksdk's
+    examples create and delete a resource: each call followed by its
+    wait.  Like the module, which passes its ``timeout``, the loop gives
+    each wait a bound (:data:`WAIT_BOUND`; ``wait_for_status`` would
+    otherwise wait forever); the bound does not change when it polls.
 
     :param conn: A Connection without snapshot_ext.
     :param volume_ids: The volumes.
@@ -377,13 +379,13 @@ def rotate_openstacksdk(
         snapshot = proxy.create_snapshot(
             volume_id=volume_id, name=f'nightly-{tag}-{volume_id}'
         )
-        proxy.wait_for_status(snapshot, 'available')
+        proxy.wait_for_status(snapshot, 'available', wait=int(WAIT_BOUND))
     made = time.perf_counter() - start
     for volume_id in volume_ids:
         snapshots = list(proxy.snapshots(details=True, volume_id=volume_id))
         for snapshot in _prune_candidates(snapshots, keep):
             proxy.delete_snapshot(snapshot)
-            proxy.wait_for_delete(snapshot)
+            proxy.wait_for_delete(snapshot, wait=int(WAIT_BOUND))
     return made
 
 
