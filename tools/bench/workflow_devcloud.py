@@ -28,18 +28,31 @@ HTTP requests:
     the plugin's bulk verbs: ``create_snapshots(..., wait=True)``, then
     one ``prune_snapshots_of_volumes(..., dry_run=False, wait=True)`` for
     all the volumes (one snapshot listing, one volume listing, the
-    deletions and one wait);
+    deletions and one wait), with ``--concurrency`` threads and a first
+    poll pause of ``--interval`` seconds;
+``snapshot_ext_defaults``
+    the same calls without ``concurrency``, ``interval`` or ``timeout``
+    arguments: the library's defaults (8 threads, a first pause of 2
+    seconds);
 ``snapshot_ext_per_volume``
     the same creates, then one ``prune_snapshots(..., dry_run=False)``
     per volume run by ``--concurrency`` threads (a snapshot listing and
     a volume listing each), then one ``wait_for_snapshots(...,
     'deleted')`` for all the deletions;
 ``openstacksdk``
-    an idiomatic loop on openstacksdk's own block-storage proxy (no
-    plugin): ``create_snapshot`` per volume, ``wait_for_status`` per
-    snapshot, then per volume ``snapshots(volume_id=...)``, sorted by
-    ``created_at``, ``delete_snapshot`` of all but the newest, and
-    ``wait_for_delete`` per deleted snapshot;
+    the loop as users write it on openstacksdk's own block-storage proxy
+    (no plugin), the way Ansible's ``volume_snapshot`` module runs it:
+    per volume ``create_snapshot`` and ``wait_for_status(snapshot,
+    'available')``; then per volume ``snapshots(details=True,
+    volume_id=...)``, sorted by ``created_at``, and per snapshot beyond
+    the newest ``--keep`` ``delete_snapshot`` and
+    ``wait_for_delete(snapshot)``; every wait at openstacksdk's
+    default interval (a ``GET`` at once, then one every 2 seconds);
+``openstacksdk_batched``
+    a tuned loop on the same proxy: every ``create_snapshot`` first, then
+    ``wait_for_status`` per snapshot, then per volume the listing and
+    ``delete_snapshot`` of the older ones, then ``wait_for_delete`` per
+    deleted snapshot; the waits poll every ``--interval`` seconds;
 ``ansible``
     the same as a playbook of the ``openstack.cloud`` collection
     (``volume_snapshot`` with ``wait: true`` per volume,
@@ -55,7 +68,7 @@ HTTP requests:
     for the deletions.
 
 The table shows the medians of the wall times and request counts, and the
-ratios to the ``openstacksdk`` loop and to the floor.  Everything the
+ratios to both openstacksdk loops and to the floor.  Everything the
 script makes is deleted at the end, also after a failure, and the run is
 bounded by ``--time-limit``.
 
@@ -64,7 +77,7 @@ Usage::
     tools/devcloud up
     tools/clients-venv
     .venv/bin/python tools/bench/workflow_devcloud.py --rounds 5 \
-        --ansible-rounds 3
+        --ansible-rounds 1
 
 It reads ``$DEVCLOUD_DIR/clouds.yaml`` (``.devcloud/clouds.yaml`` of the
 clone by default) unless ``OS_CLIENT_CONFIG_FILE`` is set.
@@ -96,8 +109,10 @@ import clients  # noqa: E402
 
 WAYS = (
     'snapshot_ext',
+    'snapshot_ext_defaults',
     'snapshot_ext_per_volume',
     'openstacksdk',
+    'openstacksdk_batched',
     'ansible',
     'floor',
 )
@@ -211,6 +226,36 @@ def newest_first(snapshots: Sequence[Any]) -> list[Any]:
 # The ways -------------------------------------------------------------
 
 
+def rotate_snapshot_ext_defaults(
+    conn: Any, volume_ids: list[str], keep: int, tag: str
+) -> float:
+    """The rotation with snapshot_ext's bulk verbs and their defaults.
+
+    ``create_snapshots(..., wait=True)``, then one
+    ``prune_snapshots_of_volumes(..., dry_run=False, wait=True)``, with
+    no ``concurrency``, ``interval`` or ``timeout`` argument: 8 threads,
+    a first pause of 2 seconds between polls, growing by 1.5.
+
+    :param conn: A Connection with snapshot_ext registered.
+    :param volume_ids: The volumes.
+    :param keep: Snapshots to keep per volume.
+    :param tag: A name suffix for this round's snapshots.
+    :returns: Seconds until every new snapshot was ``available``.
+    """
+    start = time.perf_counter()
+    proxy = conn.block_storage
+    proxy.create_snapshots(
+        [{'volume_id': v, 'name': f'nightly-{tag}-{v}'} for v in volume_ids],
+        wait=True,
+    ).raise_for_errors()
+    created = time.perf_counter() - start
+    for result in proxy.prune_snapshots_of_volumes(
+        volume_ids, keep=keep, dry_run=False, wait=True
+    ):
+        result.raise_for_errors()
+    return created
+
+
 def rotate_snapshot_ext(
     conn: Any,
     volume_ids: list[str],
@@ -274,6 +319,27 @@ def rotate_snapshot_ext(
     return created
 
 
+def _prune_candidates(snapshots: Sequence[Any], keep: int) -> list[Any]:
+    """The snapshots a stock loop deletes: all but the newest available.
+
+    :param snapshots: One volume's snapshots.
+    :param keep: Available snapshots to keep.
+    :returns: The older ``available`` or ``error`` snapshots, newest
+        first.
+    """
+    ordered = newest_first(snapshots)
+    available = [s for s in ordered if s.status == 'available']
+    if len(available) <= keep:
+        return []
+    oldest_kept = available[keep - 1]
+    return [
+        s
+        for s in ordered
+        if (s.created_at, s.id) < (oldest_kept.created_at, oldest_kept.id)
+        and s.status in ('available', 'error')
+    ]
+
+
 def rotate_openstacksdk(
     conn: Any,
     volume_ids: list[str],
@@ -282,7 +348,64 @@ def rotate_openstacksdk(
     concurrency: int,
     interval: float,
 ) -> float:
-    """The rotation as a loop on openstacksdk's own proxy.
+    """The rotation as users write it with openstacksdk's own proxy.
+
+    One volume after the other: ``create_snapshot``, then
+    ``wait_for_status(snapshot, 'available')`` with openstacksdk's
+    default interval (a ``GET`` at once, then one every 2 seconds).
+    Then per volume ``snapshots(details=True, volume_id=...)``, sorted
+    by ``created_at``, and for each snapshot beyond the newest ``keep``:
+    ``delete_snapshot``, then ``wait_for_delete(snapshot)``, again with
+    the default interval.  This is what Ansible's
+    ``openstack.cloud.volume_snapshot`` module does with ``wait: true``
+    for every volume and every pruned snapshot, and how openstacksdk's
+    examples create and delete a resource: each call followed by its
+    wait.  Like the module, which passes its ``timeout``, the loop gives
+    each wait a bound (:data:`WAIT_BOUND`; ``wait_for_status`` would
+    otherwise wait forever); the bound does not change when it polls.
+
+    :param conn: A Connection without snapshot_ext.
+    :param volume_ids: The volumes.
+    :param keep: Snapshots to keep per volume.
+    :param tag: A name suffix for this round's snapshots.
+    :param concurrency: Unused: the loop is sequential.
+    :param interval: Unused: the loop keeps openstacksdk's default
+        interval.
+    :returns: Seconds until every new snapshot was ``available``.
+    """
+    start = time.perf_counter()
+    proxy = conn.block_storage
+    for volume_id in volume_ids:
+        snapshot = proxy.create_snapshot(
+            volume_id=volume_id, name=f'nightly-{tag}-{volume_id}'
+        )
+        proxy.wait_for_status(snapshot, 'available', wait=int(WAIT_BOUND))
+    made = time.perf_counter() - start
+    for volume_id in volume_ids:
+        snapshots = list(proxy.snapshots(details=True, volume_id=volume_id))
+        for snapshot in _prune_candidates(snapshots, keep):
+            proxy.delete_snapshot(snapshot)
+            proxy.wait_for_delete(snapshot, wait=int(WAIT_BOUND))
+    return made
+
+
+def rotate_openstacksdk_batched(
+    conn: Any,
+    volume_ids: list[str],
+    keep: int,
+    tag: str,
+    concurrency: int,
+    interval: float,
+) -> float:
+    """The rotation as a tuned loop on openstacksdk's own proxy.
+
+    Every ``create_snapshot`` first, then ``wait_for_status`` per
+    snapshot with ``interval`` (so the waits overlap the server's work
+    instead of following each create); then per volume
+    ``snapshots(details=True, volume_id=...)``, sorted by
+    ``created_at``, ``delete_snapshot`` of every snapshot beyond the
+    newest ``keep``, and only then ``wait_for_delete`` per deleted
+    snapshot, with ``interval``.
 
     :param conn: A Connection without snapshot_ext.
     :param volume_ids: The volumes.
@@ -305,21 +428,8 @@ def rotate_openstacksdk(
     made = time.perf_counter() - start
     pruned: list[Any] = []
     for volume_id in volume_ids:
-        snapshots = newest_first(
-            list(proxy.snapshots(details=True, volume_id=volume_id))
-        )
-        available = [s for s in snapshots if s.status == 'available']
-        if len(available) <= keep:
-            continue
-        oldest_kept = available[keep - 1] if keep else None
-        for snapshot in snapshots:
-            if oldest_kept is not None and (
-                snapshot.created_at,
-                snapshot.id,
-            ) >= (oldest_kept.created_at, oldest_kept.id):
-                continue
-            if snapshot.status not in ('available', 'error'):
-                continue
+        snapshots = list(proxy.snapshots(details=True, volume_id=volume_id))
+        for snapshot in _prune_candidates(snapshots, keep):
             proxy.delete_snapshot(snapshot)
             pruned.append(snapshot)
     for snapshot in pruned:
@@ -703,6 +813,10 @@ def report(
 ) -> dict[str, Any]:
     """Print the table and return the results as data.
 
+    The ratios are a way's median wall time over the median of the
+    ``openstacksdk`` loop, of the ``openstacksdk_batched`` loop and of
+    the floor.
+
     :param times: Wall seconds per way, one per round.
     :param created: Seconds until the new snapshots were available, per
         way, one per round (not for ``ansible``).
@@ -712,17 +826,19 @@ def report(
     """
     medians = {w: statistics.median(t) for w, t in times.items() if t}
     sdk = medians.get('openstacksdk')
+    batched = medians.get('openstacksdk_batched')
     floor = medians.get('floor')
     print()
     print(
         f'Rotation of {args.volumes} volumes (keep {args.keep}), medians of '
         f'up to {args.rounds} round(s); poll interval {args.interval} s '
-        f'(floor {args.floor_interval} s), {args.concurrency} threads '
-        f'(floor {args.floor_concurrency})'
+        f'(floor {args.floor_interval} s, openstacksdk and '
+        f'snapshot_ext_defaults their defaults), {args.concurrency} '
+        f'threads (floor {args.floor_concurrency})'
     )
     print(
         f"{'way':24s}{'wall':>9s}{'created':>9s}{'requests':>10s}"
-        f"{'/ sdk':>8s}{'/ floor':>9s}"
+        f"{'/ sdk':>8s}{'/ batch':>9s}{'/ floor':>9s}"
     )
 
     def ratio(seconds: float, base: float | None) -> str:
@@ -735,7 +851,8 @@ def report(
         phase = f'{statistics.median(made):8.2f}s' if made else f"{'-':>9s}"
         print(
             f'{way:24s}{seconds:8.2f}s{phase}{count:>10s}'
-            f'{ratio(seconds, sdk):>8s}{ratio(seconds, floor):>9s}'
+            f'{ratio(seconds, sdk):>8s}{ratio(seconds, batched):>9s}'
+            f'{ratio(seconds, floor):>9s}'
         )
     return {
         'volumes': args.volumes,
@@ -748,6 +865,14 @@ def report(
         'median_seconds': medians,
         'median_requests': {
             w: statistics.median(c) for w, c in requests.items() if c
+        },
+        'ratios': {
+            way: {
+                f'to_{base}': seconds / medians[base]
+                for base in ('openstacksdk', 'openstacksdk_batched', 'floor')
+                if medians.get(base)
+            }
+            for way, seconds in medians.items()
         },
         'seconds': times,
         'created_seconds': created,
@@ -779,16 +904,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         '--concurrency',
         type=int,
-        default=8,
-        help='threads of the bulk verbs and of the floor',
+        default=2,
+        help=(
+            'threads of the bulk verbs of the snapshot_ext and '
+            'snapshot_ext_per_volume ways'
+        ),
     )
     parser.add_argument(
         '--interval',
         type=float,
-        default=0.2,
+        default=0.1,
         help=(
-            'seconds between the polls of snapshot_ext and openstacksdk '
-            '(snapshot_ext: before the second, then growing)'
+            'seconds between the polls of snapshot_ext and '
+            'openstacksdk_batched (snapshot_ext: before the second, then '
+            'growing by 1.5)'
         ),
     )
     parser.add_argument('--floor-interval', type=float, default=0.1)
@@ -866,8 +995,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     requests: dict[str, list[int]] = {w: [] for w in ways}
     sessions = {
         'snapshot_ext': ext_conn.session.session,
+        'snapshot_ext_defaults': ext_conn.session.session,
         'snapshot_ext_per_volume': ext_conn.session.session,
         'openstacksdk': sdk_conn.session.session,
+        'openstacksdk_batched': sdk_conn.session.session,
         'floor': floor.session.session,
     }
     volume_ids: list[str] = []
@@ -894,7 +1025,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                     )
                 else:
                     with Counter(sessions[way]) as counter:
-                        if way.startswith('snapshot_ext'):
+                        if way == 'snapshot_ext_defaults':
+                            made = rotate_snapshot_ext_defaults(
+                                ext_conn, volume_ids, args.keep, label
+                            )
+                        elif way.startswith('snapshot_ext'):
                             made = rotate_snapshot_ext(
                                 ext_conn,
                                 volume_ids,
@@ -904,8 +1039,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                                 args.interval,
                                 way == 'snapshot_ext_per_volume',
                             )
-                        elif way == 'openstacksdk':
-                            made = rotate_openstacksdk(
+                        elif way.startswith('openstacksdk'):
+                            rotate = (
+                                rotate_openstacksdk
+                                if way == 'openstacksdk'
+                                else rotate_openstacksdk_batched
+                            )
+                            made = rotate(
                                 sdk_conn,
                                 volume_ids,
                                 args.keep,
