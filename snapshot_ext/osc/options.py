@@ -19,6 +19,7 @@
 import argparse
 
 from snapshot_ext.osc import args as _args
+from snapshot_ext.v3 import _waiting
 
 
 def add_wait_options(parser: argparse.ArgumentParser, what: str) -> None:
@@ -51,10 +52,10 @@ def add_timing_options(parser: argparse.ArgumentParser) -> None:
         '--interval',
         metavar='<seconds>',
         type=_args.seconds,
-        default=2.0,
+        default=_waiting.BULK_INTERVAL,
         help=(
             'Seconds before the second poll; later pauses grow up to '
-            '15 seconds (default: 2)'
+            f'15 seconds (default: {_waiting.BULK_INTERVAL:g})'
         ),
     )
 

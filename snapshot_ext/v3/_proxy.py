@@ -772,7 +772,7 @@ class Proxy(_stock_proxy.Proxy):
         snapshots: Iterable[SnapshotRef],
         status: str = 'available',
         failures: list[str] | None = None,
-        interval: int | float | None = 2,
+        interval: int | float | None = _waiting.BULK_INTERVAL,
         wait: int | float | None = None,
         callback: Callable[[int], None] | None = None,
         *,
@@ -789,8 +789,8 @@ class Proxy(_stock_proxy.Proxy):
         :param status: The awaited status, or ``'deleted'``.
         :param failures: More failure statuses (``error`` and
             ``error_deleting`` always are).
-        :param interval: Seconds before the second poll; pauses grow up
-            to 15 seconds, with jitter.
+        :param interval: Seconds before the second poll (``None``:
+            0.5); pauses grow by 1.5 up to 15 seconds, with jitter.
         :param wait: Seconds in all; ``None`` means 600.
         :param callback: Called after each poll with the overall
             progress, an int from 0 to 100.
@@ -827,7 +827,7 @@ class Proxy(_stock_proxy.Proxy):
         wait: bool = False,
         *,
         timeout: int | float | None = None,
-        interval: int | float | None = 2,
+        interval: int | float | None = _waiting.BULK_INTERVAL,
     ) -> results.BulkResult[_snapshot.Snapshot]:
         """Create many snapshots concurrently.
 
@@ -840,7 +840,8 @@ class Proxy(_stock_proxy.Proxy):
         :param wait: Also wait (one listing per poll) until every created
             snapshot is ``available``.
         :param timeout: Seconds to wait in all; ``None`` means 600.
-        :param interval: Seconds before the second poll of the wait.
+        :param interval: Seconds before the second poll of the wait
+            (``None``: 0.5); pauses grow by 1.5 up to 15 seconds.
         :returns: A :class:`~snapshot_ext.results.BulkResult` in the
             order of ``specs``.
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
@@ -869,7 +870,7 @@ class Proxy(_stock_proxy.Proxy):
         ignore_missing: bool = True,
         check: bool = True,
         timeout: int | float | None = None,
-        interval: int | float | None = 2,
+        interval: int | float | None = _waiting.BULK_INTERVAL,
         all_projects: bool = False,
     ) -> results.BulkResult[_snapshot.Snapshot]:
         """Delete many snapshots concurrently.
@@ -887,7 +888,8 @@ class Proxy(_stock_proxy.Proxy):
             success (its result has ``missing=True``).
         :param check: Refuse snapshots that cannot be deleted.
         :param timeout: Seconds to wait in all; ``None`` means 600.
-        :param interval: Seconds before the second poll of the wait.
+        :param interval: Seconds before the second poll of the wait
+            (``None``: 0.5); pauses grow by 1.5 up to 15 seconds.
         :param all_projects: Look for dependent volumes in every project.
         :returns: A :class:`~snapshot_ext.results.BulkResult` in the
             order given.
@@ -1030,7 +1032,7 @@ class Proxy(_stock_proxy.Proxy):
         concurrency: int = DEFAULT_CONCURRENCY,
         wait: bool = False,
         timeout: int | float | None = None,
-        interval: int | float | None = 2,
+        interval: int | float | None = _waiting.BULK_INTERVAL,
         all_projects: bool = False,
     ) -> results.PruneResult[_snapshot.Snapshot]:
         """Keep a volume's newest snapshots and delete the others.
@@ -1051,7 +1053,8 @@ class Proxy(_stock_proxy.Proxy):
         :param concurrency: Threads for the deletions, 1 to 64.
         :param wait: Wait until the deleted snapshots are gone.
         :param timeout: Seconds to wait in all; ``None`` means 600.
-        :param interval: Seconds before the second poll of the wait.
+        :param interval: Seconds before the second poll of the wait
+            (``None``: 0.5); pauses grow by 1.5 up to 15 seconds.
         :param all_projects: The volume is another project's (admin).
         :returns: A :class:`~snapshot_ext.results.PruneResult`: the
             decision for each snapshot, and per-snapshot deletion
@@ -1087,7 +1090,7 @@ class Proxy(_stock_proxy.Proxy):
         concurrency: int = DEFAULT_CONCURRENCY,
         wait: bool = False,
         timeout: int | float | None = None,
-        interval: int | float | None = 2,
+        interval: int | float | None = _waiting.BULK_INTERVAL,
         all_projects: bool = False,
     ) -> list[results.PruneResult[_snapshot.Snapshot]]:
         """Apply one retention policy to each of many volumes.
@@ -1109,7 +1112,8 @@ class Proxy(_stock_proxy.Proxy):
         :param concurrency: Threads for all the deletions, 1 to 64.
         :param wait: Wait until the deleted snapshots are gone.
         :param timeout: Seconds to wait in all; ``None`` means 600.
-        :param interval: Seconds before the second poll of the wait.
+        :param interval: Seconds before the second poll of the wait
+            (``None``: 0.5); pauses grow by 1.5 up to 15 seconds.
         :param all_projects: The volumes may be other projects' (admin).
         :returns: One :class:`~snapshot_ext.results.PruneResult` per
             volume, in the order given; each volume's ``deletions`` hold

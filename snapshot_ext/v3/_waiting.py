@@ -57,6 +57,11 @@ from snapshot_ext.v3 import snapshot as _snapshot
 DEFAULT_TIMEOUT = 600.0
 #: Seconds between the first polls when ``interval=None`` is given.
 DEFAULT_INTERVAL = 2.0
+#: The same for the waits that poll many snapshots with one listing per
+#: poll (``wait_for_snapshots`` and the bulk verbs): short, as a listing
+#: costs the server the same for one snapshot or many, and the pauses
+#: grow from it.
+BULK_INTERVAL = 0.5
 #: The shortest pause between polls; ``interval=0`` means this.
 MIN_INTERVAL = 0.1
 #: The longest pause between polls, unless ``interval`` is longer.
@@ -141,22 +146,26 @@ class Timing:
 
 
 def timing(
-    interval: Any, wait: Any, default_timeout: float = DEFAULT_TIMEOUT
+    interval: Any,
+    wait: Any,
+    default_timeout: float = DEFAULT_TIMEOUT,
+    default_interval: float = DEFAULT_INTERVAL,
 ) -> Timing:
     """Check ``interval`` and ``wait`` as the waiters take them.
 
     :param interval: Seconds between the first polls; ``None`` means
-        :data:`DEFAULT_INTERVAL`, ``0`` means :data:`MIN_INTERVAL`.
+        ``default_interval``, ``0`` means :data:`MIN_INTERVAL`.
     :param wait: Seconds to wait in all; ``None`` means
         ``default_timeout``.
     :param default_timeout: The timeout when ``wait`` is ``None``.
+    :param default_interval: The interval when ``interval`` is ``None``.
     :returns: The checked values.
     :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest` for
         a value that is not a non-negative finite number.
     """
     return Timing(
         interval=_seconds(
-            'interval', interval, DEFAULT_INTERVAL, MIN_INTERVAL
+            'interval', interval, default_interval, MIN_INTERVAL
         ),
         timeout=_seconds('wait', wait, default_timeout, 0.0),
     )

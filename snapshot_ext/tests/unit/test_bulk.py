@@ -26,6 +26,7 @@ from snapshot_ext import results
 from snapshot_ext.tests.unit import fakes
 from snapshot_ext.tests.unit.test_waiting import WaitTestCase
 from snapshot_ext.tests.unit.test_waiting import snapshot_body
+from snapshot_ext.v3 import _waiting
 from snapshot_ext.v3 import snapshot as _snapshot
 
 VID = fakes.VOLUME_ID
@@ -117,7 +118,8 @@ class TestWaitForSnapshots(WaitTestCase):
         self.assertFalse(result.ok)
         self.assertEqual([result[1]], result.failed)
         self.assertEqual([25, 100], seen)
-        self.assertEqual([2.0], self.clock.sleeps)
+        # The first pause of a bulk wait.
+        self.assertEqual([_waiting.BULK_INTERVAL], self.clock.sleeps)
         requests = self.api_requests()
         self.assertEqual(2, len(requests))
         for request in requests:
@@ -236,7 +238,7 @@ class TestWaitForSnapshots(WaitTestCase):
             '/snapshots/detail',
             listing(snap(S1, status='creating'), snap(S2, status='available')),
         )
-        result = self.proxy.wait_for_snapshots([S1, S2], wait=5)
+        result = self.proxy.wait_for_snapshots([S1, S2], interval=2, wait=5)
         timeout = error_of(result[0], exceptions.SnapshotTimeout)
         self.assertIsInstance(timeout, sdk_exceptions.ResourceTimeout)
         self.assertEqual(5.0, timeout.waited)
@@ -279,7 +281,8 @@ class TestWaitForSnapshots(WaitTestCase):
         self.assert_request(
             second, 'GET', '/snapshots/detail', {'volume_id': [VID]}
         )
-        self.assertEqual([2.0], self.clock.sleeps)
+        # The first pause of a bulk wait.
+        self.assertEqual([_waiting.BULK_INTERVAL], self.clock.sleeps)
 
     def test_empty_sends_nothing(self) -> None:
         self.assertEqual(0, len(self.proxy.wait_for_snapshots([])))
@@ -687,7 +690,8 @@ class TestDeleteSnapshots(DeleteTestCase):
             [_snapshot.Snapshot(id=S1, volume_id=VID)], wait=True
         )
         self.assertTrue(result.ok, result.failed)
-        self.assertEqual([2.0], self.clock.sleeps)
+        # The first pause of a bulk wait.
+        self.assertEqual([_waiting.BULK_INTERVAL], self.clock.sleeps)
         self.assertEqual(
             [
                 'GET /resource_filters',

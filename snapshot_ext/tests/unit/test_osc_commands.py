@@ -34,6 +34,7 @@ from snapshot_ext.osc import deletable
 from snapshot_ext.osc import prune
 from snapshot_ext.osc import wait
 from snapshot_ext.tests.unit import fakes
+from snapshot_ext.v3 import _waiting
 
 VID = fakes.VOLUME_ID
 OTHER_VID = 'dddddddd-0000-4000-8000-00000000000d'
@@ -986,6 +987,14 @@ class FakeProxyTestCase(FakeProxyBase):
             {'interval': 0.5, 'wait': 30.0, 'all_projects': True},
             {k: v for k, v in kwargs.items() if k != 'callback'},
         )
+
+    def test_timing_defaults_are_the_bulk_waits(self) -> None:
+        self.run_command(wait.WaitForSnapshots, 'ready', 'slow')
+        _, _, _, kwargs = self.fake.calls[1]
+        # The library's first pause of a bulk wait, and its bound.
+        self.assertEqual(0.5, kwargs['interval'])
+        self.assertEqual(_waiting.BULK_INTERVAL, kwargs['interval'])
+        self.assertEqual(600.0, kwargs['wait'])
 
     def test_progress_bar_only_on_a_terminal(self) -> None:
         _, out, err = self.run_command(wait.WaitForSnapshots, A, B)

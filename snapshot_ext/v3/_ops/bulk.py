@@ -311,7 +311,7 @@ def wait_for_snapshots(
     *,
     status: Any = 'available',
     failures: Any = None,
-    interval: Any = _waiting.DEFAULT_INTERVAL,
+    interval: Any = _waiting.BULK_INTERVAL,
     wait: Any = None,
     callback: Any = None,
     all_projects: Any = False,
@@ -354,7 +354,9 @@ def wait_for_snapshots(
     failing = (_waiting.FAILURE_STATUSES | _waiting.failures_arg(failures)) - {
         target
     }
-    pace = _waiting.timing(interval, wait)
+    pace = _waiting.timing(
+        interval, wait, default_interval=_waiting.BULK_INTERVAL
+    )
     progress = _waiting.callback_arg(callback)
     everywhere = _checks.flag('all_projects', all_projects, strict=True)
     pairs = resolve(proxy, snapshots)
@@ -400,7 +402,9 @@ def _wait_for(
         resolve(proxy, waiting),
         status,
         _waiting.FAILURE_STATUSES - {status},
-        _waiting.timing(interval, timeout),
+        _waiting.timing(
+            interval, timeout, default_interval=_waiting.BULK_INTERVAL
+        ),
         None,
         False,
         clock,
@@ -457,7 +461,7 @@ def create_snapshots(
     concurrency: Any = DEFAULT_CONCURRENCY,
     wait: Any = False,
     timeout: Any = None,
-    interval: Any = _waiting.DEFAULT_INTERVAL,
+    interval: Any = _waiting.BULK_INTERVAL,
     clock: _waiting.Clock = _waiting.SYSTEM_CLOCK,
 ) -> results.BulkResult[_snapshot.Snapshot]:
     """Create many snapshots concurrently.
@@ -478,7 +482,7 @@ def create_snapshots(
     """
     workers = check_concurrency(concurrency)
     waiting = _checks.flag('wait', wait, strict=True)
-    _waiting.timing(interval, timeout)
+    _waiting.timing(interval, timeout, default_interval=_waiting.BULK_INTERVAL)
     checked = check_specs(specs)
     if not checked:
         return results.BulkResult([])
@@ -514,7 +518,7 @@ def delete_snapshots(
     ignore_missing: Any = True,
     check: Any = True,
     timeout: Any = None,
-    interval: Any = _waiting.DEFAULT_INTERVAL,
+    interval: Any = _waiting.BULK_INTERVAL,
     all_projects: Any = False,
     clock: _waiting.Clock = _waiting.SYSTEM_CLOCK,
 ) -> results.BulkResult[_snapshot.Snapshot]:
@@ -550,7 +554,7 @@ def delete_snapshots(
     lenient = _checks.flag('ignore_missing', ignore_missing, strict=True)
     checking = _checks.flag('check', check, strict=True)
     everywhere = _checks.flag('all_projects', all_projects, strict=True)
-    _waiting.timing(interval, timeout)
+    _waiting.timing(interval, timeout, default_interval=_waiting.BULK_INTERVAL)
     pairs = resolve(proxy, snapshots)
     if not pairs:
         return results.BulkResult([])

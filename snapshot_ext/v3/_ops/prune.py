@@ -190,7 +190,7 @@ def _options(
     workers = _bulk.check_concurrency(concurrency)
     waiting = _checks.flag('wait', wait, strict=True)
     everywhere = _checks.flag('all_projects', all_projects, strict=True)
-    _waiting.timing(interval, timeout)
+    _waiting.timing(interval, timeout, default_interval=_waiting.BULK_INTERVAL)
     return dry, workers, waiting, everywhere
 
 
@@ -353,7 +353,7 @@ def prune_snapshots(
     concurrency: Any = DEFAULT_CONCURRENCY,
     wait: Any = False,
     timeout: Any = None,
-    interval: Any = _waiting.DEFAULT_INTERVAL,
+    interval: Any = _waiting.BULK_INTERVAL,
     all_projects: Any = False,
     clock: _waiting.Clock = _waiting.SYSTEM_CLOCK,
 ) -> results.PruneResult[_snapshot.Snapshot]:
@@ -418,7 +418,7 @@ def prune_snapshots_of_volumes(
     concurrency: Any = DEFAULT_CONCURRENCY,
     wait: Any = False,
     timeout: Any = None,
-    interval: Any = _waiting.DEFAULT_INTERVAL,
+    interval: Any = _waiting.BULK_INTERVAL,
     all_projects: Any = False,
     clock: _waiting.Clock = _waiting.SYSTEM_CLOCK,
 ) -> list[results.PruneResult[_snapshot.Snapshot]]:
