@@ -347,12 +347,13 @@ def _pairs(
                     f'listed in a page, {where}',
                     functools.partial(existing, native),
                     functools.partial(
-                        _listed_in_page,
+                        _listed,
                         make_builder,
                         cls,
                         attrs,
                         conn,
                         microversion,
+                        page=True,
                     ),
                 )
             if n:
@@ -389,21 +390,13 @@ def _listed(
     attrs: dict[str, Any],
     conn: Any,
     microversion: str | None,
+    page: bool = False,
 ) -> Any:
-    return make_builder(cls, conn, microversion)(copy.deepcopy(attrs))
-
-
-def _listed_in_page(
-    make_builder: MakeBuilder,
-    cls: type,
-    attrs: dict[str, Any],
-    conn: Any,
-    microversion: str | None,
-) -> Any:
+    builder = make_builder(cls, conn, microversion)
+    if not page:
+        return builder(copy.deepcopy(attrs))
     # A page of copies: built as one page when the builder can.
-    built = make_builder(cls, conn, microversion).page(
-        [copy.deepcopy(attrs) for _ in range(PAGE_COPIES)]
-    )
+    built = builder.page([copy.deepcopy(attrs) for _ in range(PAGE_COPIES)])
     if len(built) != PAGE_COPIES:
         raise ValueError(f'{len(built)} objects for {PAGE_COPIES}')
     return built[-1]
