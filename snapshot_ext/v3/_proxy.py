@@ -119,7 +119,9 @@ class Proxy(_stock_proxy.Proxy):
         openstacksdk's own method asks the session for the token's project
         ID for every request; this asks once per token
         (:func:`~snapshot_ext.v3._endpoint.project_id`) and gives the same
-        name.
+        name.  It passes no service type to ``_extract_name``, which names
+        the URL's parts without it; the openstacksdk releases that
+        deprecate that argument warn for every request given it.
 
         :param url: The URL or path of the request.
         :returns: The service type and the names of the URL's parts,
@@ -129,9 +131,7 @@ class Proxy(_stock_proxy.Proxy):
         if not service_type:
             # openstacksdk's own error.
             return str(super()._get_cache_key_prefix(url))
-        names = self._extract_name(
-            url, service_type, _endpoint.project_id(self)
-        )
+        names = self._extract_name(url, None, _endpoint.project_id(self))
         return '.'.join([service_type, *names])
 
     # ====== Helpers ======
@@ -171,8 +171,16 @@ class Proxy(_stock_proxy.Proxy):
         :raises: :class:`~openstack.exceptions.NotFoundException` when no
             snapshot has that ID.
         """
+        error_message = f"No Snapshot found for {snapshot}"
+        if isinstance(snapshot, str) and snapshot:
+            # Built once from the answer (None: openstacksdk's own fetch).
+            found = _snapshot.Snapshot._fetch_by_id(
+                self, snapshot, error_message
+            )
+            if found is not None:
+                return found
         return self._snapshot_resource(snapshot).fetch(
-            self, error_message=f"No Snapshot found for {snapshot}"
+            self, error_message=error_message
         )
 
     @overload

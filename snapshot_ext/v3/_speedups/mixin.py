@@ -41,6 +41,7 @@ from collections.abc import MutableMapping
 import logging
 import threading
 from typing import Any
+import weakref
 
 from openstack import resource
 
@@ -184,6 +185,136 @@ def self_check(cls: type[resource.Resource]) -> bool:
         f'; {len(found) - 3} more' if len(found) > 3 else '',
     )
     return False
+
+
+#: Per layout: whether one object of its class can be built or filled
+#: from an answer with :func:`single_layout`'s tables (see there).
+_single: weakref.WeakKeyDictionary[layouts.Layout, bool] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def single_layout(cls: type[resource.Resource]) -> layouts.Layout | None:
+    """The layout to take one object's answer with, or ``None``.
+
+    A get, create or delete answers with one object: :func:`take_answer`
+    and :func:`build_fetched` then do what openstacksdk's
+    ``Resource._translate_response`` (and, for a get, ``Resource.new``)
+    do, from the class's tables.  They may only when the class's
+    self-check has run and passed (:func:`current`) and the class is
+    built the way the listing's fast path builds it: the known
+    construction methods, no header, URI or patch state, ``location``
+    the only computed value.  ``None`` means openstacksdk's own code.
+
+    :param cls: The resource class.
+    :returns: Its checked layout, or ``None``.
+    """
+    lay = current(cls)
+    if lay.native:
+        return None
+    try:
+        return lay if _single[lay] else None
+    except KeyError:
+        pass
+    # builder imports this module: imported here, when first needed.
+    from snapshot_ext.v3._speedups import builder
+
+    cls_any: Any = cls
+    plan = lay.plan
+    fits = (
+        issubclass(cls, PrecomputedFields)
+        and plan.exact
+        and plan.body_only
+        and list(plan.computed_keys) == ['location']
+        and builder._known_construction(cls)
+        and not cls_any.allow_patch
+        and not lay.attributes(fields.Header)
+        and not lay.attributes(fields.URI)
+        and [a for a, _ in lay.attributes(fields.Computed)] == ['location']
+    )
+    _single[lay] = fits
+    return lay if fits else None
+
+
+def take_answer(
+    obj: resource.Resource,
+    lay: layouts.Layout,
+    attrs: dict[str, Any] | None,
+) -> None:
+    """Fill an object from its answer as ``_translate_response`` does.
+
+    What openstacksdk's ``Resource._translate_response`` does once the
+    answer's status was checked, for a class :func:`single_layout` gave
+    ``lay`` for: the body's known keys are taken and the body marked
+    clean, the (empty) header marked clean, the location updated and the
+    ``dict`` content made again.
+
+    :param obj: The object (built by ``new``, ``existing`` or a listing).
+    :param lay: The layout :func:`single_layout` gave for its class.
+    :param attrs: The decoded object of the answer (its known keys are
+        removed), or ``None`` for an answer without a body.
+    """
+    this: Any = obj
+    state = object.__getattribute__(this, '__dict__')
+    if attrs is not None:
+        # Resource._translate_response drops a key named "self".
+        attrs.pop('self', None)
+        body = state['_body']
+        body.attributes.update(lay.table(fields.Body).consume(attrs))
+        body.clean()
+    header = state.get('_header')
+    if header is not None:
+        # The class has no header fields: nothing to take, as openstacksdk
+        # takes nothing from the response headers.
+        header.clean()
+    this._update_location()
+    dict.update(this, lay.plan.compute(this))
+
+
+def build_fetched(
+    cls: type[resource.Resource],
+    lay: layouts.Layout,
+    connection: Any,
+    microversion: str | None,
+    resource_id: str,
+    attrs: dict[str, Any],
+) -> Any:
+    """Build the object a fetch by ID gives, from its answer.
+
+    The object equals what ``cls.new(id=resource_id,
+    connection=connection)`` gives once its ``fetch`` took this answer at
+    this microversion: the body clean, the computed location changed (as
+    ``new`` leaves it), the location updated from the answer.
+
+    :param cls: The resource class.
+    :param lay: The layout :func:`single_layout` gave for it.
+    :param connection: The connection, or ``None``.
+    :param microversion: The microversion of the request.
+    :param resource_id: The ID asked for.
+    :param attrs: The decoded object of the answer (taken over).
+    :returns: The object.
+    """
+    attrs.pop('self', None)
+    body = {'id': resource_id}
+    body.update(lay.table(fields.Body).consume(attrs))
+    obj: Any = dict.__new__(cls)
+    state: dict[str, Any] = {
+        '_connection': connection,
+        'microversion': microversion,
+        '_unknown_attrs_in_body': {},
+        '_body': layouts.Component.synchronized(body),
+    }
+    if connection:
+        computed = layouts.Component.synchronized(
+            {'location': locations.locations(connection).current(connection)}
+        )
+        # Resource.new leaves its values changed.
+        computed._dirty = {'location'}
+        state['_computed'] = computed
+    obj.__dict__ = state
+    obj._update_location()
+    dict.update(obj, lay.plan.compute(obj))
+    return obj
 
 
 class PrecomputedFields:
