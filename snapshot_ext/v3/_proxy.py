@@ -356,8 +356,8 @@ class Proxy(_stock_proxy.Proxy):
             ``metadata`` (str to str) and ``force`` (or ``is_forced``).
             ``force`` matters only below microversion 3.66; from 3.66 on a
             snapshot of an in-use volume needs no force and the flag is not
-            sent.  ``base_path`` is passed on to ``Proxy._create``, as
-            openstacksdk does (``None``: ``/snapshots``).
+            sent.  ``base_path`` is used as openstacksdk's
+            ``Proxy._create`` uses it (``None``: ``/snapshots``).
         :returns: The new :class:`~snapshot_ext.v3.snapshot.Snapshot`, in
             status ``creating``.
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
@@ -368,7 +368,12 @@ class Proxy(_stock_proxy.Proxy):
         """
         base_path = attrs.pop('base_path', None)
         _checks.create_attrs(attrs)
-        return self._create(_snapshot.Snapshot, base_path=base_path, **attrs)
+        # What openstacksdk's Proxy._create does; Snapshot.create would
+        # check the same attributes again.
+        snapshot = _snapshot.Snapshot.new(
+            connection=self._get_connection(), **attrs
+        )
+        return snapshot._create_checked(self, base_path=base_path)
 
     def update_snapshot(
         self, snapshot: SnapshotRef, **attrs: Any
@@ -410,10 +415,12 @@ class Proxy(_stock_proxy.Proxy):
         if force:
             self.force_delete_snapshot(snapshot, ignore_missing=ignore_missing)
         else:
+            if not isinstance(snapshot, _snapshot.Snapshot):
+                # A snapshot_ext Snapshot is taken as it is: Proxy._delete
+                # brings it up to date (Proxy._get_resource) once.
+                snapshot = self._snapshot_resource(snapshot)
             self._delete(
-                _snapshot.Snapshot,
-                self._snapshot_resource(snapshot),
-                ignore_missing=ignore_missing,
+                _snapshot.Snapshot, snapshot, ignore_missing=ignore_missing
             )
 
     def force_delete_snapshot(

@@ -419,6 +419,26 @@ class Snapshot(_speedups.PrecomputedFields, _stock.Snapshot):
         _checks.create_attrs(
             {k: attrs[k] for k in self._body._dirty if k in attrs}
         )
+        return self._create_checked(
+            session, prepend_key=prepend_key, base_path=base_path, **kwargs
+        )
+
+    def _create_checked(
+        self,
+        session: adapter.Adapter,
+        prepend_key: bool = True,
+        base_path: str | None = None,
+        **kwargs: Any,
+    ) -> Self:
+        """:meth:`create` once its attributes were checked.
+
+        :param session: The proxy to send it through.
+        :param prepend_key: Wrap the body in ``{"snapshot": ...}``.
+        :param base_path: Another collection path, if any.
+        :param kwargs: Passed on to :meth:`openstack.resource.Resource.create`.
+        :returns: This snapshot, filled from the server's answer.
+        """
+        attrs = self._body.attributes
         unsent = _UNSET
         if 'force' in attrs and mv.supports(
             session, mv.CREATE_FROM_IN_USE_WITHOUT_FORCE

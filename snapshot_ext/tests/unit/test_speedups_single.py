@@ -32,6 +32,7 @@ import snapshot_ext
 from snapshot_ext import exceptions
 from snapshot_ext.tests.unit import fakes
 from snapshot_ext.tests.unit import test_speedups
+from snapshot_ext.v3 import _checks
 from snapshot_ext.v3 import _speedups
 from snapshot_ext.v3 import snapshot as _snapshot
 from snapshot_ext.v3._speedups import mixin
@@ -256,6 +257,33 @@ class TestCreateAndDelete(SingleObjectTestCase):
                 self.assert_request(
                     mine, 'POST', '/snapshots', json={'snapshot': self.attrs}
                 )
+
+    def test_create_checks_the_attributes_once(self) -> None:
+        self.mock(
+            'POST',
+            '/snapshots',
+            status_code=202,
+            json={'snapshot': copy.deepcopy(self.payloads[0][1])},
+        )
+        with mock.patch.object(
+            _checks, 'create_attrs', wraps=_checks.create_attrs
+        ) as checked:
+            self.proxy.create_snapshot(**copy.deepcopy(self.attrs))
+        checked.assert_called_once_with(self.attrs)
+        # A Snapshot created directly is checked by its create().
+        with mock.patch.object(
+            _checks, 'create_attrs', wraps=_checks.create_attrs
+        ) as checked:
+            Snapshot.new(
+                connection=self.conn, **copy.deepcopy(self.attrs)
+            ).create(self.proxy)
+        checked.assert_called_once_with(self.attrs)
+        self.assertRaises(
+            exceptions.InvalidSnapshotRequest,
+            Snapshot.new(connection=self.conn, name='x').create,
+            self.proxy,
+        )
+        self.assertEqual(2, len(self.api_requests()))
 
     def test_deleted_objects_equal_openstacksdks(self) -> None:
         for where, payload in self.payloads:
