@@ -303,7 +303,7 @@ class Snapshot(_speedups.PrecomputedFields, _stock.Snapshot):
         :param resource_response_key: Another key holding the object.
         :raises: :class:`~openstack.exceptions.InvalidResponse`.
         """
-        lay = _speedups.single_layout(type(self))
+        single = _speedups.single_layout(type(self))
         if has_body is None or has_body:
             attrs = self._answer_fields(
                 response,
@@ -311,14 +311,14 @@ class Snapshot(_speedups.PrecomputedFields, _stock.Snapshot):
                 resource_response_key or self.resource_key,
                 self.id,
             )
-            if lay is not None:
-                _speedups.take_answer(self, lay, attrs)
+            if single is not None:
+                _speedups.take_answer(self, single, attrs)
                 return
-        elif lay is not None:
+        elif single is not None:
             exceptions.raise_from_response(
                 response, error_message=error_message
             )
-            _speedups.take_answer(self, lay, None)
+            _speedups.take_answer(self, single, None)
             return
         super()._translate_response(
             response,
@@ -345,8 +345,8 @@ class Snapshot(_speedups.PrecomputedFields, _stock.Snapshot):
             (``fetch`` is used then).
         :raises: As :meth:`fetch`.
         """
-        lay = _speedups.single_layout(cls)
-        if lay is None:
+        single = _speedups.single_layout(cls)
+        if single is None:
             return None
         segment = _checks.path_segment(snapshot_id, 'snapshot ID')
         microversion = cls._get_microversion(session)
@@ -365,7 +365,7 @@ class Snapshot(_speedups.PrecomputedFields, _stock.Snapshot):
         get_connection = getattr(session, '_get_connection', None)
         return _speedups.build_fetched(  # type: ignore[no-any-return]
             cls,
-            lay,
+            single,
             get_connection() if get_connection else None,
             microversion,
             snapshot_id,

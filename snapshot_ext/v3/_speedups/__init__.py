@@ -69,6 +69,7 @@ the class's checked layout.
 from snapshot_ext.v3._speedups.builder import Builder
 from snapshot_ext.v3._speedups.builder import json_body
 from snapshot_ext.v3._speedups.mixin import PrecomputedFields
+from snapshot_ext.v3._speedups.mixin import SingleLayout
 from snapshot_ext.v3._speedups.mixin import build_fetched
 from snapshot_ext.v3._speedups.mixin import layout
 from snapshot_ext.v3._speedups.mixin import single_layout
@@ -77,6 +78,7 @@ from snapshot_ext.v3._speedups.mixin import take_answer
 __all__ = [
     'Builder',
     'PrecomputedFields',
+    'SingleLayout',
     'build_fetched',
     'json_body',
     'layout',
