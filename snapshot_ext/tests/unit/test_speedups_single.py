@@ -28,7 +28,6 @@ from unittest import mock
 
 from openstack import exceptions as sdk_exceptions
 
-import snapshot_ext
 from snapshot_ext import exceptions
 from snapshot_ext.tests.unit import fakes
 from snapshot_ext.tests.unit import test_speedups
@@ -140,23 +139,6 @@ class TestGetBuildsOnce(SingleObjectTestCase):
             )
         self.assertEqual({'name', 'metadata'}, set(actual._body.dirty))
 
-    def test_microversion_3_0(self) -> None:
-        self.conn = self.make_connection(api_version='3.0')
-        snapshot_ext.register(self.conn)
-        payload = dict(self.capture('snapshot_show_mv3.0')['body'])
-        snap = payload['snapshot']
-        self.serve(copy.deepcopy(snap))
-        expected = Reference.new(id=snap['id'], connection=self.conn)
-        expected = expected.fetch(self.proxy)
-        actual = self.proxy.get_snapshot(snap['id'])
-        self.assert_same_resource(expected, actual)
-        self.assertEqual('3.0', actual.microversion)
-        theirs, mine = self.last_two()
-        self.assertEqual(_sent(theirs), _sent(mine))
-        self.assert_request(
-            mine, 'GET', f"/snapshots/{snap['id']}", microversion='3.0'
-        )
-
     def test_not_found_raises_as_openstacksdk(self) -> None:
         missing = '2b626fc0-e136-4122-a3ae-ce4c97388a94'
         self.mock('GET', f'/snapshots/{missing}', capture='err_get_not_found')
@@ -222,6 +204,25 @@ class TestGetBuildsOnce(SingleObjectTestCase):
         self.assert_same_resource(expected, actual)
         theirs, mine = self.last_two()
         self.assertEqual(_sent(theirs), _sent(mine))
+
+
+class TestGetAtMicroversion30(SingleObjectTestCase):
+    """A cloud whose highest microversion is 3.0."""
+
+    max_version = '3.0'
+    expected_microversion = '3.0'
+
+    def test_objects_equal_openstacksdks(self) -> None:
+        snap = self.capture('snapshot_show_mv3.0')['body']['snapshot']
+        self.serve(copy.deepcopy(snap))
+        expected = Reference.new(id=snap['id'], connection=self.conn)
+        expected = expected.fetch(self.proxy)
+        actual = self.proxy.get_snapshot(snap['id'])
+        self.assert_same_resource(expected, actual)
+        self.assertEqual('3.0', actual.microversion)
+        theirs, mine = self.last_two()
+        self.assertEqual(_sent(theirs), _sent(mine))
+        self.assert_request(mine, 'GET', f"/snapshots/{snap['id']}")
 
 
 class TestCreateAndDelete(SingleObjectTestCase):
