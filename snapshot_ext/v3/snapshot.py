@@ -341,12 +341,15 @@ class Snapshot(_speedups.PrecomputedFields, _stock.Snapshot):
         :param snapshot_id: The snapshot's ID.
         :param error_message: The message for an error status.
         :returns: The snapshot; ``None``, before sending anything, when
-            the fast path's self-check has not run or has not passed
-            (``fetch`` is used then).
+            the fast path's self-check has not run or has not passed, or
+            the class's base path has URI parameters (``fetch`` is used
+            then).
         :raises: As :meth:`fetch`.
         """
         single = _speedups.single_layout(cls)
-        if single is None:
+        if single is None or '%' in cls.base_path:
+            # A base path with URI parameters: Resource._prepare_request
+            # fills them in.
             return None
         segment = _checks.path_segment(snapshot_id, 'snapshot ID')
         microversion = cls._get_microversion(session)
