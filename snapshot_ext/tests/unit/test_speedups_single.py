@@ -27,6 +27,7 @@ from typing import Any
 from unittest import mock
 
 from openstack import exceptions as sdk_exceptions
+from openstack import resource
 
 from snapshot_ext import exceptions
 from snapshot_ext.tests.unit import fakes
@@ -343,3 +344,21 @@ class TestCreateAndDelete(SingleObjectTestCase):
         # Ignored by default, as openstacksdk does.
         self.proxy.delete_snapshot(missing)
         self.assertEqual(3, len(self.api_requests()))
+
+
+class TestAlternateId(SingleObjectTestCase):
+    def test_as_openstacksdk_names_it(self) -> None:
+        base: Any = resource.Resource._alternate_id
+        self.assertEqual(base.__func__(Snapshot), Snapshot._alternate_id())
+        self.assertEqual('', Snapshot._alternate_id())
+        named: Any = type(
+            'Named',
+            (Snapshot,),
+            {'name': resource.Body('name', alternate_id=True)},
+        )
+        self.assertEqual('name', named._alternate_id())
+        self.assertEqual('name', base.__func__(named))
+        self.assertEqual('snap-1', named.new(name='snap-1').id)
+
+    def test_new_snapshot_has_no_id(self) -> None:
+        self.assertIsNone(Snapshot.new(connection=self.conn, name='x').id)

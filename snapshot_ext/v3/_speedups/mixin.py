@@ -422,6 +422,13 @@ def build_fetched(
     return obj
 
 
+#: Per class: ``Resource._alternate_id()``, which depends on the class's
+#: own attributes only.
+_alternate_ids: weakref.WeakKeyDictionary[type, str] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 class PrecomputedFields:
     """Make openstacksdk's resource code use the class's layout.
 
@@ -477,6 +484,23 @@ class PrecomputedFields:
             consume: Any = _BASE._consume_mapped_attrs
             return consume(self, mapping_cls, attrs)  # type: ignore[no-any-return]
         return lay.table(mapping_cls).consume(attrs)
+
+    @classmethod
+    def _alternate_id(cls) -> str:
+        # Read for every ``.id`` of an object without one (a snapshot to
+        # create): openstacksdk tests each attribute of the class anew.
+        this: Any = cls
+        if current(this).native:
+            alternate: Any = _BASE._alternate_id
+            return alternate.__func__(this)  # type: ignore[no-any-return]
+        try:
+            return _alternate_ids[this]
+        except KeyError:
+            pass
+        base: Any = _BASE._alternate_id
+        found: str = base.__func__(this)
+        _alternate_ids[this] = found
+        return found
 
     def _collect_attrs(
         self, attrs: dict[str, Any]
