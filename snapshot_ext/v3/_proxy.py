@@ -119,7 +119,9 @@ class Proxy(_stock_proxy.Proxy):
         openstacksdk's own method asks the session for the token's project
         ID for every request; this asks once per token
         (:func:`~snapshot_ext.v3._endpoint.project_id`) and gives the same
-        name.
+        name.  It passes no service type to ``_extract_name``, which names
+        the URL's parts without it; the openstacksdk releases that
+        deprecate that argument warn for every request given it.
 
         :param url: The URL or path of the request.
         :returns: The service type and the names of the URL's parts,
@@ -129,9 +131,7 @@ class Proxy(_stock_proxy.Proxy):
         if not service_type:
             # openstacksdk's own error.
             return str(super()._get_cache_key_prefix(url))
-        names = self._extract_name(
-            url, service_type, _endpoint.project_id(self)
-        )
+        names = self._extract_name(url, None, _endpoint.project_id(self))
         return '.'.join([service_type, *names])
 
     # ====== Helpers ======
@@ -171,8 +171,16 @@ class Proxy(_stock_proxy.Proxy):
         :raises: :class:`~openstack.exceptions.NotFoundException` when no
             snapshot has that ID.
         """
+        error_message = f"No Snapshot found for {snapshot}"
+        if isinstance(snapshot, str) and snapshot:
+            # Built once from the answer (None: openstacksdk's own fetch).
+            found = _snapshot.Snapshot._fetch_by_id(
+                self, snapshot, error_message
+            )
+            if found is not None:
+                return found
         return self._snapshot_resource(snapshot).fetch(
-            self, error_message=f"No Snapshot found for {snapshot}"
+            self, error_message=error_message
         )
 
     @overload
@@ -348,8 +356,8 @@ class Proxy(_stock_proxy.Proxy):
             ``metadata`` (str to str) and ``force`` (or ``is_forced``).
             ``force`` matters only below microversion 3.66; from 3.66 on a
             snapshot of an in-use volume needs no force and the flag is not
-            sent.  ``base_path`` is passed on to ``Proxy._create``, as
-            openstacksdk does (``None``: ``/snapshots``).
+            sent.  ``base_path`` is used as openstacksdk's
+            ``Proxy._create`` uses it (``None``: ``/snapshots``).
         :returns: The new :class:`~snapshot_ext.v3.snapshot.Snapshot`, in
             status ``creating``.
         :raises: :class:`~snapshot_ext.exceptions.InvalidSnapshotRequest`
@@ -360,7 +368,12 @@ class Proxy(_stock_proxy.Proxy):
         """
         base_path = attrs.pop('base_path', None)
         _checks.create_attrs(attrs)
-        return self._create(_snapshot.Snapshot, base_path=base_path, **attrs)
+        # What openstacksdk's Proxy._create does; Snapshot.create would
+        # check the same attributes again.
+        snapshot = _snapshot.Snapshot.new(
+            connection=self._get_connection(), **attrs
+        )
+        return snapshot._create_checked(self, base_path=base_path)
 
     def update_snapshot(
         self, snapshot: SnapshotRef, **attrs: Any
@@ -402,10 +415,12 @@ class Proxy(_stock_proxy.Proxy):
         if force:
             self.force_delete_snapshot(snapshot, ignore_missing=ignore_missing)
         else:
+            if not isinstance(snapshot, _snapshot.Snapshot):
+                # A snapshot_ext Snapshot is taken as it is: Proxy._delete
+                # brings it up to date (Proxy._get_resource) once.
+                snapshot = self._snapshot_resource(snapshot)
             self._delete(
-                _snapshot.Snapshot,
-                self._snapshot_resource(snapshot),
-                ignore_missing=ignore_missing,
+                _snapshot.Snapshot, snapshot, ignore_missing=ignore_missing
             )
 
     def force_delete_snapshot(

@@ -239,6 +239,50 @@ class Snapshot(_speedups.PrecomputedFields, _stock.Snapshot):
             checked={**_checks.FIELD_TYPES, 'id': (str,)},
         )
 
+    @classmethod
+    def _answer_fields(
+        cls,
+        response: requests.Response,
+        error_message: str | None,
+        key: str,
+        expected_id: str | None,
+    ) -> dict[str, Any]:
+        """Check a single-snapshot answer and return its object.
+
+        :param response: The answer.
+        :param error_message: The message for an error status.
+        :param key: The key holding the object.
+        :param expected_id: The ID asked for, if any.
+        :returns: The checked snapshot object (decoded once).
+        :raises: :class:`~openstack.exceptions.HttpException` subclasses
+            for an error status; :class:`~openstack.exceptions.
+            InvalidResponse` for an answer that is not JSON, has no
+            ``key`` object, names another snapshot than the one asked for,
+            or has a field of the wrong type.
+        """
+        exceptions.raise_from_response(response, error_message=error_message)
+        try:
+            body = response.json()
+        except ValueError as exc:
+            raise _compat.InvalidResponse(
+                f"the snapshot answer (HTTP {response.status_code}) is "
+                f"not valid JSON: {exc}"
+            ) from exc
+        if not isinstance(body, dict):
+            raise _compat.InvalidResponse(
+                f"the snapshot answer is a {type(body).__name__}, not "
+                f"an object"
+            )
+        attrs = _checks.check_fields(
+            body.get(key), f"the {key!r} of the answer"
+        )
+        if expected_id is not None and attrs['id'] != expected_id:
+            raise _compat.InvalidResponse(
+                f"asked for snapshot {expected_id!r}, the answer is about "
+                f"{attrs['id'][:64]!r}"
+            )
+        return attrs
+
     def _translate_response(
         self,
         response: requests.Response,
@@ -252,6 +296,9 @@ class Snapshot(_speedups.PrecomputedFields, _stock.Snapshot):
         An answer that is not JSON, has no ``snapshot`` object, names
         another snapshot than the one asked for, or has a field of the
         wrong type raises instead of leaving this snapshot half filled.
+        The values are taken as openstacksdk's ``_translate_response``
+        takes them, from the body decoded once (by openstacksdk's own code
+        when the fast path's self-check has not passed).
 
         :param response: The answer.
         :param has_body: Whether the answer has a body to read.
@@ -259,36 +306,76 @@ class Snapshot(_speedups.PrecomputedFields, _stock.Snapshot):
         :param resource_response_key: Another key holding the object.
         :raises: :class:`~openstack.exceptions.InvalidResponse`.
         """
+        single = _speedups.single_layout(type(self))
         if has_body is None or has_body:
+            attrs = self._answer_fields(
+                response,
+                error_message,
+                resource_response_key or self.resource_key,
+                self.id,
+            )
+            if single is not None:
+                _speedups.take_answer(self, single, attrs)
+                return
+        elif single is not None:
             exceptions.raise_from_response(
                 response, error_message=error_message
             )
-            key = resource_response_key or self.resource_key
-            try:
-                body = response.json()
-            except ValueError as exc:
-                raise _compat.InvalidResponse(
-                    f"the snapshot answer (HTTP {response.status_code}) is "
-                    f"not valid JSON: {exc}"
-                ) from exc
-            if not isinstance(body, dict):
-                raise _compat.InvalidResponse(
-                    f"the snapshot answer is a {type(body).__name__}, not "
-                    f"an object"
-                )
-            attrs = _checks.check_fields(
-                body.get(key), f"the {key!r} of the answer"
-            )
-            if self.id is not None and attrs['id'] != self.id:
-                raise _compat.InvalidResponse(
-                    f"asked for snapshot {self.id!r}, the answer is about "
-                    f"{attrs['id'][:64]!r}"
-                )
+            _speedups.take_answer(self, single, None)
+            return
         super()._translate_response(
             response,
             has_body,
             error_message,
             resource_response_key=resource_response_key,
+        )
+
+    @classmethod
+    def _fetch_by_id(
+        cls, session: Any, snapshot_id: str, error_message: str
+    ) -> Self | None:
+        """Fetch a snapshot by ID, building it once from the answer.
+
+        Sends what ``cls.new(id=snapshot_id).fetch(session,
+        error_message=error_message)`` sends and returns an equal object,
+        without building it first and filling it after.
+
+        :param session: The proxy to send it through.
+        :param snapshot_id: The snapshot's ID.
+        :param error_message: The message for an error status.
+        :returns: The snapshot; ``None``, before sending anything, when
+            the fast path's self-check has not run or has not passed, or
+            the class's base path has URI parameters (``fetch`` is used
+            then).
+        :raises: As :meth:`fetch`.
+        """
+        single = _speedups.single_layout(cls)
+        if single is None or '%' in cls.base_path:
+            # A base path with URI parameters: Resource._prepare_request
+            # fills them in.
+            return None
+        segment = _checks.path_segment(snapshot_id, 'snapshot ID')
+        microversion = cls._get_microversion(session)
+        response = session.get(
+            f"{cls.base_path.rstrip('/')}/{segment}",
+            microversion=microversion,
+            params={},
+            skip_cache=False,
+        )
+        attrs = cls._answer_fields(
+            response,
+            error_message,
+            cls.resource_key or 'snapshot',
+            snapshot_id,
+        )
+        get_connection = getattr(session, '_get_connection', None)
+        return _speedups.build_fetched(  # type: ignore[no-any-return]
+            cls,
+            single,
+            get_connection() if get_connection else None,
+            microversion,
+            snapshot_id,
+            attrs,
         )
 
     def _action(
@@ -338,6 +425,26 @@ class Snapshot(_speedups.PrecomputedFields, _stock.Snapshot):
         _checks.create_attrs(
             {k: attrs[k] for k in self._body._dirty if k in attrs}
         )
+        return self._create_checked(
+            session, prepend_key=prepend_key, base_path=base_path, **kwargs
+        )
+
+    def _create_checked(
+        self,
+        session: adapter.Adapter,
+        prepend_key: bool = True,
+        base_path: str | None = None,
+        **kwargs: Any,
+    ) -> Self:
+        """:meth:`create` once its attributes were checked.
+
+        :param session: The proxy to send it through.
+        :param prepend_key: Wrap the body in ``{"snapshot": ...}``.
+        :param base_path: Another collection path, if any.
+        :param kwargs: Passed on to :meth:`openstack.resource.Resource.create`.
+        :returns: This snapshot, filled from the server's answer.
+        """
+        attrs = self._body.attributes
         unsent = _UNSET
         if 'force' in attrs and mv.supports(
             session, mv.CREATE_FROM_IN_USE_WITHOUT_FORCE

@@ -60,12 +60,28 @@ is transport and lives in :mod:`snapshot_ext.v3._endpoint`.
 resource class lists :class:`PrecomputedFields` first in its bases, a
 listing builds its objects with :class:`Builder` from :func:`json_body`,
 and :func:`layout` runs the self-check ahead of time where its cost should
-not fall on the first listing.
+not fall on the first listing.  The answer of a get, create or delete
+(one object) is taken with :func:`take_answer`, and a get by ID builds its
+object once with :func:`build_fetched`, when :func:`single_layout` gives
+the class's checked layout.
 """
 
 from snapshot_ext.v3._speedups.builder import Builder
 from snapshot_ext.v3._speedups.builder import json_body
 from snapshot_ext.v3._speedups.mixin import PrecomputedFields
+from snapshot_ext.v3._speedups.mixin import SingleLayout
+from snapshot_ext.v3._speedups.mixin import build_fetched
 from snapshot_ext.v3._speedups.mixin import layout
+from snapshot_ext.v3._speedups.mixin import single_layout
+from snapshot_ext.v3._speedups.mixin import take_answer
 
-__all__ = ['Builder', 'PrecomputedFields', 'json_body', 'layout']
+__all__ = [
+    'Builder',
+    'PrecomputedFields',
+    'SingleLayout',
+    'build_fetched',
+    'json_body',
+    'layout',
+    'single_layout',
+    'take_answer',
+]

@@ -41,6 +41,7 @@ from collections.abc import MutableMapping
 import logging
 import threading
 from typing import Any
+import weakref
 
 from openstack import resource
 
@@ -186,6 +187,248 @@ def self_check(cls: type[resource.Resource]) -> bool:
     return False
 
 
+class SingleLayout:
+    """What taking one object's answer needs for a class, made once.
+
+    :param lay: The class's checked layout.
+    """
+
+    def __init__(self, lay: layouts.Layout) -> None:
+        self.layout = lay
+        plan = lay.plan
+        self.plan = plan
+        self.table = lay.table(fields.Body)
+        servers = {e[0]: e[2] for e in plan.entries if e[1] == '_body'}
+        targets = self.table.targets
+        #: Server keys the body takes under their own name only.
+        self.as_is = frozenset(
+            key
+            for key in self.table.exact
+            if targets[key.lower()] == (key,) and servers.get(key, key) == key
+        )
+        cls: Any = lay.cls
+        #: (keyword, attribute) that Resource._update_location() reads.
+        self.location_from = tuple(
+            (keyword, attr)
+            for keyword, attr in (
+                ('project_id', 'project_id'),
+                ('zone', 'availability_zone'),
+            )
+            if hasattr(cls, attr)
+        )
+        self._shapes: dict[tuple[str, ...], Any] = {}
+
+    def _shape(self, keys: tuple[str, ...]) -> Any:
+        """The listing's shape of a body with these keys, or ``None``."""
+        try:
+            return self._shapes[keys]
+        except KeyError:
+            pass
+        # builder imports this module: imported here, when first needed.
+        from snapshot_ext.v3._speedups import builder
+
+        shape = None
+        if self.as_is.issuperset(keys):
+            shape = builder._Shape(self.plan, keys, (), {})
+        if len(self._shapes) < builder.MAX_SHAPES:
+            self._shapes[keys] = shape
+        return shape
+
+    def content(self, obj: Any, body: dict[str, Any], location: Any) -> Any:
+        """What ``obj.to_dict()`` gives, for a body of known keys.
+
+        Made as the listing's builder makes it: the class's template, the
+        body's values under their attribute names, converted by their
+        field's type.
+
+        :param obj: The object (read when the template does not apply).
+        :param body: Its body's values.
+        :param location: Its location, or ``None``.
+        :returns: The dict content.
+        """
+        shape = self._shape(tuple(body))
+        if shape is None or (shape.lists and list in map(type, body.values())):
+            return self.plan.compute(obj)
+        out = dict(self.plan.template)
+        out.update(body)
+        for key, name in shape.renamed:
+            out[key] = body[name]
+        for name in shape.stray:
+            del out[name]
+        for key, name, data_type, list_type, exact in shape.converted:
+            value = body[name]
+            if value is not None and value.__class__ is not exact:
+                out[key] = fields._convert_type(value, data_type, list_type)
+        out['location'] = location
+        return out
+
+
+#: Per layout: its :class:`SingleLayout`, or ``None`` when objects of its
+#: class are not built that way (see :func:`single_layout`).
+_single: weakref.WeakKeyDictionary[layouts.Layout, SingleLayout | None] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def single_layout(cls: type[resource.Resource]) -> SingleLayout | None:
+    """The tables to take one object's answer with, or ``None``.
+
+    A get, create or delete answers with one object: :func:`take_answer`
+    and :func:`build_fetched` then do what openstacksdk's
+    ``Resource._translate_response`` (and, for a get, ``Resource.new``)
+    do, from the class's tables.  They may only when the class's
+    self-check has run and passed (:func:`current`) and the class is
+    built the way the listing's fast path builds it: the known
+    construction methods, no header, URI or patch state, ``location``
+    the only computed value.  ``None`` means openstacksdk's own code.
+
+    :param cls: The resource class.
+    :returns: The tables of its checked layout, or ``None``.
+    """
+    lay = current(cls)
+    if lay.native:
+        return None
+    try:
+        return _single[lay]
+    except KeyError:
+        pass
+    # builder imports this module: imported here, when first needed.
+    from snapshot_ext.v3._speedups import builder
+
+    cls_any: Any = cls
+    plan = lay.plan
+    fits = (
+        issubclass(cls, PrecomputedFields)
+        and plan.exact
+        and plan.body_only
+        and list(plan.computed_keys) == ['location']
+        and builder._known_construction(cls)
+        and not cls_any.allow_patch
+        and not lay.attributes(fields.Header)
+        and not lay.attributes(fields.URI)
+        and [a for a, _ in lay.attributes(fields.Computed)] == ['location']
+    )
+    found = SingleLayout(lay) if fits else None
+    if found is not None and not all(
+        attr in plan.template for _, attr in found.location_from
+    ):
+        found = None
+    _single[lay] = found
+    return found
+
+
+def take_answer(
+    obj: resource.Resource,
+    single: SingleLayout,
+    attrs: dict[str, Any] | None,
+) -> None:
+    """Fill an object from its answer as ``_translate_response`` does.
+
+    What openstacksdk's ``Resource._translate_response`` does once the
+    answer's status was checked, for a class :func:`single_layout` gave
+    ``single`` for: the body's known keys are taken and the body marked
+    clean, the (empty) header marked clean, the location updated and the
+    ``dict`` content made again.
+
+    :param obj: The object (built by ``new``, ``existing`` or a listing).
+    :param single: What :func:`single_layout` gave for its class.
+    :param attrs: The decoded object of the answer (its known keys are
+        removed), or ``None`` for an answer without a body.
+    """
+    this: Any = obj
+    state = object.__getattribute__(this, '__dict__')
+    body = state['_body']
+    if attrs is not None:
+        # Resource._translate_response drops a key named "self".
+        attrs.pop('self', None)
+        if single.as_is.issuperset(attrs):
+            body.attributes.update(attrs)
+        else:
+            body.attributes.update(single.table.consume(attrs))
+        body.clean()
+    header = state.get('_header')
+    if header is not None:
+        # The class has no header fields: nothing to take, as openstacksdk
+        # takes nothing from the response headers.
+        header.clean()
+    this._update_location()
+    computed = object.__getattribute__(this, '_computed')
+    dict.update(
+        this,
+        single.content(
+            this, body.attributes, computed.attributes.get('location')
+        ),
+    )
+
+
+def build_fetched(
+    cls: type[resource.Resource],
+    single: SingleLayout,
+    connection: Any,
+    microversion: str | None,
+    resource_id: str,
+    attrs: dict[str, Any],
+) -> Any:
+    """Build the object a fetch by ID gives, from its answer.
+
+    The object equals what ``cls.new(id=resource_id,
+    connection=connection)`` gives once its ``fetch`` took this answer at
+    this microversion: the body clean, the computed location changed (as
+    ``new`` leaves it), the location updated from the answer.
+
+    :param cls: The resource class.
+    :param single: What :func:`single_layout` gave for it.
+    :param connection: The connection, or ``None``.
+    :param microversion: The microversion of the request.
+    :param resource_id: The ID asked for.
+    :param attrs: The decoded object of the answer (taken over).
+    :returns: The object.
+    """
+    attrs.pop('self', None)
+    if not single.as_is.issuperset(attrs):
+        attrs = single.table.consume(attrs)
+    if next(iter(attrs), None) == 'id':
+        # The ID first, as Resource.new(id=...) put it.
+        body = attrs
+    else:
+        body = {'id': resource_id}
+        body.update(attrs)
+    obj: Any = dict.__new__(cls)
+    state: dict[str, Any] = {
+        '_connection': connection,
+        'microversion': microversion,
+        '_unknown_attrs_in_body': {},
+        '_body': layouts.Component.synchronized(body),
+    }
+    location = None
+    if connection:
+        locs = locations.locations(connection)
+        location = locs.current(connection)
+        computed = layouts.Component.synchronized({'location': location})
+        # Resource.new leaves its values changed.
+        computed._dirty = {'location'}
+        state['_computed'] = computed
+    obj.__dict__ = state
+    content = single.content(obj, body, location)
+    if connection and single.location_from:
+        # Resource._update_location(), from the attribute values.
+        location = locs.get(
+            connection,
+            **{kw: content[attr] for kw, attr in single.location_from},
+        )
+        computed.attributes['location'] = location
+        content['location'] = location
+    dict.update(obj, content)
+    return obj
+
+
+#: Per class: ``Resource._alternate_id()``, which depends on the class's
+#: own attributes only.
+_alternate_ids: weakref.WeakKeyDictionary[type, str] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 class PrecomputedFields:
     """Make openstacksdk's resource code use the class's layout.
 
@@ -241,6 +484,23 @@ class PrecomputedFields:
             consume: Any = _BASE._consume_mapped_attrs
             return consume(self, mapping_cls, attrs)  # type: ignore[no-any-return]
         return lay.table(mapping_cls).consume(attrs)
+
+    @classmethod
+    def _alternate_id(cls) -> str:
+        # Read for every ``.id`` of an object without one (a snapshot to
+        # create): openstacksdk tests each attribute of the class anew.
+        this: Any = cls
+        if current(this).native:
+            alternate: Any = _BASE._alternate_id
+            return alternate.__func__(this)  # type: ignore[no-any-return]
+        try:
+            return _alternate_ids[this]
+        except KeyError:
+            pass
+        base: Any = _BASE._alternate_id
+        found: str = base.__func__(this)
+        _alternate_ids[this] = found
+        return found
 
     def _collect_attrs(
         self, attrs: dict[str, Any]
