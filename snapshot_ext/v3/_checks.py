@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 import datetime
 import difflib
+import functools
 import itertools
 import operator
 import re
@@ -151,8 +152,12 @@ UPDATE_ARGUMENTS = frozenset({'connection', 'id', 'resource_type', 'value'})
 _ALIASES = {'display_name': 'name', 'display_description': 'description'}
 
 
+@functools.cache
 def snapshot_fields() -> frozenset[str]:
     """Return the names of the fields of openstacksdk's snapshot resource.
+
+    Worked out once: the class's fields are declared when openstacksdk is
+    imported.
 
     :returns: Attribute names (``progress``) and the server's names
         (``os-extended-snapshot-attributes:progress``) alike: what stock
