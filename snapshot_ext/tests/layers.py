@@ -62,7 +62,17 @@ LAYERS: tuple[str, ...] = (
     'snapshot_ext.v3._ops.dependents',
     'snapshot_ext.v3._ops.bulk',
     'snapshot_ext.v3._ops.prune',
-    # The proxy's thin verbs, then what plugs it in.
+    # The proxy's thin verbs by kind, the proxy combining them, then what
+    # plugs it in.
+    'snapshot_ext.v3._verbs.base',
+    'snapshot_ext.v3._verbs.snapshots',
+    'snapshot_ext.v3._verbs.metadata',
+    'snapshot_ext.v3._verbs.actions',
+    'snapshot_ext.v3._verbs.waiting',
+    'snapshot_ext.v3._verbs.bulk',
+    'snapshot_ext.v3._verbs.dependents',
+    'snapshot_ext.v3._verbs.retention',
+    'snapshot_ext.v3._verbs',
     'snapshot_ext.v3._proxy',
     'snapshot_ext.registration',
     'snapshot_ext',
