@@ -107,6 +107,59 @@ def _known_construction(cls: type) -> bool:
     return True
 
 
+def location_from(cls: type) -> tuple[tuple[str, str], ...]:
+    """What ``Resource._update_location()`` reads for a class.
+
+    :param cls: The resource class.
+    :returns: (keyword of the location, attribute) pairs.
+    """
+    return tuple(
+        (keyword, attr)
+        for keyword, attr in (
+            ('project_id', 'project_id'),
+            ('zone', 'availability_zone'),
+        )
+        if hasattr(cls, attr)
+    )
+
+
+def builds_fast(cls: type, lay: layouts.Layout) -> bool:
+    """Tell whether objects of a class may be built from its tables.
+
+    True for a class using :class:`~.mixin.PrecomputedFields` whose
+    objects are built by the known methods and hold body values and a
+    location only (no header, URI or patch state), every attribute the
+    location depends on being in ``to_dict()``.  Both the listing's
+    :class:`Builder` and the single-object path
+    (:func:`~.mixin.single_layout`) ask this.
+
+    :param cls: The resource class.
+    :param lay: Its layout.
+    """
+    cls_any: Any = cls
+    plan = lay.plan
+    return bool(
+        issubclass(cls, mixin.PrecomputedFields)
+        and plan.exact
+        and plan.body_only
+        and list(plan.computed_keys) == ['location']
+        and _known_construction(cls)
+        and not cls_any.allow_patch
+        and not lay.attributes(fields.Header)
+        and not lay.attributes(fields.URI)
+        and [a for a, _ in lay.attributes(fields.Computed)] == ['location']
+        and all(attr in plan.template for _, attr in location_from(cls))
+    )
+
+
+def _changed_location(location: Any) -> layouts.Component:
+    """The computed part of an object whose location openstacksdk put in
+    place of the token's: holding it, marked changed."""
+    computed = layouts.Component.synchronized({'location': location})
+    computed._dirty = {'location'}
+    return computed
+
+
 def _kept_as_is(types: tuple[type, ...] | None, exact: type | None) -> bool:
     """Tell whether every value of these types is kept by the conversion
     to a field of type ``exact`` (see fields._convert_type)."""
@@ -221,14 +274,7 @@ class Builder(Generic[R]):
             if body_table.targets[key.lower()] == (key,)
         )
         # What Resource._update_location() reads, by keyword.
-        self._location_from = tuple(
-            (keyword, attr)
-            for keyword, attr in (
-                ('project_id', 'project_id'),
-                ('zone', 'availability_zone'),
-            )
-            if hasattr(cls, attr)
-        )
+        self._location_from = location_from(cls)
         self._location_attrs = tuple(a for _, a in self._location_from)
         # The server name of each body attribute.
         self._server_names = {
@@ -237,19 +283,7 @@ class Builder(Generic[R]):
         # Locations of this builder's objects, by the values they depend on.
         self._locations: dict[Any, tuple[Any, bool]] = {}
         self._shapes: dict[tuple[str, ...], _Shape | None] = {}
-        cls_any: Any = cls
-        self.fast = (
-            issubclass(cls, mixin.PrecomputedFields)
-            and plan.exact
-            and plan.body_only
-            and list(plan.computed_keys) == ['location']
-            and _known_construction(cls)
-            and not cls_any.allow_patch
-            and not lay.attributes(fields.Header)
-            and not lay.attributes(fields.URI)
-            and [a for a, _ in lay.attributes(fields.Computed)] == ['location']
-            and all(attr in plan.template for attr in self._location_attrs)
-        )
+        self.fast = builds_fast(cls, lay)
         if self.fast:
             self.build = self._compile()
 
@@ -407,11 +441,9 @@ class Builder(Generic[R]):
             for n in located[2]:
                 # openstacksdk replaced the token's location: a change.
                 state = objs[n].__dict__
-                computed = component_cls.synchronized(
-                    {'location': state.pop(location_attr)}
+                state['_computed'] = _changed_location(
+                    state.pop(location_attr)
                 )
-                computed._dirty = {'location'}
-                state['_computed'] = computed
         return objs
 
     def _page_locations(
@@ -572,11 +604,7 @@ class Builder(Generic[R]):
                 _dict_set(obj, 'location', location)
                 if moved:
                     # openstacksdk replaced the token's location: a change.
-                    computed = layouts.Component.synchronized(
-                        {'location': location}
-                    )
-                    computed._dirty = {'location'}
-                    state['_computed'] = computed
+                    state['_computed'] = _changed_location(location)
                 else:
                     state[mixin.LOCATION_ATTR] = location
             obj.__dict__ = state

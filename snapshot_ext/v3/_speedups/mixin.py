@@ -206,16 +206,11 @@ class SingleLayout:
             for key in self.table.exact
             if targets[key.lower()] == (key,) and servers.get(key, key) == key
         )
-        cls: Any = lay.cls
+        # builder imports this module: imported here, when first needed.
+        from snapshot_ext.v3._speedups import builder
+
         #: (keyword, attribute) that Resource._update_location() reads.
-        self.location_from = tuple(
-            (keyword, attr)
-            for keyword, attr in (
-                ('project_id', 'project_id'),
-                ('zone', 'availability_zone'),
-            )
-            if hasattr(cls, attr)
-        )
+        self.location_from = builder.location_from(lay.cls)
         self._shapes: dict[tuple[str, ...], Any] = {}
 
     def _shape(self, keys: tuple[str, ...]) -> Any:
@@ -295,24 +290,7 @@ def single_layout(cls: type[resource.Resource]) -> SingleLayout | None:
     # builder imports this module: imported here, when first needed.
     from snapshot_ext.v3._speedups import builder
 
-    cls_any: Any = cls
-    plan = lay.plan
-    fits = (
-        issubclass(cls, PrecomputedFields)
-        and plan.exact
-        and plan.body_only
-        and list(plan.computed_keys) == ['location']
-        and builder._known_construction(cls)
-        and not cls_any.allow_patch
-        and not lay.attributes(fields.Header)
-        and not lay.attributes(fields.URI)
-        and [a for a, _ in lay.attributes(fields.Computed)] == ['location']
-    )
-    found = SingleLayout(lay) if fits else None
-    if found is not None and not all(
-        attr in plan.template for _, attr in found.location_from
-    ):
-        found = None
+    found = SingleLayout(lay) if builder.builds_fast(cls, lay) else None
     _single[lay] = found
     return found
 
