@@ -220,6 +220,34 @@ class ChaosTestCase(functional.FunctionalTestCase):
             with open(path, 'a', encoding='utf-8') as report:
                 report.write(f"{'.'.join(name)}: {text}\n")
 
+    def bulk_snapshots(
+        self, proxy: Any, volume_id: str, count: int, prefix: str
+    ) -> list[str]:
+        """Create snapshots of a volume in one bulk call and wait for them.
+
+        Each is deleted again at the end of the test.
+
+        :param proxy: The proxy to create them through.
+        :param volume_id: The volume.
+        :param count: How many.
+        :param prefix: Their names' prefix (``PREFIX-N``).
+        :returns: Their IDs, in order.
+        """
+        result = proxy.create_snapshots(
+            [
+                {'volume_id': volume_id, 'name': f'{prefix}-{i}'}
+                for i in range(count)
+            ],
+            wait=True,
+            timeout=self.WAIT,
+            interval=0.5,
+        )
+        for item in result:
+            if item.id:
+                self.addCleanup(self.purge_snapshot, item.id)
+        self.assertTrue(result.ok, result.failed)
+        return [item.id for item in result]
+
     # ------------------------------------------------------ faults
 
     def stop_service(self, service: str) -> float:

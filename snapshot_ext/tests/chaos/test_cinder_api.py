@@ -38,21 +38,9 @@ class TestCinderApiRestarted(base.ChaosTestCase):
         self.retries = self.capture_log(TRANSPORT_LOG)
 
     def make_snapshots(self, count):
-        prefix = self.unique_name('api')
-        result = self.admin_proxy.create_snapshots(
-            [
-                {'volume_id': self.volume.id, 'name': f'{prefix}-{i}'}
-                for i in range(count)
-            ],
-            wait=True,
-            timeout=self.WAIT,
-            interval=0.5,
+        return self.bulk_snapshots(
+            self.admin_proxy, self.volume.id, count, self.unique_name('api')
         )
-        for item in result:
-            if item.id:
-                self.addCleanup(self.purge_snapshot, item.id)
-        self.assertTrue(result.ok, result.failed)
-        return [item.id for item in result]
 
     def restart_here(self, then=None):
         """Stop cinder-api now; start it again on another thread."""

@@ -33,20 +33,9 @@ class TestTokenRevoked(base.ChaosTestCase):
         self.volume = self.create_volume(self.member)
 
     def make_snapshots(self, count, prefix):
-        result = self.member_proxy.create_snapshots(
-            [
-                {'volume_id': self.volume.id, 'name': f'{prefix}-{i}'}
-                for i in range(count)
-            ],
-            wait=True,
-            timeout=self.WAIT,
-            interval=0.5,
+        return self.bulk_snapshots(
+            self.member_proxy, self.volume.id, count, prefix
         )
-        for item in result:
-            if item.id:
-                self.addCleanup(self.purge_snapshot, item.id)
-        self.assertTrue(result.ok, result.failed)
-        return [item.id for item in result]
 
     def assertReauthenticated(self, recorder, path_part):
         """A request was refused with 401, then a new token was issued."""
