@@ -42,6 +42,8 @@ the proxy's session gets :data:`DEFAULT_TIMEOUT` (see
 :func:`bounded_session`).
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from collections.abc import Iterator
 import contextlib
@@ -50,6 +52,7 @@ import email.utils
 import logging
 import math
 import time
+from typing import TYPE_CHECKING
 from typing import Any
 from typing import cast
 
@@ -59,27 +62,17 @@ import requests
 from urllib3 import exceptions as urllib3_exceptions
 
 from snapshot_ext import exceptions
-from snapshot_ext import results
 from snapshot_ext.v3 import _checks
 from snapshot_ext.v3 import _compat
+
+if TYPE_CHECKING:
+    from snapshot_ext import results
 
 LOG = logging.getLogger(__name__)
 
 #: Connection timeout and read timeout, in seconds, of every request when
 #: clouds.yaml sets no ``api_timeout``.
 DEFAULT_TIMEOUT = (10.0, 60.0)
-# The policy when clouds.yaml sets nothing; its defaults are the
-# documented ones (snapshot_ext.results.TransportPolicy).
-_DEFAULT_POLICY = results.TransportPolicy()
-#: Retries of a connection failure or timeout when clouds.yaml sets none.
-DEFAULT_CONNECT_RETRIES = _DEFAULT_POLICY.connect_retries
-#: Retries of a retriable status when clouds.yaml sets none.
-DEFAULT_STATUS_CODE_RETRIES = _DEFAULT_POLICY.status_code_retries
-#: Statuses that mean "try again" for a request that is safe to repeat.
-DEFAULT_RETRIABLE_CODES = _DEFAULT_POLICY.retriable_codes
-#: The longest ``Retry-After`` (seconds) honoured when clouds.yaml sets
-#: no ``block_storage_max_retry_after``; a longer one ends the retries.
-DEFAULT_MAX_RETRY_AFTER = _DEFAULT_POLICY.max_retry_after
 #: Statuses by which a server refuses a request it did not carry out.
 RATE_LIMIT_CODES = frozenset({413, 429})
 #: Methods that are safe to repeat.
@@ -351,47 +344,26 @@ def policy_from_proxy(proxy: Any) -> results.TransportPolicy:
     :returns: The policy.
     """
 
-    def number(value: Any, kind: type, default: Any) -> Any:
-        return default if value is None else kind(value)
+    # The result types are loaded with the first request, not on import.
+    from snapshot_ext import results
 
-    max_retry_after = None
-    conn = getattr(proxy, '_connection', None)
-    region = getattr(conn, 'config', None)
-    get_config = getattr(region, '_get_config', None)
-    if get_config is not None:
-        max_retry_after = get_config(
-            'max_retry_after',
-            getattr(proxy, 'service_type', None) or 'block-storage',
-        )
-
-    def setting(name: str) -> Any:
-        return _compat.retry_setting(proxy, name)
-
-    codes = setting('retriable_status_codes')
-    return results.TransportPolicy(
-        connect_retries=number(
-            setting('connect_retries'), int, DEFAULT_CONNECT_RETRIES
-        ),
-        status_code_retries=number(
-            setting('status_code_retries'),
-            int,
-            DEFAULT_STATUS_CODE_RETRIES,
-        ),
-        connect_retry_delay=number(
-            setting('connect_retry_delay'), float, None
-        ),
-        status_code_retry_delay=number(
-            setting('status_code_retry_delay'), float, None
-        ),
-        retriable_codes=(
-            frozenset(int(c) for c in codes)
-            if codes
-            else DEFAULT_RETRIABLE_CODES
-        ),
-        max_retry_after=number(
-            max_retry_after, float, DEFAULT_MAX_RETRY_AFTER
-        ),
-    )
+    settings: dict[str, Any] = {}
+    for name, kind in (
+        ('connect_retries', int),
+        ('status_code_retries', int),
+        ('connect_retry_delay', float),
+        ('status_code_retry_delay', float),
+    ):
+        value = _compat.retry_setting(proxy, name)
+        if value is not None:
+            settings[name] = kind(value)
+    codes = _compat.retry_setting(proxy, 'retriable_status_codes')
+    if codes:
+        settings['retriable_codes'] = frozenset(int(c) for c in codes)
+    max_retry_after = _compat.cloud_setting(proxy, 'max_retry_after')
+    if max_retry_after is not None:
+        settings['max_retry_after'] = float(max_retry_after)
+    return results.TransportPolicy(**settings)
 
 
 def _status_delay(

@@ -17,19 +17,24 @@ snapshot_ext's transport (the retry policy, the endpoint kept per token,
 the cache-key names) and the snapshot helpers every verb uses.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 from typing import Any
 
 from openstack.block_storage.v3 import _proxy as _stock_proxy
 from openstack.block_storage.v3 import snapshot as _stock_snapshot
 import requests
 
-from snapshot_ext import results
 from snapshot_ext.v3 import _checks
 from snapshot_ext.v3 import _endpoint
 from snapshot_ext.v3 import _microversion as mv
 from snapshot_ext.v3 import _transport
 from snapshot_ext.v3 import snapshot as _snapshot
 from snapshot_ext.v3._ops import SnapshotRef
+
+if TYPE_CHECKING:
+    from snapshot_ext import results
 
 # The positional parameters of openstack.proxy.Proxy.request after method.
 _REQUEST_ARGS = (
