@@ -204,7 +204,7 @@ class TestRetrySettings(fakes.ProxyTestCase):
         self.assertEqual(
             [500, 503], _compat.retry_setting(proxy, 'retriable_status_codes')
         )
-        policy = _transport.policy_from_proxy(proxy)
+        policy = _transport.settings_from_proxy(proxy)
         self.assertEqual(0.5, policy.connect_retry_delay)
         self.assertEqual(2.0, policy.status_code_retry_delay)
         self.assertEqual(frozenset({500, 503}), policy.retriable_codes)
@@ -417,7 +417,7 @@ class TestPolicyReadsOnlyWhatIsNotPassed(fakes.ProxyTestCase):
         proxy = conn.block_storage
         read = mock.Mock(wraps=cloud_region.CloudRegion._get_config)
         with mock.patch.object(cloud_region.CloudRegion, '_get_config', read):
-            policy = _transport.policy_from_proxy(proxy)
+            policy = _transport.settings_from_proxy(proxy)
         self.assertEqual(
             {
                 'connect_retry_delay',
@@ -446,7 +446,7 @@ class TestPolicyReadsOnlyWhatIsNotPassed(fakes.ProxyTestCase):
         proxy = conn.block_storage
         read = mock.Mock(wraps=cloud_region.CloudRegion._get_config)
         with mock.patch.object(cloud_region.CloudRegion, '_get_config', read):
-            policy = _transport.policy_from_proxy(proxy)
+            policy = _transport.settings_from_proxy(proxy)
         self.assertEqual([], read.call_args_list)
         self.assertEqual(
             (3, 3, None, None, frozenset({502, 503, 504}), 60.0),
@@ -480,5 +480,5 @@ class TestPolicyReadsOnlyWhatIsNotPassed(fakes.ProxyTestCase):
         )
         self.assertEqual(
             60.0,
-            _transport.policy_from_proxy(conn.block_storage).max_retry_after,
+            _transport.settings_from_proxy(conn.block_storage).max_retry_after,
         )
