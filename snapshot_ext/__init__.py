@@ -63,8 +63,8 @@ __all__ = [
     'register',
 ]
 
-# The result types are made when first used (a listing, a bulk verb, the
-# first request's transport policy), not when the package is imported.
+# The result types are made when first used (a listing, a bulk verb, a
+# proxy's transport_policy), not when the package is imported.
 _RESULTS = frozenset(
     {
         'BulkResult',
@@ -94,4 +94,8 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
+    """The module's names, the result types among them.
+
+    :returns: The names, sorted.
+    """
     return sorted(set(globals()) | _RESULTS)
