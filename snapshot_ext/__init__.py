@@ -32,17 +32,22 @@ exceptions from :mod:`snapshot_ext.exceptions`::
     from snapshot_ext import exceptions
 """
 
+from typing import TYPE_CHECKING
+from typing import Any
+
 from snapshot_ext import exceptions
 from snapshot_ext.registration import is_registered
 from snapshot_ext.registration import proxy
 from snapshot_ext.registration import register
-from snapshot_ext.results import BulkResult
-from snapshot_ext.results import ItemResult
-from snapshot_ext.results import Page
-from snapshot_ext.results import PruneDecision
-from snapshot_ext.results import PruneResult
-from snapshot_ext.results import TransportPolicy
 from snapshot_ext.v3._proxy import Proxy
+
+if TYPE_CHECKING:
+    from snapshot_ext.results import BulkResult
+    from snapshot_ext.results import ItemResult
+    from snapshot_ext.results import Page
+    from snapshot_ext.results import PruneDecision
+    from snapshot_ext.results import PruneResult
+    from snapshot_ext.results import TransportPolicy
 
 __all__ = [
     'BulkResult',
@@ -57,3 +62,40 @@ __all__ = [
     'proxy',
     'register',
 ]
+
+# The result types are made when first used (a listing, a bulk verb, a
+# proxy's transport_policy), not when the package is imported.
+_RESULTS = frozenset(
+    {
+        'BulkResult',
+        'ItemResult',
+        'Page',
+        'PruneDecision',
+        'PruneResult',
+        'TransportPolicy',
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    """The result types of :mod:`snapshot_ext.results`, on first use.
+
+    :param name: The attribute asked for.
+    :returns: The result type.
+    :raises: AttributeError for any other name.
+    """
+    if name in _RESULTS:
+        from snapshot_ext import results
+
+        value = getattr(results, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The module's names, the result types among them.
+
+    :returns: The names, sorted.
+    """
+    return sorted(set(globals()) | _RESULTS)

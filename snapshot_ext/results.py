@@ -32,12 +32,13 @@ from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Sequence
 import dataclasses
+import sys
+from typing import TYPE_CHECKING
 from typing import Any
 from typing import Generic
 from typing import overload
 
 from openstack.block_storage.v3 import snapshot as _stock_snapshot
-from typing_extensions import TypeVar
 
 from snapshot_ext import exceptions
 
@@ -57,16 +58,26 @@ DELETE = 'delete'
 #: A :class:`PruneDecision` action: a candidate that cannot be deleted.
 SKIP = 'skip'
 
+if TYPE_CHECKING:
+    from typing_extensions import TypeVar
+else:
+    from typing import TypeVar
+
 T = TypeVar('T')
 #: The snapshot type of a result: the plugin's Snapshot in what the proxy
 #: returns, openstacksdk's Snapshot when a result is annotated without one
 #: (a bare ``BulkResult`` takes any).
-S = TypeVar(
-    'S',
-    bound=_stock_snapshot.Snapshot,
-    covariant=True,
-    default=_stock_snapshot.Snapshot,
-)
+if TYPE_CHECKING or sys.version_info >= (3, 13):
+    S = TypeVar(
+        'S',
+        bound=_stock_snapshot.Snapshot,
+        covariant=True,
+        default=_stock_snapshot.Snapshot,
+    )
+else:
+    # Before Python 3.13 a TypeVar default (PEP 696) is for type checkers
+    # only; typing_extensions, which has it, is not imported at run time.
+    S = TypeVar('S', bound=_stock_snapshot.Snapshot, covariant=True)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -32,10 +32,11 @@ with the openstacksdk version that changed it:
 * :data:`ManageableSnapshot`:
   ``openstack.block_storage.v3.manageable_snapshot`` exists from 4.17.0;
   before, an equivalent resource is declared here.
-* :func:`retry_setting`: the proxy receives ``connect_retry_delay`` from
-  clouds.yaml from 4.13.0, and ``status_code_retry_delay`` and
-  ``retriable_status_codes`` from 4.22.0; before, they are read from the
-  cloud's configuration here, by the same rules.
+* :func:`retry_setting` and :data:`PASSED_RETRY_SETTINGS`: the proxy
+  receives ``connect_retry_delay`` from clouds.yaml from 4.13.0, and
+  ``status_code_retry_delay`` and ``retriable_status_codes`` from 4.22.0;
+  before, they are read from the cloud's configuration here, by the same
+  rules.
 * :func:`stock_signature` and :func:`call_known`: the block-storage
   proxy's verbs changed their parameters (``wait_for_status`` got
   ``attribute`` and ``wait=None`` in 4.4.0); snapshot_ext's overrides take
@@ -51,6 +52,7 @@ with the openstacksdk version that changed it:
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Mapping
 import functools
 import inspect
 import logging
@@ -62,6 +64,7 @@ from openstack import exceptions as _exceptions
 from openstack import resource as _resource
 from openstack.block_storage.v3 import _proxy as _stock_proxy
 from openstack.block_storage.v3 import snapshot as _stock_snapshot
+from openstack.config import cloud_region as _cloud_region
 
 LOG = logging.getLogger(__name__)
 
@@ -200,13 +203,85 @@ _RETRY_SETTINGS: dict[str, Callable[[Any], Any]] = {
 }
 
 
+def passed_settings(get_session_client: Callable[..., Any]) -> frozenset[str]:
+    """The retry settings a ``get_session_client`` gives the proxy.
+
+    openstacksdk's ``CloudRegion.get_session_client`` passes each setting
+    it reads to the proxy as the keyword argument of the same name
+    (``kwargs.setdefault('connect_retry_delay', ...)``), so the settings
+    it passes are those named among the constants of its code.  When the
+    code cannot be read, none counts as passed (each is then read from the
+    configuration, which gives the same value).
+
+    :param get_session_client: The function (or one decorating it).
+    :returns: The names of :data:`_RETRY_SETTINGS` it passes.
+    """
+    code = getattr(inspect.unwrap(get_session_client), '__code__', None)
+    names = (
+        {c for c in code.co_consts if isinstance(c, str)} if code else set()
+    )
+    return frozenset(name for name in _RETRY_SETTINGS if name in names)
+
+
+#: The retry settings the installed openstacksdk gives the block-storage
+#: proxy from clouds.yaml: ``connect_retries`` and ``status_code_retries``
+#: on every supported release, ``connect_retry_delay`` from 4.13.0,
+#: ``status_code_retry_delay`` and ``retriable_status_codes`` from 4.22.0.
+#: The proxy's value of these is the configured one, or ``None`` when
+#: clouds.yaml sets none; :func:`retry_setting` reads only the others
+#: from the configuration.
+PASSED_RETRY_SETTINGS = passed_settings(
+    _cloud_region.CloudRegion.get_session_client
+)
+
+
+def cloud_setting(
+    proxy: Any, name: str, *, fallback_to_unprefixed: bool = False
+) -> Any:
+    """A clouds.yaml value for a block-storage proxy, as openstacksdk reads it.
+
+    ``block_storage_<name>`` (or the ``volume``/``volumev3`` prefixes),
+    else ``<name>`` when ``fallback_to_unprefixed``: openstacksdk's own
+    ``CloudRegion._get_config``.  That copies the service-type tables on
+    every call, so when no key of the configuration names the setting at
+    all, ``None`` is returned without asking it.
+
+    :param proxy: The block-storage proxy.
+    :param name: The setting, without a prefix.
+    :param fallback_to_unprefixed: Whether ``<name>`` alone counts.
+    :returns: The raw value, or ``None`` when it is not set or the proxy
+        has no cloud configuration.
+    """
+    region = getattr(getattr(proxy, '_connection', None), 'config', None)
+    # CloudRegion answers any get_* name, so only its own reader is used.
+    get_config = getattr(type(region), '_get_config', None)
+    if get_config is None:
+        return None
+    config = getattr(region, 'config', None)
+    if isinstance(config, Mapping):
+        suffix = '_' + name
+        if not any(
+            isinstance(key, str) and (key == name or key.endswith(suffix))
+            for key in config
+        ):
+            return None
+    return get_config(
+        region,
+        name,
+        getattr(proxy, 'service_type', None) or 'block-storage',
+        fallback_to_unprefixed=fallback_to_unprefixed,
+    )
+
+
 def retry_setting(proxy: Any, name: str) -> Any:
     """A clouds.yaml retry setting of a block-storage proxy.
 
-    The value openstacksdk gave the proxy; when it gave none (openstacksdk
-    before 4.13.0 passes no ``connect_retry_delay``, before 4.22.0 no
-    ``status_code_retry_delay`` and ``retriable_status_codes``), the value
-    read from the cloud's configuration as newer openstacksdk reads it:
+    The value openstacksdk gave the proxy, when this openstacksdk gives it
+    (:data:`PASSED_RETRY_SETTINGS`).  Otherwise (openstacksdk before
+    4.13.0 passes no ``connect_retry_delay``, before 4.22.0 no
+    ``status_code_retry_delay`` and ``retriable_status_codes``) the
+    proxy's own value when it has one, else the value read from the
+    cloud's configuration as newer openstacksdk reads it:
     ``block_storage_<name>`` (or the ``volume``/``volumev3`` prefixes),
     else ``<name>``.  The first time a setting is read so, a debug message
     says so.
@@ -219,19 +294,9 @@ def retry_setting(proxy: Any, name: str) -> Any:
     """
     convert = _RETRY_SETTINGS[name]
     value = getattr(proxy, name, None)
-    if value is not None:
+    if value is not None or name in PASSED_RETRY_SETTINGS:
         return value
-    region = getattr(getattr(proxy, '_connection', None), 'config', None)
-    # CloudRegion answers any get_* name, so only its own reader is used.
-    get_config = getattr(type(region), '_get_config', None)
-    if get_config is None:
-        return None
-    value = get_config(
-        region,
-        name,
-        getattr(proxy, 'service_type', None) or 'block-storage',
-        fallback_to_unprefixed=True,
-    )
+    value = cloud_setting(proxy, name, fallback_to_unprefixed=True)
     if value is None:
         return None
     if name not in _READ_HERE:

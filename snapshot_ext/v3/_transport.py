@@ -35,12 +35,14 @@ repeated:
 keystoneauth's own connection and status-code retries are switched off for
 these requests, so the two never stack and a ``POST`` is never re-sent by
 them.  The counts and delays are read from clouds.yaml with the keys
-openstacksdk already uses for them (see :func:`policy_from_proxy`).
+openstacksdk already uses for them (see :func:`settings_from_proxy`).
 
 Every request also has a timeout: when clouds.yaml sets no ``api_timeout``
 the proxy's session gets :data:`DEFAULT_TIMEOUT` (see
 :func:`bounded_session`).
 """
+
+from __future__ import annotations
 
 from collections.abc import Callable
 from collections.abc import Iterator
@@ -50,6 +52,7 @@ import email.utils
 import logging
 import math
 import time
+from typing import TYPE_CHECKING
 from typing import Any
 from typing import cast
 
@@ -59,27 +62,28 @@ import requests
 from urllib3 import exceptions as urllib3_exceptions
 
 from snapshot_ext import exceptions
-from snapshot_ext import results
 from snapshot_ext.v3 import _checks
 from snapshot_ext.v3 import _compat
+
+if TYPE_CHECKING:
+    from snapshot_ext import results
 
 LOG = logging.getLogger(__name__)
 
 #: Connection timeout and read timeout, in seconds, of every request when
 #: clouds.yaml sets no ``api_timeout``.
 DEFAULT_TIMEOUT = (10.0, 60.0)
-# The policy when clouds.yaml sets nothing; its defaults are the
-# documented ones (snapshot_ext.results.TransportPolicy).
-_DEFAULT_POLICY = results.TransportPolicy()
+# The defaults of snapshot_ext.results.TransportPolicy, the documented ones
+# (a unit test keeps the two the same).
 #: Retries of a connection failure or timeout when clouds.yaml sets none.
-DEFAULT_CONNECT_RETRIES = _DEFAULT_POLICY.connect_retries
+DEFAULT_CONNECT_RETRIES = 3
 #: Retries of a retriable status when clouds.yaml sets none.
-DEFAULT_STATUS_CODE_RETRIES = _DEFAULT_POLICY.status_code_retries
+DEFAULT_STATUS_CODE_RETRIES = 3
 #: Statuses that mean "try again" for a request that is safe to repeat.
-DEFAULT_RETRIABLE_CODES = _DEFAULT_POLICY.retriable_codes
+DEFAULT_RETRIABLE_CODES = frozenset({502, 503, 504})
 #: The longest ``Retry-After`` (seconds) honoured when clouds.yaml sets
 #: no ``block_storage_max_retry_after``; a longer one ends the retries.
-DEFAULT_MAX_RETRY_AFTER = _DEFAULT_POLICY.max_retry_after
+DEFAULT_MAX_RETRY_AFTER = 60.0
 #: Statuses by which a server refuses a request it did not carry out.
 RATE_LIMIT_CODES = frozenset({413, 429})
 #: Methods that are safe to repeat.
@@ -334,8 +338,61 @@ def _is_transient(exc: ks_exceptions.ConnectionError) -> bool:
     )
 
 
-def policy_from_proxy(proxy: Any) -> results.TransportPolicy:
-    """Build the policy from a proxy's clouds.yaml settings.
+class Settings:
+    """The retry settings :func:`send` applies.
+
+    The values of a :class:`~snapshot_ext.results.TransportPolicy`, with
+    its defaults, in a plain class: requests are sent without making the
+    result types, which :meth:`policy` makes on first use.
+
+    :param connect_retries: See :class:`~snapshot_ext.results.TransportPolicy`.
+    :param status_code_retries: Likewise.
+    :param connect_retry_delay: Likewise.
+    :param status_code_retry_delay: Likewise.
+    :param retriable_codes: Likewise.
+    :param max_retry_after: Likewise.
+    """
+
+    __slots__ = (
+        'connect_retries',
+        'status_code_retries',
+        'connect_retry_delay',
+        'status_code_retry_delay',
+        'retriable_codes',
+        'max_retry_after',
+    )
+
+    def __init__(
+        self,
+        *,
+        connect_retries: int = DEFAULT_CONNECT_RETRIES,
+        status_code_retries: int = DEFAULT_STATUS_CODE_RETRIES,
+        connect_retry_delay: float | None = None,
+        status_code_retry_delay: float | None = None,
+        retriable_codes: frozenset[int] = DEFAULT_RETRIABLE_CODES,
+        max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
+    ) -> None:
+        self.connect_retries = connect_retries
+        self.status_code_retries = status_code_retries
+        self.connect_retry_delay = connect_retry_delay
+        self.status_code_retry_delay = status_code_retry_delay
+        self.retriable_codes = retriable_codes
+        self.max_retry_after = max_retry_after
+
+    def policy(self) -> results.TransportPolicy:
+        """The same values as a :class:`~snapshot_ext.results.TransportPolicy`.
+
+        :returns: The policy.
+        """
+        from snapshot_ext import results
+
+        return results.TransportPolicy(
+            **{name: getattr(self, name) for name in self.__slots__}
+        )
+
+
+def settings_from_proxy(proxy: Any) -> Settings:
+    """Read the retry settings from a proxy's clouds.yaml settings.
 
     openstacksdk puts these clouds.yaml values on the proxy (each also
     read with a ``volume_``/``volumev3_`` prefix, or without a
@@ -348,54 +405,29 @@ def policy_from_proxy(proxy: Any) -> results.TransportPolicy:
     take the defaults of :class:`~snapshot_ext.results.TransportPolicy`.
 
     :param proxy: The block-storage proxy (a keystoneauth Adapter).
-    :returns: The policy.
+    :returns: The settings.
     """
-
-    def number(value: Any, kind: type, default: Any) -> Any:
-        return default if value is None else kind(value)
-
-    max_retry_after = None
-    conn = getattr(proxy, '_connection', None)
-    region = getattr(conn, 'config', None)
-    get_config = getattr(region, '_get_config', None)
-    if get_config is not None:
-        max_retry_after = get_config(
-            'max_retry_after',
-            getattr(proxy, 'service_type', None) or 'block-storage',
-        )
-
-    def setting(name: str) -> Any:
-        return _compat.retry_setting(proxy, name)
-
-    codes = setting('retriable_status_codes')
-    return results.TransportPolicy(
-        connect_retries=number(
-            setting('connect_retries'), int, DEFAULT_CONNECT_RETRIES
-        ),
-        status_code_retries=number(
-            setting('status_code_retries'),
-            int,
-            DEFAULT_STATUS_CODE_RETRIES,
-        ),
-        connect_retry_delay=number(
-            setting('connect_retry_delay'), float, None
-        ),
-        status_code_retry_delay=number(
-            setting('status_code_retry_delay'), float, None
-        ),
-        retriable_codes=(
-            frozenset(int(c) for c in codes)
-            if codes
-            else DEFAULT_RETRIABLE_CODES
-        ),
-        max_retry_after=number(
-            max_retry_after, float, DEFAULT_MAX_RETRY_AFTER
-        ),
-    )
+    settings: dict[str, Any] = {}
+    for name, kind in (
+        ('connect_retries', int),
+        ('status_code_retries', int),
+        ('connect_retry_delay', float),
+        ('status_code_retry_delay', float),
+    ):
+        value = _compat.retry_setting(proxy, name)
+        if value is not None:
+            settings[name] = kind(value)
+    codes = _compat.retry_setting(proxy, 'retriable_status_codes')
+    if codes:
+        settings['retriable_codes'] = frozenset(int(c) for c in codes)
+    max_retry_after = _compat.cloud_setting(proxy, 'max_retry_after')
+    if max_retry_after is not None:
+        settings['max_retry_after'] = float(max_retry_after)
+    return Settings(**settings)
 
 
 def _status_delay(
-    policy: results.TransportPolicy,
+    policy: Settings,
     response: requests.Response,
     repeatable: bool,
     backoff: Iterator[float],
@@ -429,7 +461,7 @@ def _status_delay(
 
 
 def send(
-    policy: results.TransportPolicy,
+    policy: Settings,
     send_once: Callable[..., requests.Response],
     url: str,
     method: str,

@@ -40,11 +40,11 @@ instantly.
 from collections.abc import Callable
 from collections.abc import Collection
 from collections.abc import Iterable
-import dataclasses
 import datetime
 import random
 import time
 from typing import Any
+from typing import NamedTuple
 from typing import cast
 
 from openstack import exceptions as sdk_exceptions
@@ -133,8 +133,7 @@ def _seconds(name: str, value: Any, default: float, minimum: float) -> float:
     return max(float(value), minimum)
 
 
-@dataclasses.dataclass(frozen=True)
-class Timing:
+class Timing(NamedTuple):
     """Checked timing parameters of one wait.
 
     :param interval: Seconds before the second poll.

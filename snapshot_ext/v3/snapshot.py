@@ -30,7 +30,6 @@ from openstack.block_storage.v3 import snapshot as _stock
 import requests
 
 from snapshot_ext import exceptions as ext_exceptions
-from snapshot_ext import results
 from snapshot_ext.v3 import _checks
 from snapshot_ext.v3 import _compat
 from snapshot_ext.v3 import _microversion as mv
@@ -40,6 +39,8 @@ from snapshot_ext.v3._listing import query as _query
 
 if TYPE_CHECKING:
     from typing import Self
+
+    from snapshot_ext import results
 
 
 _UNSET: Any = object()

@@ -14,7 +14,10 @@
 
 from collections.abc import Mapping
 import importlib
+import json
 import pathlib
+import subprocess
+import sys
 
 import snapshot_ext
 from snapshot_ext import exceptions
@@ -215,6 +218,42 @@ class TestPublicNames(base.TestCase):
                 self.assertIn(name, snapshot_ext.__all__)
                 self.assertEqual('snapshot_ext.results', cls.__module__)
                 self.assertIs(cls, getattr(results, name))
+
+    def test_result_types_are_made_on_first_use(self) -> None:
+        # In a fresh interpreter: importing the package makes none of the
+        # result types and imports no typing_extensions; dir() lists them
+        # all the same, and the first use makes them.
+        code = (
+            'import json, sys\n'
+            'import openstack\n'
+            'before = set(sys.modules)\n'
+            'import snapshot_ext\n'
+            'loaded = sorted(set(sys.modules) - before)\n'
+            'unlisted = sorted(set(snapshot_ext.__all__)'
+            ' - set(dir(snapshot_ext)))\n'
+            'from snapshot_ext import BulkResult\n'
+            'print(json.dumps([loaded, unlisted, BulkResult.__module__,'
+            ' "snapshot_ext.results" in sys.modules]))\n'
+        )
+        done = subprocess.run(
+            [sys.executable, '-c', code],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+            cwd=pathlib.Path(snapshot_ext.__file__).parents[1],
+        )
+        loaded, unlisted, module, made = json.loads(done.stdout)
+        self.assertIn('snapshot_ext.v3._proxy', loaded)
+        self.assertNotIn('snapshot_ext.results', loaded)
+        self.assertNotIn('typing_extensions', loaded)
+        self.assertEqual([], unlisted)
+        self.assertEqual('snapshot_ext.results', module)
+        self.assertTrue(made)
+
+    def test_unknown_names_are_not_found(self) -> None:
+        with self.assertRaisesRegex(AttributeError, "'BulkResults'"):
+            snapshot_ext.BulkResults  # noqa: B018
 
     def test_private_modules_hold_no_public_types(self) -> None:
         # Neither the result types nor the exceptions are reachable under

@@ -16,16 +16,20 @@ These run on every combination of tools/matrix, each against the
 installed openstacksdk.
 """
 
+import functools
+import importlib.metadata
 import inspect
 import logging
 import typing
 from typing import Any
+from unittest import mock
 
 import fixtures
 from openstack import exceptions as sdk_exceptions
 from openstack import resource
 from openstack.block_storage.v3 import _proxy as stock_proxy
 from openstack.block_storage.v3 import volume as stock_volume
+from openstack.config import cloud_region
 
 from snapshot_ext.tests import base
 from snapshot_ext.tests.unit import fakes
@@ -200,7 +204,7 @@ class TestRetrySettings(fakes.ProxyTestCase):
         self.assertEqual(
             [500, 503], _compat.retry_setting(proxy, 'retriable_status_codes')
         )
-        policy = _transport.policy_from_proxy(proxy)
+        policy = _transport.settings_from_proxy(proxy)
         self.assertEqual(0.5, policy.connect_retry_delay)
         self.assertEqual(2.0, policy.status_code_retry_delay)
         self.assertEqual(frozenset({500, 503}), policy.retriable_codes)
@@ -250,8 +254,16 @@ class ProxyWithout:
 
 
 class TestRetrySettingFallback(base.TestCase):
+    """The settings an older openstacksdk does not pass to the proxy."""
+
     def setUp(self) -> None:
         super().setUp()
+        # As on an openstacksdk that passes none of them.
+        self.useFixture(
+            fixtures.MockPatch(
+                'snapshot_ext.v3._compat.PASSED_RETRY_SETTINGS', frozenset()
+            )
+        )
         self.useFixture(
             fixtures.MockPatch('snapshot_ext.v3._compat._READ_HERE', set())
         )
@@ -295,3 +307,178 @@ class TestRetrySettingFallback(base.TestCase):
             )
         )
         self.assertEqual('', self.log.output)
+
+
+def _sdk_version() -> tuple[int, ...]:
+    version = importlib.metadata.version('openstacksdk')
+    return tuple(int(part) for part in version.split('.')[:3])
+
+
+class TestPassedRetrySettings(base.TestCase):
+    """Which retry settings openstacksdk gives the proxy itself."""
+
+    def test_passed_settings_are_the_keywords_passed(self) -> None:
+        # As openstacksdk 4.13.0 to 4.21.0 do.
+        def passes(self: Any, service_type: str, **kwargs: Any) -> Any:
+            kwargs.setdefault(
+                'connect_retries', self.get_connect_retries(service_type)
+            )
+            kwargs.setdefault(
+                'connect_retry_delay',
+                self.get_connect_retry_delay(service_type),
+            )
+            return kwargs
+
+        # As openstacksdk 4.12.0 does: the getter exists, the value is not
+        # passed.
+        def reads_only(self: Any, service_type: str, **kwargs: Any) -> Any:
+            kwargs.setdefault(
+                'connect_retries', self.get_connect_retries(service_type)
+            )
+            self.get_connect_retry_delay(service_type)
+            return kwargs
+
+        @functools.wraps(passes)
+        def decorated(*args: Any, **kwargs: Any) -> Any:
+            return passes(*args, **kwargs)
+
+        self.assertEqual(
+            frozenset({'connect_retries', 'connect_retry_delay'}),
+            _compat.passed_settings(passes),
+        )
+        self.assertEqual(
+            frozenset({'connect_retries'}),
+            _compat.passed_settings(reads_only),
+        )
+        self.assertEqual(
+            _compat.passed_settings(passes),
+            _compat.passed_settings(decorated),
+        )
+        # No code to read: nothing counts as passed.
+        self.assertEqual(frozenset(), _compat.passed_settings(print))
+
+    def test_installed_openstacksdk(self) -> None:
+        version = _sdk_version()
+        expected = {'connect_retries', 'status_code_retries'}
+        if version >= (4, 13, 0):
+            expected.add('connect_retry_delay')
+        if version >= (4, 22, 0):
+            expected |= {'status_code_retry_delay', 'retriable_status_codes'}
+        self.assertEqual(expected, _compat.PASSED_RETRY_SETTINGS)
+        self.assertEqual(
+            _compat.PASSED_RETRY_SETTINGS,
+            _compat.passed_settings(
+                cloud_region.CloudRegion.get_session_client
+            ),
+        )
+
+    def test_a_passed_setting_is_not_read_from_the_configuration(
+        self,
+    ) -> None:
+        region = Region(connect_retry_delay='1.5', status_code_retry_delay=2)
+        proxy = ProxyWithout(region)
+        with mock.patch.object(
+            _compat,
+            'PASSED_RETRY_SETTINGS',
+            frozenset({'connect_retry_delay'}),
+        ):
+            # openstacksdk passed it and clouds.yaml sets none (whatever
+            # the configuration holds, the proxy has the value of it).
+            self.assertIsNone(
+                _compat.retry_setting(proxy, 'connect_retry_delay')
+            )
+            self.assertEqual([], region.asked)
+            # Not passed: read.
+            self.assertEqual(
+                2.0, _compat.retry_setting(proxy, 'status_code_retry_delay')
+            )
+        self.assertEqual(
+            [('status_code_retry_delay', 'block-storage', True)],
+            region.asked,
+        )
+
+
+class TestPolicyReadsOnlyWhatIsNotPassed(fakes.ProxyTestCase):
+    """On the installed openstacksdk, with a real cloud configuration."""
+
+    register_plugin = False
+
+    def test_configuration_read_for_what_is_not_passed(self) -> None:
+        conn = self.make_connection(
+            vendor_hook='snapshot_ext:register',
+            block_storage_connect_retries=1,
+            block_storage_status_code_retries=5,
+            block_storage_connect_retry_delay=0.25,
+            block_storage_status_code_retry_delay='0.75',
+            block_storage_retriable_status_codes='503,504',
+            block_storage_max_retry_after=9,
+        )
+        self.register_discovery()
+        proxy = conn.block_storage
+        read = mock.Mock(wraps=cloud_region.CloudRegion._get_config)
+        with mock.patch.object(cloud_region.CloudRegion, '_get_config', read):
+            policy = _transport.settings_from_proxy(proxy)
+        self.assertEqual(
+            {
+                'connect_retry_delay',
+                'status_code_retry_delay',
+                'retriable_status_codes',
+                'max_retry_after',
+            }
+            - _compat.PASSED_RETRY_SETTINGS,
+            {c.args[1] for c in read.call_args_list},
+        )
+        self.assertEqual(
+            (1, 5, 0.25, 0.75, frozenset({503, 504}), 9.0),
+            (
+                policy.connect_retries,
+                policy.status_code_retries,
+                policy.connect_retry_delay,
+                policy.status_code_retry_delay,
+                policy.retriable_codes,
+                policy.max_retry_after,
+            ),
+        )
+
+    def test_settings_named_nowhere_are_not_looked_up(self) -> None:
+        conn = self.make_connection(vendor_hook='snapshot_ext:register')
+        self.register_discovery()
+        proxy = conn.block_storage
+        read = mock.Mock(wraps=cloud_region.CloudRegion._get_config)
+        with mock.patch.object(cloud_region.CloudRegion, '_get_config', read):
+            policy = _transport.settings_from_proxy(proxy)
+        self.assertEqual([], read.call_args_list)
+        self.assertEqual(
+            (3, 3, None, None, frozenset({502, 503, 504}), 60.0),
+            (
+                policy.connect_retries,
+                policy.status_code_retries,
+                policy.connect_retry_delay,
+                policy.status_code_retry_delay,
+                policy.retriable_codes,
+                policy.max_retry_after,
+            ),
+        )
+
+    def test_max_retry_after_is_read_prefixed_only(self) -> None:
+        conn = self.make_connection(
+            vendor_hook='snapshot_ext:register',
+            max_retry_after=5,
+            volume_max_retry_after_x=7,
+        )
+        self.register_discovery()
+        self.assertIsNone(
+            _compat.cloud_setting(conn.block_storage, 'max_retry_after')
+        )
+        self.assertEqual(
+            '5',
+            _compat.cloud_setting(
+                conn.block_storage,
+                'max_retry_after',
+                fallback_to_unprefixed=True,
+            ),
+        )
+        self.assertEqual(
+            60.0,
+            _transport.settings_from_proxy(conn.block_storage).max_retry_after,
+        )

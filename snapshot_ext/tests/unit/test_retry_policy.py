@@ -18,8 +18,10 @@ expected wait is asserted exactly and no test waits.
 
 from collections.abc import Callable
 import copy
+import dataclasses
 import email.utils
 from typing import Any
+from unittest import mock
 
 import fixtures
 from keystoneauth1 import exceptions as ks_exceptions
@@ -152,6 +154,46 @@ class RetryTestCase(fakes.ProxyTestCase):
 
 
 class TestSettings(RetryTestCase):
+    def test_transport_settings_are_the_policys(self) -> None:
+        # The transport keeps the policy's values, with its defaults, in a
+        # class of its own.
+        self.assertEqual(
+            tuple(f.name for f in dataclasses.fields(results.TransportPolicy)),
+            _transport.Settings.__slots__,
+        )
+        self.assertEqual(
+            results.TransportPolicy(), _transport.Settings().policy()
+        )
+        given: dict[str, Any] = {
+            'connect_retries': 1,
+            'status_code_retries': 0,
+            'connect_retry_delay': 0.5,
+            'status_code_retry_delay': 2.0,
+            'retriable_codes': frozenset({500}),
+            'max_retry_after': 5.0,
+        }
+        self.assertEqual(
+            results.TransportPolicy(**given),
+            _transport.Settings(**given).policy(),
+        )
+
+    def test_requests_do_not_make_the_policy(self) -> None:
+        proxy = self.registered(block_storage_status_code_retries=1)
+        self.answer('GET', f'/snapshots/{SID}', 503, SHOW)
+        made = mock.Mock(wraps=results.TransportPolicy)
+        with mock.patch.object(results, 'TransportPolicy', made):
+            self.assertEqual(SID, proxy.get_snapshot(SID).id)
+            self.assertEqual([], made.call_args_list)
+            self.assert_all_same(2, 'GET', f'/snapshots/{SID}')
+            self.assertEqual([0.5], self.sleeps)
+            # Made when asked for, once.
+            policy = proxy.transport_policy
+            self.assertIs(policy, proxy.transport_policy)
+        self.assertEqual(1, made.call_count)
+        self.assertEqual(
+            results.TransportPolicy(status_code_retries=1), policy
+        )
+
     def test_defaults(self) -> None:
         policy = self.proxy.transport_policy
         self.assertEqual(results.TransportPolicy(), policy)

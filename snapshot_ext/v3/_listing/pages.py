@@ -24,17 +24,22 @@ failure once the proxy's retries are spent, an unreadable page) raises
 listing got.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from collections.abc import Iterator
 import itertools
 import operator
+from typing import TYPE_CHECKING
 from typing import Any
 from typing import TypeVar
 import urllib.parse
 
 from snapshot_ext import exceptions as ext_exceptions
-from snapshot_ext import results
 from snapshot_ext.v3 import _compat
+
+if TYPE_CHECKING:
+    from snapshot_ext import results
 
 T = TypeVar('T')
 
@@ -131,6 +136,8 @@ def iterate(
     :raises: :class:`~snapshot_ext.exceptions.ListingInterrupted` when a page
         after the first fails; the first page's error is raised as it is.
     """
+    from snapshot_ext import results
+
     params = dict(params)
     page_size = int(params['limit']) if 'limit' in params else None
     # With with_count, a listing from the start is complete once it holds

@@ -17,19 +17,24 @@ snapshot_ext's transport (the retry policy, the endpoint kept per token,
 the cache-key names) and the snapshot helpers every verb uses.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 from typing import Any
 
 from openstack.block_storage.v3 import _proxy as _stock_proxy
 from openstack.block_storage.v3 import snapshot as _stock_snapshot
 import requests
 
-from snapshot_ext import results
 from snapshot_ext.v3 import _checks
 from snapshot_ext.v3 import _endpoint
 from snapshot_ext.v3 import _microversion as mv
 from snapshot_ext.v3 import _transport
 from snapshot_ext.v3 import snapshot as _snapshot
 from snapshot_ext.v3._ops import SnapshotRef
+
+if TYPE_CHECKING:
+    from snapshot_ext import results
 
 # The positional parameters of openstack.proxy.Proxy.request after method.
 _REQUEST_ARGS = (
@@ -48,12 +53,22 @@ class ProxyBase(_stock_proxy.Proxy):
         'snapshot': _snapshot.Snapshot,
     }
 
+    _transport_settings: _transport.Settings
     _transport_policy: results.TransportPolicy
 
     def __init__(self, session: Any, *args: Any, **kwargs: Any) -> None:
         # Without clouds.yaml api_timeout, the proxy gets a session copy
         # with a default timeout (see _transport.bounded_session).
         super().__init__(_transport.bounded_session(session), *args, **kwargs)
+
+    def _retry_settings(self) -> _transport.Settings:
+        # Read from clouds.yaml on first use.
+        try:
+            return self._transport_settings
+        except AttributeError:
+            settings = _transport.settings_from_proxy(self)
+            self._transport_settings = settings
+            return settings
 
     @property
     def transport_policy(self) -> results.TransportPolicy:
@@ -65,7 +80,7 @@ class ProxyBase(_stock_proxy.Proxy):
         try:
             return self._transport_policy
         except AttributeError:
-            policy = _transport.policy_from_proxy(self)
+            policy = self._retry_settings().policy()
             self._transport_policy = policy
             return policy
 
@@ -92,7 +107,7 @@ class ProxyBase(_stock_proxy.Proxy):
         # The endpoint, resolved once per token instead of per request.
         _endpoint.add_endpoint(self, kwargs)
         return _transport.send(
-            self.transport_policy, super().request, url, method, **kwargs
+            self._retry_settings(), super().request, url, method, **kwargs
         )
 
     def _get_cache_key_prefix(self, url: str) -> str:

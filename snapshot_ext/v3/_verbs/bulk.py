@@ -12,15 +12,20 @@
 
 """The bulk verbs: many creates or deletes at once."""
 
+from __future__ import annotations
+
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from typing import Any
 
-from snapshot_ext import results
 from snapshot_ext.v3 import _waiting
 from snapshot_ext.v3 import snapshot as _snapshot
 from snapshot_ext.v3._ops import DEFAULT_CONCURRENCY
 from snapshot_ext.v3._ops import SnapshotRef
 from snapshot_ext.v3._verbs.waiting import WaitVerbs
+
+if TYPE_CHECKING:
+    from snapshot_ext import results
 
 
 class BulkVerbs(WaitVerbs):

@@ -12,17 +12,22 @@
 
 """The retention verbs: pruning old snapshots."""
 
+from __future__ import annotations
+
 from collections.abc import Iterable
 import datetime
+from typing import TYPE_CHECKING
 
 from openstack.block_storage.v3 import volume as _stock_volume
 
-from snapshot_ext import results
 from snapshot_ext.v3 import _waiting
 from snapshot_ext.v3 import snapshot as _snapshot
 from snapshot_ext.v3._ops import DEFAULT_CONCURRENCY
 from snapshot_ext.v3._verbs.bulk import BulkVerbs
 from snapshot_ext.v3._verbs.dependents import DependentVerbs
+
+if TYPE_CHECKING:
+    from snapshot_ext import results
 
 
 class RetentionVerbs(BulkVerbs, DependentVerbs):

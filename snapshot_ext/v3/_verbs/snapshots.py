@@ -12,20 +12,25 @@
 
 """The snapshot verbs: get, find, list, create, update, delete."""
 
+from __future__ import annotations
+
 from collections.abc import Generator
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 from typing import Any
 from typing import Literal
 from typing import overload
 
 from openstack import exceptions as sdk_exceptions
 
-from snapshot_ext import results
 from snapshot_ext.v3 import _checks
 from snapshot_ext.v3 import snapshot as _snapshot
 from snapshot_ext.v3._listing import filters as _filters
 from snapshot_ext.v3._ops import SnapshotRef
 from snapshot_ext.v3._verbs.base import ProxyBase
+
+if TYPE_CHECKING:
+    from snapshot_ext import results
 
 
 class SnapshotVerbs(ProxyBase):

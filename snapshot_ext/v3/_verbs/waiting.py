@@ -12,19 +12,24 @@
 
 """The waiting verbs: one snapshot, or many with one listing per poll."""
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from typing import cast
 
 from openstack.block_storage.v3 import _proxy as _stock_proxy
 from openstack.block_storage.v3 import snapshot as _stock_snapshot
 
-from snapshot_ext import results
 from snapshot_ext.v3 import _compat
 from snapshot_ext.v3 import _waiting
 from snapshot_ext.v3 import snapshot as _snapshot
 from snapshot_ext.v3._ops import SnapshotRef
 from snapshot_ext.v3._verbs.snapshots import SnapshotVerbs
+
+if TYPE_CHECKING:
+    from snapshot_ext import results
 
 
 class WaitVerbs(SnapshotVerbs):
