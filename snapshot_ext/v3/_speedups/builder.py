@@ -67,6 +67,7 @@ _dict_set = dict.__setitem__
 _dict_get = dict.get
 _dict_clear = dict.clear
 _dict_del = dict.__delitem__
+_dict_pop = dict.pop
 _new_component = layouts.Component.__new__
 _repeat = itertools.repeat
 _chain = itertools.chain.from_iterable
@@ -126,9 +127,9 @@ def location_from(cls: type) -> tuple[tuple[str, str], ...]:
 def builds_fast(cls: type, lay: layouts.Layout) -> bool:
     """Tell whether objects of a class may be built from its tables.
 
-    True for a class using :class:`~.mixin.PrecomputedFields` whose
-    objects are built by the known methods and hold body values and a
-    location only (no header, URI or patch state), every attribute the
+    True for a class using :class:`~.mixin.PrecomputedFields`, keeping
+    :data:`~.mixin.STATE_SLOTS` in slots, whose objects are built by the
+    known methods and hold body values and a location only (no header, URI or patch state), every attribute the
     location depends on being in ``to_dict()``.  Both the listing's
     :class:`Builder` and the single-object path
     (:func:`~.mixin.single_layout`) ask this.
@@ -140,6 +141,7 @@ def builds_fast(cls: type, lay: layouts.Layout) -> bool:
     plan = lay.plan
     return bool(
         issubclass(cls, mixin.PrecomputedFields)
+        and mixin.keeps_state_in_slots(cls)
         and plan.exact
         and plan.body_only
         and list(plan.computed_keys) == ['location']
@@ -412,10 +414,10 @@ class Builder(Generic[R]):
         microversion = self.microversion
         component_cls = layouts.Component
         new_component = _new_component
-        pop = dict.pop
-        location_attr = mixin.LOCATION_ATTR
+        pop = _dict_pop
         locs = located[0] if located is not None else _repeat(None, count)
-        for obj, attrs, location in zip(objs, items, locs, strict=True):
+        # The state, in the objects' slots (see mixin.STATE_SLOTS).
+        for obj, attrs, location in zip(objs, items, locs):
             for key, name in moved:
                 _dict_set(obj, key, pop(obj, name))
             for key, name in renamed:
@@ -424,26 +426,14 @@ class Builder(Generic[R]):
                 _dict_del(obj, name)
             body = new_component(component_cls)
             body.attributes = attrs
-            if conn:
-                obj.__dict__ = {
-                    '_connection': conn,
-                    'microversion': microversion,
-                    '_body': body,
-                    location_attr: location,
-                }
-            else:
-                obj.__dict__ = {
-                    '_connection': conn,
-                    'microversion': microversion,
-                    '_body': body,
-                }
+            obj._connection = conn
+            obj.microversion = microversion
+            obj._body = body
+            obj._snapshot_ext_location = location
         if located is not None:
             for n in located[2]:
                 # openstacksdk replaced the token's location: a change.
-                state = objs[n].__dict__
-                state['_computed'] = _changed_location(
-                    state.pop(location_attr)
-                )
+                objs[n]._computed = _changed_location(located[0][n])
         return objs
 
     def _page_locations(
@@ -585,13 +575,9 @@ class Builder(Generic[R]):
                     _dict_set(obj, key, convert(value, data_type, list_type))
             body = new_component(component_cls)
             body.attributes = attrs
-            # A plain dict: smaller than the attribute storage CPython
-            # reserves for the many attributes objects of the class may get.
-            state = {
-                '_connection': conn,
-                'microversion': microversion,
-                '_body': body,
-            }
+            obj._connection = conn
+            obj.microversion = microversion
+            obj._body = body
             if conn:
                 if one_location_attr is not None:
                     depends: Any = _dict_get(obj, one_location_attr)
@@ -604,10 +590,9 @@ class Builder(Generic[R]):
                 _dict_set(obj, 'location', location)
                 if moved:
                     # openstacksdk replaced the token's location: a change.
-                    state['_computed'] = _changed_location(location)
+                    obj._computed = _changed_location(location)
                 else:
-                    state[mixin.LOCATION_ATTR] = location
-            obj.__dict__ = state
+                    obj._snapshot_ext_location = location
             if shape.lists and list in map(type, attrs.values()):
                 # to_dict() copies lists.
                 _dict_clear(obj)

@@ -82,6 +82,9 @@ class Component(resource._ComponentManager):
     carries no empty set.
     """
 
+    # The values, in the object itself rather than in a __dict__ of its own.
+    __slots__ = ('attributes',)
+
     _dirty: set[str] = _MadeOnUse(  # type: ignore[assignment]
         lambda component: set()
     )

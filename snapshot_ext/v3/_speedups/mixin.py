@@ -40,6 +40,7 @@ from collections.abc import Generator
 from collections.abc import MutableMapping
 import logging
 import threading
+import types
 from typing import Any
 import weakref
 
@@ -57,9 +58,25 @@ LOG = logging.getLogger('snapshot_ext.v3._speedups')
 #: Where :class:`~.builder.Builder` keeps an object's location until the
 #: object's computed component is first used.
 LOCATION_ATTR = '_snapshot_ext_location'
+#: What a built object holds from the start.  A class using
+#: :class:`PrecomputedFields` keeps these in slots (``__slots__ =
+#: STATE_SLOTS``): in the object itself rather than in a ``__dict__`` made
+#: for each object.
+STATE_SLOTS = ('_connection', 'microversion', '_body', LOCATION_ATTR)
 
 _BASE = resource.Resource
 _Manager = resource._ComponentManager
+
+
+def keeps_state_in_slots(cls: type) -> bool:
+    """Tell whether a class keeps :data:`STATE_SLOTS` in slots.
+
+    :param cls: A resource class.
+    """
+    return all(
+        isinstance(getattr(cls, name, None), types.MemberDescriptorType)
+        for name in STATE_SLOTS
+    )
 
 
 def _empty_component(owner: Any) -> layouts.Component:
@@ -314,8 +331,7 @@ def take_answer(
         removed), or ``None`` for an answer without a body.
     """
     this: Any = obj
-    state = object.__getattribute__(this, '__dict__')
-    body = state['_body']
+    body = this._body
     if attrs is not None:
         # Resource._translate_response drops a key named "self".
         attrs.pop('self', None)
@@ -324,7 +340,7 @@ def take_answer(
         else:
             body.attributes.update(single.table.consume(attrs))
         body.clean()
-    header = state.get('_header')
+    header = vars(this).get('_header')
     if header is not None:
         # The class has no header fields: nothing to take, as openstacksdk
         # takes nothing from the response headers.
@@ -372,12 +388,10 @@ def build_fetched(
         body = {'id': resource_id}
         body.update(attrs)
     obj: Any = dict.__new__(cls)
-    state: dict[str, Any] = {
-        '_connection': connection,
-        'microversion': microversion,
-        '_unknown_attrs_in_body': {},
-        '_body': layouts.Component.synchronized(body),
-    }
+    obj._connection = connection
+    obj.microversion = microversion
+    obj._body = layouts.Component.synchronized(body)
+    state: dict[str, Any] = {'_unknown_attrs_in_body': {}}
     location = None
     if connection:
         locs = locations.locations(connection)
