@@ -252,7 +252,7 @@ def _read_body(response: requests.Response) -> None:
         ``ContentDecodingError``, ``ConnectionError`` or ``SSLError``.
     """
     raw = response.raw
-    if response._content is not False or not isinstance(  # type: ignore[attr-defined]
+    if getattr(response, '_content_consumed', True) or not isinstance(
         raw, urllib3_response.HTTPResponse
     ):
         response.content  # noqa: B018 (reads and keeps the body)
@@ -267,7 +267,7 @@ def _read_body(response: requests.Response) -> None:
         raise requests.exceptions.ConnectionError(exc) from exc
     except urllib3_exceptions.SSLError as exc:
         raise requests.exceptions.SSLError(exc) from exc
-    response._content = body or b''  # type: ignore[attr-defined]
+    response._content = body or b''
     response._content_consumed = True  # type: ignore[attr-defined]
 
 

@@ -178,6 +178,32 @@ def _may_be_list(types: tuple[type, ...] | None) -> bool:
     return any(issubclass(t, list) for t in types)
 
 
+def _share(
+    shared: dict[str, str],
+    items: Iterable[dict[str, Any]],
+    repeated: tuple[str, ...],
+) -> None:
+    """Store each distinct string value of the repeated keys once.
+
+    :param shared: The values stored so far (a builder's, per listing);
+        new ones are added while it holds fewer than
+        :data:`MAX_SHARED_VALUES`.
+    :param items: Objects of the answer, changed in place.
+    :param repeated: Their keys whose values to share.
+    """
+    for attrs in items:
+        for key in repeated:
+            value = attrs[key]
+            try:
+                attrs[key] = shared[value]
+            except KeyError:
+                if value.__class__ is str and len(shared) < MAX_SHARED_VALUES:
+                    shared[value] = value
+            except TypeError:
+                # Not hashable: not a string.
+                pass
+
+
 class _Shape:
     """How to build objects whose keys come in one given order.
 
@@ -367,20 +393,6 @@ class Builder(Generic[R]):
                 return False
         return True
 
-    def _share(self, items: list[dict[str, Any]], shape: _Shape) -> None:
-        """Store each distinct string value of the repeated keys once,
-        as :meth:`build` does object by object."""
-        shared = self._shared
-        share = shared.setdefault
-        repeated = shape.repeated
-        for attrs in items:
-            if len(shared) >= MAX_SHARED_VALUES:
-                return
-            for key in repeated:
-                value = attrs[key]
-                if value.__class__ is str:
-                    attrs[key] = share(value, value)
-
     def _build_page(
         self,
         items: list[dict[str, Any]],
@@ -390,7 +402,7 @@ class Builder(Generic[R]):
         """Build a page whose objects all hold ``keys``, of ``shape``."""
         count = len(items)
         if shape.repeated:
-            self._share(items, shape)
+            _share(self._shared, items, shape.repeated)
         conn = self.connection
         located = self._page_locations(items, keys) if conn else None
         if conn and located is None:
@@ -417,7 +429,7 @@ class Builder(Generic[R]):
         pop = _dict_pop
         locs = located[0] if located is not None else _repeat(None, count)
         # The state, in the objects' slots (see mixin.STATE_SLOTS).
-        for obj, attrs, location in zip(objs, items, locs):
+        for obj, attrs, location in zip(objs, items, locs, strict=True):
             for key, name in moved:
                 _dict_set(obj, key, pop(obj, name))
             for key, name in renamed:
@@ -534,7 +546,6 @@ class Builder(Generic[R]):
         find_shape = self._shape
         build_other = self._build_other
         shared = self._shared
-        share = shared.setdefault
         compute = self._plan.compute
         convert = fields._convert_type
         locations_found = self._locations
@@ -554,11 +565,8 @@ class Builder(Generic[R]):
                 shape = find_shape(keys)
             if shape is None:
                 return build_other(attrs)
-            if shape.repeated and len(shared) < MAX_SHARED_VALUES:
-                for key in shape.repeated:
-                    value = attrs[key]
-                    if value.__class__ is str:
-                        attrs[key] = share(value, value)
+            if shape.repeated:
+                _share(shared, (attrs,), shape.repeated)
             obj: Any = _dict_new(cls)
             # What to_dict() gives: every key in order with its default,
             # then the values under their attribute names, converted by
