@@ -108,22 +108,6 @@ def _known_construction(cls: type) -> bool:
     return True
 
 
-def location_from(cls: type) -> tuple[tuple[str, str], ...]:
-    """What ``Resource._update_location()`` reads for a class.
-
-    :param cls: The resource class.
-    :returns: (keyword of the location, attribute) pairs.
-    """
-    return tuple(
-        (keyword, attr)
-        for keyword, attr in (
-            ('project_id', 'project_id'),
-            ('zone', 'availability_zone'),
-        )
-        if hasattr(cls, attr)
-    )
-
-
 def builds_fast(cls: type, lay: layouts.Layout) -> bool:
     """Tell whether objects of a class may be built from its tables.
 
@@ -150,7 +134,7 @@ def builds_fast(cls: type, lay: layouts.Layout) -> bool:
         and not lay.attributes(fields.Header)
         and not lay.attributes(fields.URI)
         and [a for a, _ in lay.attributes(fields.Computed)] == ['location']
-        and all(attr in plan.template for _, attr in location_from(cls))
+        and all(attr in plan.template for _, attr in lay.location_from)
     )
 
 
@@ -302,7 +286,7 @@ class Builder(Generic[R]):
             if body_table.targets[key.lower()] == (key,)
         )
         # What Resource._update_location() reads, by keyword.
-        self._location_from = location_from(cls)
+        self._location_from = lay.location_from
         self._location_attrs = tuple(a for _, a in self._location_from)
         # The server name of each body attribute.
         self._server_names = {
