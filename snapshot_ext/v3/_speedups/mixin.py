@@ -394,31 +394,13 @@ def build_fetched(
     else:
         body = {'id': resource_id}
         body.update(attrs)
-    obj: Any = dict.__new__(cls)
-    obj._connection = connection
-    obj.microversion = microversion
-    obj._body = layouts.Component.synchronized(body)
-    state: dict[str, Any] = {'_unknown_attrs_in_body': {}}
-    location = None
-    if connection:
-        locs = locations.locations(connection)
-        location = locs.current(connection)
-        computed = layouts.Component.synchronized({'location': location})
-        # Resource.new leaves its values changed.
-        computed._dirty = {'location'}
-        state['_computed'] = computed
-    obj.__dict__ = state
-    content = single.content(obj, body, location)
-    if connection and single.location_from:
-        # Resource._update_location(), from the attribute values.
-        location = locs.get(
-            connection,
-            **{kw: content[attr] for kw, attr in single.location_from},
-        )
-        computed.attributes['location'] = location
-        content['location'] = location
-    dict.update(obj, content)
-    return obj
+    return _made_new(
+        cls,
+        single,
+        connection,
+        microversion,
+        layouts.Component.synchronized(body),
+    )
 
 
 def build_new(
@@ -445,22 +427,45 @@ def build_new(
     body = single.table.consume(rest)
     if rest or not body or single.aliases:
         return None
+    component = layouts.Component.synchronized(body)
+    component._dirty = set(body)
+    return _made_new(cls, single, connection, microversion, component)
+
+
+def _made_new(
+    cls: type[resource.Resource],
+    single: SingleLayout,
+    connection: Any,
+    microversion: str | None,
+    body: layouts.Component,
+) -> Any:
+    """An object as ``Resource.new`` leaves it, holding ``body``.
+
+    The computed location is marked changed (as ``new`` leaves it) and
+    updated from the values; the header and URI parts are made on use.
+
+    :param cls: The resource class.
+    :param single: What :func:`single_layout` gave for it.
+    :param connection: The connection, or ``None``.
+    :param microversion: The object's microversion.
+    :param body: Its body component.
+    :returns: The object.
+    """
     obj: Any = dict.__new__(cls)
     obj._connection = connection
     obj.microversion = microversion
-    component = layouts.Component.synchronized(body)
-    component._dirty = set(body)
-    obj._body = component
+    obj._body = body
     state: dict[str, Any] = {'_unknown_attrs_in_body': {}}
     location = None
     if connection:
         locs = locations.locations(connection)
         location = locs.current(connection)
         computed = layouts.Component.synchronized({'location': location})
+        # Resource.new leaves its values changed.
         computed._dirty = {'location'}
         state['_computed'] = computed
     obj.__dict__ = state
-    content = single.content(obj, body, location)
+    content = single.content(obj, body.attributes, location)
     if connection and single.location_from:
         # Resource._update_location(), from the attribute values.
         location = locs.get(
