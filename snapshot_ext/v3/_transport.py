@@ -60,6 +60,7 @@ from keystoneauth1 import exceptions as ks_exceptions
 from keystoneauth1 import session as ks_session
 import requests
 from urllib3 import exceptions as urllib3_exceptions
+from urllib3 import response as urllib3_response
 
 from snapshot_ext import exceptions
 from snapshot_ext.v3 import _checks
@@ -239,6 +240,41 @@ def never_sent(exc: BaseException) -> bool:
     return False
 
 
+def _read_body(response: requests.Response) -> None:
+    """Read a streamed response's whole body in one call and keep it.
+
+    What ``response.content`` does, without its 10 KiB chunks: a page of
+    a thousand snapshots (about half a megabyte) is read by one call
+    instead of fifty, which takes about half the time.  The body is kept
+    where ``requests`` keeps it, so ``content``, ``text`` and ``json()``
+    use it; a read failure is raised as ``requests`` raises it then.
+    A body already read, or a response without a readable ``raw`` (a
+    test double), is read by ``response.content``.
+
+    :param response: A response requested with ``stream=True``.
+    :raises: ``requests``' ``ChunkedEncodingError``,
+        ``ContentDecodingError``, ``ConnectionError`` or ``SSLError``.
+    """
+    raw = response.raw
+    if getattr(response, '_content_consumed', True) or not isinstance(
+        raw, urllib3_response.HTTPResponse
+    ):
+        response.content  # noqa: B018 (reads and keeps the body)
+        return
+    try:
+        body = raw.read(decode_content=True)
+    except urllib3_exceptions.ProtocolError as exc:
+        raise requests.exceptions.ChunkedEncodingError(exc) from exc
+    except urllib3_exceptions.DecodeError as exc:
+        raise requests.exceptions.ContentDecodingError(exc) from exc
+    except urllib3_exceptions.ReadTimeoutError as exc:
+        raise requests.exceptions.ConnectionError(exc) from exc
+    except urllib3_exceptions.SSLError as exc:
+        raise requests.exceptions.SSLError(exc) from exc
+    response._content = body or b''
+    response._content_consumed = True  # type: ignore[attr-defined]
+
+
 def _send_and_read(
     send_once: Callable[..., requests.Response],
     read_stream: bool,
@@ -266,7 +302,7 @@ def _send_and_read(
     try:
         response = send_once(*args, **kwargs)
         if read_stream:
-            response.content  # noqa: B018 (reads and keeps the body)
+            _read_body(response)
         return response
     except (
         requests.exceptions.ChunkedEncodingError,

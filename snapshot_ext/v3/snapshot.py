@@ -70,6 +70,9 @@ class Snapshot(_speedups.PrecomputedFields, _stock.Snapshot):
     resources_key = 'snapshots'
     base_path = '/snapshots'
 
+    # What every object holds from the start, kept in the object itself.
+    __slots__ = _speedups.STATE_SLOTS
+
     # The names of the listing's one table of query parameters.
     _query_mapping = resource.QueryParameters(
         include_pagination_defaults=True, **_query.QUERY_MAPPING

@@ -380,6 +380,11 @@ class TestPages(fakes.ProxyTestCase):
             ([], 'not an object'),
             ({'volumes': []}, "no list under 'snapshots'"),
             ({'snapshots': [{'name': 'x'}]}, 'not an object with a string'),
+            (
+                {'snapshots': [_item('a'), ['id', 'b']]},
+                'not an object with a string',
+            ),
+            ({'snapshots': [_item('a'), 'b']}, 'not an object with a string'),
             ({'snapshots': [], 'count': 'many'}, 'count is not an integer'),
             (
                 {'snapshots': [_item('a')], 'snapshots_links': {}},

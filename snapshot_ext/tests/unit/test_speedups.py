@@ -645,6 +645,54 @@ class TestBuiltObjectsBehave(ComparisonMixin, CatalogProxyTestCase):
         )
 
 
+class TestStateSlots(ComparisonMixin, CatalogProxyTestCase):
+    """The fast path keeps each object's state in the class's slots."""
+
+    def test_state_is_kept_in_slots(self) -> None:
+        builder = _speedups.Builder(Snapshot, self.conn, '3.71')
+        for how in ('one', 'page'):
+            with self.subTest(how=how):
+                payload = own_payload()
+                if how == 'one':
+                    snap = builder(payload)
+                else:
+                    snap = builder.page([own_payload(), payload])[1]
+                state = object.__getattribute__(snap, '__dict__')
+                for name in mixin.STATE_SLOTS:
+                    self.assertNotIn(name, state)
+                self.assertIs(self.conn, snap._connection)
+                self.assertEqual('3.71', snap.microversion)
+                self.assertIs(payload, snap._body.attributes)
+                self.assertIs(
+                    dict.get(snap, 'location'),
+                    getattr(snap, mixin.LOCATION_ATTR),
+                )
+
+    def test_classes_without_the_state_slots_are_built_by_openstacksdk(
+        self,
+    ) -> None:
+        class Unslotted(Snapshot):
+            # A class attribute hides the slot: the state goes to __dict__.
+            _connection = None
+
+        self.assertTrue(mixin.keeps_state_in_slots(Snapshot))
+        self.assertFalse(mixin.keeps_state_in_slots(Unslotted))
+        builder = _speedups.Builder(Unslotted, self.conn, '3.71')
+        self.assertFalse(builder.fast)
+        payload = own_payload()
+        built = builder.page([copy.deepcopy(payload)])[0]
+        self.assertIs(Unslotted, type(built))
+        self.assert_same_resource(
+            Unslotted.existing(
+                connection=self.conn,
+                microversion='3.71',
+                **copy.deepcopy(payload),
+            ),
+            built,
+        )
+        self.assertIs(self.conn, vars(built)['_connection'])
+
+
 class TestPrecomputedFields(base.TestCase):
     """The tables equal what openstacksdk computes for the class."""
 

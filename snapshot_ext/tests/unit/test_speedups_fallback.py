@@ -212,6 +212,46 @@ class TestSelfCheck(base.TestCase):
         found = self.differences()
         self.assertTrue(any('location differs' in f for f in found), found)
 
+    def test_a_wrong_update_is_found(self) -> None:
+        update = mixin.PrecomputedFields._update
+
+        def keeps_the_microversion(self: Any, **attrs: Any) -> None:
+            microversion = self.microversion
+            update(self, **attrs)
+            self.microversion = microversion
+
+        self.useFixture(
+            fixtures.MockPatchObject(
+                mixin.PrecomputedFields, '_update', keeps_the_microversion
+            )
+        )
+        found = self.differences()
+        for how in ('made by existing()', 'listed'):
+            self.assertIn(
+                f'{how}, then updated with nothing, sample 0, connection, '
+                f'microversion 3.0: microversion differs',
+                found,
+            )
+
+    def test_a_wrong_new_is_found(self) -> None:
+        build_new = mixin.build_new
+
+        def clean(*args: Any) -> Any:
+            obj = build_new(*args)
+            if obj is not None:
+                obj._body.clean()
+            return obj
+
+        self.useFixture(fixtures.MockPatchObject(mixin, 'build_new', clean))
+        found = self.differences()
+        for conn in (
+            'no connection, microversion None',
+            'connection, microversion 3.0',
+        ):
+            self.assertIn(
+                f'new, sample 0, {conn}: _body changed differs', found
+            )
+
     def test_an_error_of_the_fast_path_only_is_found(self) -> None:
         self.useFixture(
             fixtures.MockPatch(

@@ -22,7 +22,10 @@ code (see :mod:`snapshot_ext.tests.unit.test_speedups`), and every request
 with the one openstacksdk sends.
 """
 
+from collections.abc import Iterator
+import contextlib
 import copy
+import itertools
 from typing import Any
 from unittest import mock
 
@@ -259,6 +262,89 @@ class TestCreateAndDelete(SingleObjectTestCase):
                 self.assert_request(
                     mine, 'POST', '/snapshots', json={'snapshot': self.attrs}
                 )
+
+    @contextlib.contextmanager
+    def built_new(self) -> Iterator[list[Any]]:
+        """Collect what the fast new() returns while in the context."""
+        returned: list[Any] = []
+        build_new = mixin.build_new
+
+        def spy(*args: Any) -> Any:
+            returned.append(build_new(*args))
+            return returned[-1]
+
+        with mock.patch.object(mixin, 'build_new', spy):
+            yield returned
+
+    def test_new_objects_equal_openstacksdks(self) -> None:
+        cases: dict[str, dict[str, Any]] = {
+            'attribute names': self.attrs,
+            'server names': {
+                'volume_id': fakes.VOLUME_ID,
+                'force': 'true',
+                'os-extended-snapshot-attributes:project_id': 'p',
+            },
+            'values to convert': {'size': '5', 'is_forced': True},
+            'a microversion': {**self.attrs, 'microversion': '3.0'},
+        }
+        for (name, attrs), conn in itertools.product(
+            cases.items(), (self.conn, None)
+        ):
+            with self.subTest(case=name, connection=conn is not None):
+                with self.built_new() as built:
+                    actual = Snapshot.new(
+                        connection=conn, **copy.deepcopy(attrs)
+                    )
+                self.assertEqual([actual], built)
+                expected = Reference.new(
+                    connection=conn, **copy.deepcopy(attrs)
+                )
+                self.assert_same_resource(expected, actual)
+
+    def test_new_with_other_arguments_is_built_by_openstacksdk(
+        self,
+    ) -> None:
+        for attrs in (
+            {'volume_id': fakes.VOLUME_ID, 'bogus': 1},
+            {'location': {'cloud': 'elsewhere'}},
+            {},
+        ):
+            with self.subTest(attrs=attrs):
+                with self.built_new() as built:
+                    actual = Snapshot.new(
+                        connection=self.conn, **copy.deepcopy(attrs)
+                    )
+                self.assertEqual([None], built)
+                self.assert_same_resource(
+                    Reference.new(
+                        connection=self.conn, **copy.deepcopy(attrs)
+                    ),
+                    actual,
+                )
+
+    def test_listed_objects_handed_to_a_verb_equal_openstacksdks(
+        self,
+    ) -> None:
+        # A proxy verb updates the object it is handed with nothing
+        # (Proxy._get_resource), as delete_snapshot(snapshot) does.
+        for where, payload in self.payloads:
+            with self.subTest(where=where):
+                expected = Reference.existing(
+                    connection=self.conn,
+                    microversion='3.71',
+                    **copy.deepcopy(payload),
+                )
+                actual = _speedups.Builder(Snapshot, self.conn, '3.71').page(
+                    [copy.deepcopy(payload)]
+                )[0]
+                self.assertIs(
+                    expected, self.proxy._get_resource(Reference, expected)
+                )
+                self.assertIs(
+                    actual, self.proxy._get_resource(Snapshot, actual)
+                )
+                self.assertIsNone(actual.microversion)
+                self.assert_same_resource(expected, actual)
 
     def test_create_checks_the_attributes_once(self) -> None:
         self.mock(

@@ -43,7 +43,6 @@ if TYPE_CHECKING:
 
 T = TypeVar('T')
 
-_is_dict = dict.__instancecheck__
 _is_str = str.__instancecheck__
 _get = dict.get
 _repeat = itertools.repeat
@@ -95,10 +94,12 @@ def parse_page(
         raise _compat.InvalidResponse(
             f"the listing body has no list under {resources_key!r}"
         )
-    if not (
-        all(map(_is_dict, items))
-        and all(map(_is_str, map(_get, items, _repeat('id'))))
-    ):
+    try:
+        # dict.get refuses anything but a dict.
+        well_formed = all(map(_is_str, map(_get, items, _repeat('id'))))
+    except TypeError:
+        well_formed = False
+    if not well_formed:
         for item in items:
             if not isinstance(item, dict) or not isinstance(
                 item.get('id'), str

@@ -57,7 +57,8 @@ The endpoint cache, which saves keystoneauth's catalog lookup per request,
 is transport and lives in :mod:`snapshot_ext.v3._endpoint`.
 
 **Internal API.**  The rest of snapshot_ext uses only the names below: a
-resource class lists :class:`PrecomputedFields` first in its bases, a
+resource class lists :class:`PrecomputedFields` first in its bases (and
+keeps :data:`STATE_SLOTS` in slots), a
 listing builds its objects with :class:`Builder` from :func:`json_body`,
 and :func:`layout` runs the self-check ahead of time where its cost should
 not fall on the first listing.  The answer of a get, create or delete
@@ -68,6 +69,7 @@ the class's checked layout.
 
 from snapshot_ext.v3._speedups.builder import Builder
 from snapshot_ext.v3._speedups.builder import json_body
+from snapshot_ext.v3._speedups.mixin import STATE_SLOTS
 from snapshot_ext.v3._speedups.mixin import PrecomputedFields
 from snapshot_ext.v3._speedups.mixin import SingleLayout
 from snapshot_ext.v3._speedups.mixin import build_fetched
@@ -78,6 +80,7 @@ from snapshot_ext.v3._speedups.mixin import take_answer
 __all__ = [
     'Builder',
     'PrecomputedFields',
+    'STATE_SLOTS',
     'SingleLayout',
     'build_fetched',
     'json_body',

@@ -67,6 +67,7 @@ _dict_set = dict.__setitem__
 _dict_get = dict.get
 _dict_clear = dict.clear
 _dict_del = dict.__delitem__
+_dict_pop = dict.pop
 _new_component = layouts.Component.__new__
 _repeat = itertools.repeat
 _chain = itertools.chain.from_iterable
@@ -107,28 +108,12 @@ def _known_construction(cls: type) -> bool:
     return True
 
 
-def location_from(cls: type) -> tuple[tuple[str, str], ...]:
-    """What ``Resource._update_location()`` reads for a class.
-
-    :param cls: The resource class.
-    :returns: (keyword of the location, attribute) pairs.
-    """
-    return tuple(
-        (keyword, attr)
-        for keyword, attr in (
-            ('project_id', 'project_id'),
-            ('zone', 'availability_zone'),
-        )
-        if hasattr(cls, attr)
-    )
-
-
 def builds_fast(cls: type, lay: layouts.Layout) -> bool:
     """Tell whether objects of a class may be built from its tables.
 
-    True for a class using :class:`~.mixin.PrecomputedFields` whose
-    objects are built by the known methods and hold body values and a
-    location only (no header, URI or patch state), every attribute the
+    True for a class using :class:`~.mixin.PrecomputedFields`, keeping
+    :data:`~.mixin.STATE_SLOTS` in slots, whose objects are built by the
+    known methods and hold body values and a location only (no header, URI or patch state), every attribute the
     location depends on being in ``to_dict()``.  Both the listing's
     :class:`Builder` and the single-object path
     (:func:`~.mixin.single_layout`) ask this.
@@ -140,6 +125,7 @@ def builds_fast(cls: type, lay: layouts.Layout) -> bool:
     plan = lay.plan
     return bool(
         issubclass(cls, mixin.PrecomputedFields)
+        and mixin.keeps_state_in_slots(cls)
         and plan.exact
         and plan.body_only
         and list(plan.computed_keys) == ['location']
@@ -148,7 +134,7 @@ def builds_fast(cls: type, lay: layouts.Layout) -> bool:
         and not lay.attributes(fields.Header)
         and not lay.attributes(fields.URI)
         and [a for a, _ in lay.attributes(fields.Computed)] == ['location']
-        and all(attr in plan.template for _, attr in location_from(cls))
+        and all(attr in plan.template for _, attr in lay.location_from)
     )
 
 
@@ -174,6 +160,32 @@ def _may_be_list(types: tuple[type, ...] | None) -> bool:
     if types is None:
         return True
     return any(issubclass(t, list) for t in types)
+
+
+def _share(
+    shared: dict[str, str],
+    items: Iterable[dict[str, Any]],
+    repeated: tuple[str, ...],
+) -> None:
+    """Store each distinct string value of the repeated keys once.
+
+    :param shared: The values stored so far (a builder's, per listing);
+        new ones are added while it holds fewer than
+        :data:`MAX_SHARED_VALUES`.
+    :param items: Objects of the answer, changed in place.
+    :param repeated: Their keys whose values to share.
+    """
+    for attrs in items:
+        for key in repeated:
+            value = attrs[key]
+            try:
+                attrs[key] = shared[value]
+            except KeyError:
+                if value.__class__ is str and len(shared) < MAX_SHARED_VALUES:
+                    shared[value] = value
+            except TypeError:
+                # Not hashable: not a string.
+                pass
 
 
 class _Shape:
@@ -274,7 +286,7 @@ class Builder(Generic[R]):
             if body_table.targets[key.lower()] == (key,)
         )
         # What Resource._update_location() reads, by keyword.
-        self._location_from = location_from(cls)
+        self._location_from = lay.location_from
         self._location_attrs = tuple(a for _, a in self._location_from)
         # The server name of each body attribute.
         self._server_names = {
@@ -365,20 +377,6 @@ class Builder(Generic[R]):
                 return False
         return True
 
-    def _share(self, items: list[dict[str, Any]], shape: _Shape) -> None:
-        """Store each distinct string value of the repeated keys once,
-        as :meth:`build` does object by object."""
-        shared = self._shared
-        share = shared.setdefault
-        repeated = shape.repeated
-        for attrs in items:
-            if len(shared) >= MAX_SHARED_VALUES:
-                return
-            for key in repeated:
-                value = attrs[key]
-                if value.__class__ is str:
-                    attrs[key] = share(value, value)
-
     def _build_page(
         self,
         items: list[dict[str, Any]],
@@ -388,7 +386,7 @@ class Builder(Generic[R]):
         """Build a page whose objects all hold ``keys``, of ``shape``."""
         count = len(items)
         if shape.repeated:
-            self._share(items, shape)
+            _share(self._shared, items, shape.repeated)
         conn = self.connection
         located = self._page_locations(items, keys) if conn else None
         if conn and located is None:
@@ -412,9 +410,9 @@ class Builder(Generic[R]):
         microversion = self.microversion
         component_cls = layouts.Component
         new_component = _new_component
-        pop = dict.pop
-        location_attr = mixin.LOCATION_ATTR
+        pop = _dict_pop
         locs = located[0] if located is not None else _repeat(None, count)
+        # The state, in the objects' slots (see mixin.STATE_SLOTS).
         for obj, attrs, location in zip(objs, items, locs, strict=True):
             for key, name in moved:
                 _dict_set(obj, key, pop(obj, name))
@@ -424,26 +422,14 @@ class Builder(Generic[R]):
                 _dict_del(obj, name)
             body = new_component(component_cls)
             body.attributes = attrs
-            if conn:
-                obj.__dict__ = {
-                    '_connection': conn,
-                    'microversion': microversion,
-                    '_body': body,
-                    location_attr: location,
-                }
-            else:
-                obj.__dict__ = {
-                    '_connection': conn,
-                    'microversion': microversion,
-                    '_body': body,
-                }
+            obj._connection = conn
+            obj.microversion = microversion
+            obj._body = body
+            obj._snapshot_ext_location = location
         if located is not None:
             for n in located[2]:
                 # openstacksdk replaced the token's location: a change.
-                state = objs[n].__dict__
-                state['_computed'] = _changed_location(
-                    state.pop(location_attr)
-                )
+                objs[n]._computed = _changed_location(located[0][n])
         return objs
 
     def _page_locations(
@@ -544,7 +530,6 @@ class Builder(Generic[R]):
         find_shape = self._shape
         build_other = self._build_other
         shared = self._shared
-        share = shared.setdefault
         compute = self._plan.compute
         convert = fields._convert_type
         locations_found = self._locations
@@ -564,11 +549,8 @@ class Builder(Generic[R]):
                 shape = find_shape(keys)
             if shape is None:
                 return build_other(attrs)
-            if shape.repeated and len(shared) < MAX_SHARED_VALUES:
-                for key in shape.repeated:
-                    value = attrs[key]
-                    if value.__class__ is str:
-                        attrs[key] = share(value, value)
+            if shape.repeated:
+                _share(shared, (attrs,), shape.repeated)
             obj: Any = _dict_new(cls)
             # What to_dict() gives: every key in order with its default,
             # then the values under their attribute names, converted by
@@ -585,13 +567,9 @@ class Builder(Generic[R]):
                     _dict_set(obj, key, convert(value, data_type, list_type))
             body = new_component(component_cls)
             body.attributes = attrs
-            # A plain dict: smaller than the attribute storage CPython
-            # reserves for the many attributes objects of the class may get.
-            state = {
-                '_connection': conn,
-                'microversion': microversion,
-                '_body': body,
-            }
+            obj._connection = conn
+            obj.microversion = microversion
+            obj._body = body
             if conn:
                 if one_location_attr is not None:
                     depends: Any = _dict_get(obj, one_location_attr)
@@ -604,10 +582,9 @@ class Builder(Generic[R]):
                 _dict_set(obj, 'location', location)
                 if moved:
                     # openstacksdk replaced the token's location: a change.
-                    state['_computed'] = _changed_location(location)
+                    obj._computed = _changed_location(location)
                 else:
-                    state[mixin.LOCATION_ATTR] = location
-            obj.__dict__ = state
+                    obj._snapshot_ext_location = location
             if shape.lists and list in map(type, attrs.values()):
                 # to_dict() copies lists.
                 _dict_clear(obj)

@@ -319,7 +319,8 @@ def _pairs(
 
     Every sample is built as a listing builds it, alone and (with a
     connection) in a page of copies; the first (full) one also by
-    ``existing()`` and ``new()`` through the mixin.
+    ``existing()`` and ``new()`` through the mixin, and updated with
+    nothing as a proxy verb handed an object updates it.
     """
     stand_in = StandInConnection()
     for n, attrs in enumerate(samples(cls)):
@@ -370,6 +371,23 @@ def _pairs(
                 functools.partial(_new, attrs, conn, native),
                 functools.partial(_new, attrs, conn, cls),
             )
+            for how, made in (
+                ('made by existing()', functools.partial(existing, cls)),
+                (
+                    'listed',
+                    functools.partial(
+                        _listed, make_builder, cls, attrs, conn, microversion
+                    ),
+                ),
+            ):
+                yield (
+                    n,
+                    f'{how}, then updated with nothing, {where}',
+                    functools.partial(
+                        _updated, functools.partial(existing, native)
+                    ),
+                    functools.partial(_updated, made),
+                )
 
 
 def _existing(
@@ -382,6 +400,14 @@ def _existing(
 
 def _new(attrs: dict[str, Any], conn: Any, cls: Any) -> Any:
     return cls.new(connection=conn, **copy.deepcopy(attrs))
+
+
+def _updated(make: Callable[[], Any]) -> Any:
+    # What a proxy verb does with an object it is handed
+    # (Proxy._get_resource).
+    obj = make()
+    obj._update()
+    return obj
 
 
 def _listed(

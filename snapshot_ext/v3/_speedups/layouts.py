@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from collections.abc import MutableMapping
+import functools
 from typing import Any
 from typing import Generic
 from typing import TypeVar
@@ -81,6 +82,9 @@ class Component(resource._ComponentManager):
     Behaves exactly as openstacksdk's; an object that is never changed
     carries no empty set.
     """
+
+    # The values, in the object itself rather than in a __dict__ of its own.
+    __slots__ = ('attributes',)
 
     _dirty: set[str] = _MadeOnUse(  # type: ignore[assignment]
         lambda component: set()
@@ -318,6 +322,25 @@ class Layout:
         table = _Table(self.mapping(component))
         self._tables[component] = table
         return table
+
+    @functools.cached_property
+    def location_from(self) -> tuple[tuple[str, str], ...]:
+        """What ``Resource._update_location()`` reads for the class.
+
+        It reads each attribute the class has of ``project_id`` and
+        ``availability_zone`` (as ``hasattr`` on the object, which for a
+        field of the class is always true).
+
+        :returns: (keyword of the location, attribute) pairs.
+        """
+        return tuple(
+            (keyword, attr)
+            for keyword, attr in (
+                ('project_id', 'project_id'),
+                ('zone', 'availability_zone'),
+            )
+            if hasattr(self.cls, attr)
+        )
 
     @property
     def plan(self) -> Plan:

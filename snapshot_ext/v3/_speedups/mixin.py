@@ -40,6 +40,8 @@ from collections.abc import Generator
 from collections.abc import MutableMapping
 import logging
 import threading
+import types
+from typing import TYPE_CHECKING
 from typing import Any
 import weakref
 
@@ -52,14 +54,33 @@ from snapshot_ext.v3._speedups import locations
 
 #: The fast path's one logger, named after its package (the name the
 #: support matrix tells users to filter on).
+if TYPE_CHECKING:
+    from typing import Self
+
 LOG = logging.getLogger('snapshot_ext.v3._speedups')
 
 #: Where :class:`~.builder.Builder` keeps an object's location until the
 #: object's computed component is first used.
 LOCATION_ATTR = '_snapshot_ext_location'
+#: What a built object holds from the start.  A class using
+#: :class:`PrecomputedFields` keeps these in slots (``__slots__ =
+#: STATE_SLOTS``): in the object itself rather than in a ``__dict__`` made
+#: for each object.
+STATE_SLOTS = ('_connection', 'microversion', '_body', LOCATION_ATTR)
 
 _BASE = resource.Resource
 _Manager = resource._ComponentManager
+
+
+def keeps_state_in_slots(cls: type) -> bool:
+    """Tell whether a class keeps :data:`STATE_SLOTS` in slots.
+
+    :param cls: A resource class.
+    """
+    return all(
+        isinstance(getattr(cls, name, None), types.MemberDescriptorType)
+        for name in STATE_SLOTS
+    )
 
 
 def _empty_component(owner: Any) -> layouts.Component:
@@ -206,11 +227,14 @@ class SingleLayout:
             for key in self.table.exact
             if targets[key.lower()] == (key,) and servers.get(key, key) == key
         )
-        # builder imports this module: imported here, when first needed.
-        from snapshot_ext.v3._speedups import builder
-
         #: (keyword, attribute) that Resource._update_location() reads.
-        self.location_from = builder.location_from(lay.cls)
+        self.location_from = lay.location_from
+        #: Whether a field has another name (``aka``), which
+        #: ``Resource.__init__`` records for each object it builds.
+        self.aliases = any(
+            getattr(component, 'aka', None)
+            for _, component in lay.attributes((fields.Body, fields.Header))
+        )
         self._shapes: dict[tuple[str, ...], Any] = {}
 
     def _shape(self, keys: tuple[str, ...]) -> Any:
@@ -314,8 +338,7 @@ def take_answer(
         removed), or ``None`` for an answer without a body.
     """
     this: Any = obj
-    state = object.__getattribute__(this, '__dict__')
-    body = state['_body']
+    body = this._body
     if attrs is not None:
         # Resource._translate_response drops a key named "self".
         attrs.pop('self', None)
@@ -324,7 +347,7 @@ def take_answer(
         else:
             body.attributes.update(single.table.consume(attrs))
         body.clean()
-    header = state.get('_header')
+    header = vars(this).get('_header')
     if header is not None:
         # The class has no header fields: nothing to take, as openstacksdk
         # takes nothing from the response headers.
@@ -371,13 +394,68 @@ def build_fetched(
     else:
         body = {'id': resource_id}
         body.update(attrs)
+    return _made_new(
+        cls,
+        single,
+        connection,
+        microversion,
+        layouts.Component.synchronized(body),
+    )
+
+
+def build_new(
+    cls: type[resource.Resource],
+    single: SingleLayout,
+    attrs: dict[str, Any],
+) -> Any:
+    """Build what ``cls.new(**attrs)`` gives, when ``attrs`` name fields.
+
+    The object of a create: every value given is in the body and marked
+    changed, the computed location too (as ``Resource.new`` leaves it),
+    the location updated from the values.
+
+    :param cls: The resource class.
+    :param single: What :func:`single_layout` gave for it.
+    :param attrs: The keyword arguments of ``new`` (not changed).
+    :returns: The object, or ``None`` when ``attrs`` hold anything but
+        body fields (and ``connection``, ``microversion``): openstacksdk
+        then builds it.
+    """
+    rest = dict(attrs)
+    connection = rest.pop('connection', None)
+    microversion = rest.pop('microversion', None)
+    body = single.table.consume(rest)
+    if rest or not body or single.aliases:
+        return None
+    component = layouts.Component.synchronized(body)
+    component._dirty = set(body)
+    return _made_new(cls, single, connection, microversion, component)
+
+
+def _made_new(
+    cls: type[resource.Resource],
+    single: SingleLayout,
+    connection: Any,
+    microversion: str | None,
+    body: layouts.Component,
+) -> Any:
+    """An object as ``Resource.new`` leaves it, holding ``body``.
+
+    The computed location is marked changed (as ``new`` leaves it) and
+    updated from the values; the header and URI parts are made on use.
+
+    :param cls: The resource class.
+    :param single: What :func:`single_layout` gave for it.
+    :param connection: The connection, or ``None``.
+    :param microversion: The object's microversion.
+    :param body: Its body component.
+    :returns: The object.
+    """
     obj: Any = dict.__new__(cls)
-    state: dict[str, Any] = {
-        '_connection': connection,
-        'microversion': microversion,
-        '_unknown_attrs_in_body': {},
-        '_body': layouts.Component.synchronized(body),
-    }
+    obj._connection = connection
+    obj.microversion = microversion
+    obj._body = body
+    state: dict[str, Any] = {'_unknown_attrs_in_body': {}}
     location = None
     if connection:
         locs = locations.locations(connection)
@@ -387,7 +465,7 @@ def build_fetched(
         computed._dirty = {'location'}
         state['_computed'] = computed
     obj.__dict__ = state
-    content = single.content(obj, body, location)
+    content = single.content(obj, body.attributes, location)
     if connection and single.location_from:
         # Resource._update_location(), from the attribute values.
         location = locs.get(
@@ -464,6 +542,17 @@ class PrecomputedFields:
         return lay.table(mapping_cls).consume(attrs)
 
     @classmethod
+    def new(cls, **kwargs: Any) -> Self:
+        this: Any = cls
+        single = single_layout(this)
+        if single is not None:
+            built = build_new(this, single, kwargs)
+            if built is not None:
+                return built  # type: ignore[no-any-return]
+        new: Any = _BASE.new
+        return new.__func__(this, **kwargs)  # type: ignore[no-any-return]
+
+    @classmethod
     def _alternate_id(cls) -> str:
         # Read for every ``.id`` of an object without one (a snapshot to
         # create): openstacksdk tests each attribute of the class anew.
@@ -512,21 +601,47 @@ class PrecomputedFields:
             )
         return body, header, uri, computed
 
+    def _update(self, **attrs: Any) -> None:
+        this: Any = self
+        if (
+            attrs
+            or current(type(this)).native
+            or type(this)._compute_attributes is not _BASE._compute_attributes
+        ):
+            _BASE._update(this, **attrs)
+            return
+        # What openstacksdk's _update() does given nothing (a proxy
+        # verb handed an object, e.g. delete_snapshot(snapshot)): the
+        # microversion reset, the token's location offered to the
+        # computed part, the location updated, the dict content made again.
+        # The header and URI parts take nothing, and are left unmade when
+        # they are.
+        this.microversion = None
+        conn = this._connection
+        if conn:
+            this._computed['location'] = locations.locations(conn).current(
+                conn
+            )
+        this._update_location()
+        dict.update(this, this.to_dict())
+
     def _update_location(self) -> None:
         this: Any = self
-        if current(type(this)).native:
+        lay = current(type(this))
+        if lay.native:
             _BASE._update_location(this)
             return
         conn = this._connection
         if not conn:
             return
-        kwargs = {}
-        if hasattr(this, 'project_id'):
-            kwargs['project_id'] = this.project_id
-        if hasattr(this, 'availability_zone'):
-            kwargs['zone'] = this.availability_zone
-        if kwargs:
-            this.location = locations.locations(conn).get(conn, **kwargs)
+        # The attributes openstacksdk's hasattr() finds, named once per
+        # class: an attribute the class lacks is not looked for on each
+        # object (a raised and caught AttributeError).
+        names = lay.location_from
+        if names:
+            this.location = locations.locations(conn).get(
+                conn, **{kw: getattr(this, attr) for kw, attr in names}
+            )
 
     def to_dict(
         self,

@@ -237,6 +237,26 @@ class TestSnapshotObject(harness.CompatTestCase):
                 repr(plugin).replace('snapshot_ext.v3.snapshot.', ''),
             )
 
+    def test_state_is_in_slots_not_in_vars(self) -> None:
+        # Difference: the connection, microversion and body are kept in
+        # slots; read and set as attributes as on stock's objects.
+        state = {'_connection', 'microversion', '_body'}
+        for name, make in CONSTRUCTORS.items():
+            with self.subTest(constructor=name):
+                stock, plugin = make(STOCK), make(PLUGIN)
+                self.assertLessEqual(state, set(vars(stock)))
+                self.assertEqual(set(), state & set(vars(plugin)))
+                for attr in state:
+                    self.assertEqual(
+                        getattr(stock, attr) is None,
+                        getattr(plugin, attr) is None,
+                        attr,
+                    )
+                self.assertEqual(
+                    stock._body.attributes, plugin._body.attributes
+                )
+                self.assertEqual(stock.microversion, plugin.microversion)
+
     def test_cross_class_equality(self) -> None:
         # A stock and a plugin snapshot of the same values are equal.
         for name, make in CONSTRUCTORS.items():
