@@ -247,6 +247,9 @@ class TestPublicNames(base.TestCase):
         self.assertIn('snapshot_ext.v3._proxy', loaded)
         self.assertNotIn('snapshot_ext.results', loaded)
         self.assertNotIn('typing_extensions', loaded)
+        # The listing's builder and the fast path's self-check too.
+        self.assertNotIn('snapshot_ext.v3._speedups.builder', loaded)
+        self.assertNotIn('snapshot_ext.v3._speedups.check', loaded)
         self.assertEqual([], unlisted)
         self.assertEqual('snapshot_ext.results', module)
         self.assertTrue(made)

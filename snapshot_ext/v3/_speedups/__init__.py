@@ -64,11 +64,14 @@ and :func:`layout` runs the self-check ahead of time where its cost should
 not fall on the first listing.  The answer of a get, create or delete
 (one object) is taken with :func:`take_answer`, and a get by ID builds its
 object once with :func:`build_fetched`, when :func:`single_layout` gives
-the class's checked layout.
+the class's checked layout.  The builder and the check are imported when
+first used (a listing, the self-check): a script that only gets or
+creates snapshots does not load them.
 """
 
-from snapshot_ext.v3._speedups.builder import Builder
-from snapshot_ext.v3._speedups.builder import json_body
+from typing import TYPE_CHECKING
+from typing import Any
+
 from snapshot_ext.v3._speedups.mixin import STATE_SLOTS
 from snapshot_ext.v3._speedups.mixin import PrecomputedFields
 from snapshot_ext.v3._speedups.mixin import SingleLayout
@@ -76,6 +79,10 @@ from snapshot_ext.v3._speedups.mixin import build_fetched
 from snapshot_ext.v3._speedups.mixin import layout
 from snapshot_ext.v3._speedups.mixin import single_layout
 from snapshot_ext.v3._speedups.mixin import take_answer
+
+if TYPE_CHECKING:
+    from snapshot_ext.v3._speedups.builder import Builder
+    from snapshot_ext.v3._speedups.builder import json_body
 
 __all__ = [
     'Builder',
@@ -88,3 +95,12 @@ __all__ = [
     'single_layout',
     'take_answer',
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The builder's names, imported on first use (PEP 562).
+    if name in ('Builder', 'json_body'):
+        from snapshot_ext.v3._speedups import builder
+
+        return getattr(builder, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -48,7 +48,6 @@ import weakref
 from openstack import resource
 
 from snapshot_ext.v3._compat import fields
-from snapshot_ext.v3._speedups import check
 from snapshot_ext.v3._speedups import layouts
 from snapshot_ext.v3._speedups import locations
 
@@ -190,8 +189,9 @@ def self_check(cls: type[resource.Resource]) -> bool:
     :param cls: A resource class using :class:`PrecomputedFields`.
     :returns: ``True`` when the fast path may be used.
     """
-    # builder imports this module: imported here, when first needed.
+    # Imported here, when first needed (builder imports this module).
     from snapshot_ext.v3._speedups import builder
+    from snapshot_ext.v3._speedups import check
 
     found = check.differences(cls, PrecomputedFields, builder.Builder)
     if not found:
