@@ -398,6 +398,18 @@ class TestPassedRetrySettings(base.TestCase):
         )
 
 
+def _values(policy: Any) -> tuple[Any, ...]:
+    """A transport policy's values, in the order of its fields."""
+    return (
+        policy.connect_retries,
+        policy.status_code_retries,
+        policy.connect_retry_delay,
+        policy.status_code_retry_delay,
+        policy.retriable_codes,
+        policy.max_retry_after,
+    )
+
+
 class TestPolicyReadsOnlyWhatIsNotPassed(fakes.ProxyTestCase):
     """On the installed openstacksdk, with a real cloud configuration."""
 
@@ -430,14 +442,7 @@ class TestPolicyReadsOnlyWhatIsNotPassed(fakes.ProxyTestCase):
         )
         self.assertEqual(
             (1, 5, 0.25, 0.75, frozenset({503, 504}), 9.0),
-            (
-                policy.connect_retries,
-                policy.status_code_retries,
-                policy.connect_retry_delay,
-                policy.status_code_retry_delay,
-                policy.retriable_codes,
-                policy.max_retry_after,
-            ),
+            _values(policy),
         )
 
     def test_settings_named_nowhere_are_not_looked_up(self) -> None:
@@ -450,14 +455,7 @@ class TestPolicyReadsOnlyWhatIsNotPassed(fakes.ProxyTestCase):
         self.assertEqual([], read.call_args_list)
         self.assertEqual(
             (3, 3, None, None, frozenset({502, 503, 504}), 60.0),
-            (
-                policy.connect_retries,
-                policy.status_code_retries,
-                policy.connect_retry_delay,
-                policy.status_code_retry_delay,
-                policy.retriable_codes,
-                policy.max_retry_after,
-            ),
+            _values(policy),
         )
 
     def test_max_retry_after_is_read_prefixed_only(self) -> None:
