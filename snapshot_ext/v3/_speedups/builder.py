@@ -113,8 +113,9 @@ def builds_fast(cls: type, lay: layouts.Layout) -> bool:
 
     True for a class using :class:`~.mixin.PrecomputedFields`, keeping
     :data:`~.mixin.STATE_SLOTS` in slots, whose objects are built by the
-    known methods and hold body values and a location only (no header, URI or patch state), every attribute the
-    location depends on being in ``to_dict()``.  Both the listing's
+    known methods and hold body values and a location only (no header,
+    URI or patch state), every attribute the location depends on being
+    in ``to_dict()``.  Both the listing's
     :class:`Builder` and the single-object path
     (:func:`~.mixin.single_layout`) ask this.
 

@@ -51,11 +51,11 @@ from snapshot_ext.v3._compat import fields
 from snapshot_ext.v3._speedups import layouts
 from snapshot_ext.v3._speedups import locations
 
-#: The fast path's one logger, named after its package (the name the
-#: support matrix tells users to filter on).
 if TYPE_CHECKING:
     from typing import Self
 
+#: The fast path's one logger, named after its package (the name the
+#: support matrix tells users to filter on).
 LOG = logging.getLogger('snapshot_ext.v3._speedups')
 
 #: Where :class:`~.builder.Builder` keeps an object's location until the
@@ -75,6 +75,7 @@ def keeps_state_in_slots(cls: type) -> bool:
     """Tell whether a class keeps :data:`STATE_SLOTS` in slots.
 
     :param cls: A resource class.
+    :returns: ``True`` when each of the names is a slot of the class.
     """
     return all(
         isinstance(getattr(cls, name, None), types.MemberDescriptorType)
