@@ -183,8 +183,12 @@ def self_check(cls: type[resource.Resource]) -> bool:
 
     Run once per class, before the fast path builds its first object
     (by :func:`layout`): sample objects are built both ways and compared
-    (:mod:`.check`).  On any difference one warning is logged, and the
-    class's objects are built by openstacksdk's own code from then on
+    (:mod:`.check`).  A class that also sends some requests its own way
+    (when :func:`single_layout` gives its layout) names them in a
+    ``_send_differences()`` class method, which compares each with
+    openstacksdk's (:func:`.check.sent_differences`) and is run here too.
+    On any difference one warning is logged, and the class's objects are
+    built, and its requests sent, by openstacksdk's own code from then on
     (:attr:`.layouts.Layout.native`).
 
     :param cls: A resource class using :class:`PrecomputedFields`.
@@ -195,6 +199,16 @@ def self_check(cls: type[resource.Resource]) -> bool:
     from snapshot_ext.v3._speedups import check
 
     found = check.differences(cls, PrecomputedFields, builder.Builder)
+    # The class's own fast requests, compared with openstacksdk's.
+    sends = getattr(cls, '_send_differences', None)
+    if sends is not None:
+        try:
+            found.extend(sends())
+        except Exception as exc:  # noqa: BLE001 - reported as a difference
+            found.append(
+                f'the check of the requests failed: '
+                f'{type(exc).__name__}: {exc}'
+            )
     if not found:
         return True
     LOG.warning(
@@ -625,6 +639,36 @@ class PrecomputedFields:
             )
         this._update_location()
         dict.update(this, this.to_dict())
+
+    def _update_before_answer(self) -> bool:
+        """Begin what ``_update()`` given nothing does, before a request.
+
+        A proxy verb handed an object updates it with nothing
+        (``Proxy._get_resource``), then sends a request whose answer
+        (:func:`take_answer`) makes the location and the ``dict`` content
+        again.  This does the rest of that update only: the microversion
+        reset and the token's location offered to the computed part.
+        Should the request fail, the caller calls ``_update()`` before the
+        error goes on, which leaves the object as openstacksdk would.
+
+        :returns: ``True`` when only that part was done; ``False`` when
+            the whole update was (openstacksdk's own code builds the
+            class).
+        """
+        this: Any = self
+        if (
+            current(type(this)).native
+            or type(this)._compute_attributes is not _BASE._compute_attributes
+        ):
+            this._update()
+            return False
+        this.microversion = None
+        conn = this._connection
+        if conn:
+            this._computed['location'] = locations.locations(conn).current(
+                conn
+            )
+        return True
 
     def _update_location(self) -> None:
         this: Any = self
