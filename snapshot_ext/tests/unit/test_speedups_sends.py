@@ -127,8 +127,9 @@ class TestSendCheck(base.TestCase):
         self.useFixture(fixtures.MockPatchObject(Snapshot, 'delete', lenient))
         self.assertEqual(
             [
+                # NotFoundException is named ResourceNotFound before 4.0.
                 'delete answered 404: raised None, openstacksdk '
-                'NotFoundException'
+                f'{sdk_exceptions.NotFoundException.__name__}'
             ],
             self.differences(),
         )
