@@ -45,6 +45,34 @@ if TYPE_CHECKING:
 
 
 _UNSET: Any = object()
+#: The errors of a create that may have made a snapshot.
+_HINTED = (ext_exceptions.RequestOutcomeUnknown, exceptions.InvalidResponse)
+
+
+def _hinted(exc: Exception, attrs: Mapping[str, Any]) -> Exception:
+    """The error of a create that may have made a snapshot, with a hint.
+
+    :param exc: A :class:`~snapshot_ext.exceptions.RequestOutcomeUnknown`
+        (the outcome is unknown) or an
+        :class:`~openstack.exceptions.InvalidResponse` (the answer is
+        unusable).
+    :param attrs: The create's attributes, which name the volume and the
+        name to look for.
+    :returns: The error to raise, caused by what ``exc`` was caused by
+        (an outcome unknown) or by ``exc``.
+    """
+    hint = _lookup_hint(attrs.get('volume_id'), attrs.get('name'))
+    if isinstance(exc, ext_exceptions.RequestOutcomeUnknown):
+        hinted: Exception = exc.with_hint(hint)
+        hinted.__cause__ = exc.cause
+    else:
+        hinted = _compat.InvalidResponse(
+            f"the server accepted the snapshot create but its answer "
+            f"is unusable ({exc}); a snapshot may have been created. "
+            f"{hint}"
+        )
+        hinted.__cause__ = exc
+    return hinted
 
 
 def _lookup_hint(volume_id: Any, name: Any) -> str:
@@ -525,16 +553,41 @@ class Snapshot(_speedups.PrecomputedFields, _stock.Snapshot):
         }
 
         def prepare(recorder: Any) -> None:
+            # As a proxy: its negotiated microversion and its connection.
             mv.remember(recorder, '3.60')
+            recorder._connection = conn
 
-        found = check.sent_differences(
-            'create',
-            lambda: cls.new(connection=conn, **copy.deepcopy(given)),
-            lambda obj, session: resource.Resource.create(obj, session),
-            lambda obj, session: obj._create_checked(session),
-            (202, {cls.resource_key or 'snapshot': answer}),
-            prepare,
-        )
+        def new() -> Any:
+            return cls.new(connection=conn, **copy.deepcopy(given))
+
+        def created(obj: Any, session: Any) -> Any:
+            return resource.Resource.create(obj, session)
+
+        found = []
+        refused = {'badRequest': {'code': 400, 'message': 'refused'}}
+        for status, body in ((202, {'snapshot': answer}), (400, refused)):
+            found.extend(
+                check.sent_differences(
+                    f'create answered {status}',
+                    new,
+                    created,
+                    lambda obj, session: obj._create_checked(session),
+                    (status, body),
+                    prepare,
+                )
+            )
+            found.extend(
+                check.sent_differences(
+                    f'create from fields answered {status}',
+                    new,
+                    created,
+                    lambda obj, session: cls._create_from_fields(
+                        session, copy.deepcopy(given)
+                    ),
+                    (status, body),
+                    prepare,
+                )
+            )
         for status in (202, 404):
             found.extend(
                 check.sent_differences(
@@ -618,22 +671,62 @@ class Snapshot(_speedups.PrecomputedFields, _stock.Snapshot):
                 )
             else:
                 created = self._send_create(session)
-            if unsent is not _UNSET and 'force' not in self._body.attributes:
-                # The answer has no force: keep what the caller asked for,
-                # as openstacksdk does when it sends it.
-                self._body.attributes['force'] = unsent
-                dict.__setitem__(self, 'is_forced', self.is_forced)
-            return created
-        except ext_exceptions.RequestOutcomeUnknown as exc:
-            hint = _lookup_hint(attrs.get('volume_id'), attrs.get('name'))
-            raise exc.with_hint(hint) from exc.cause
-        except exceptions.InvalidResponse as exc:
-            hint = _lookup_hint(attrs.get('volume_id'), attrs.get('name'))
-            raise _compat.InvalidResponse(
-                f"the server accepted the snapshot create but its answer "
-                f"is unusable ({exc}); a snapshot may have been created. "
-                f"{hint}"
-            ) from exc
+        except _HINTED as exc:
+            raise _hinted(exc, attrs)  # noqa: B904 - its cause is set
+        if unsent is not _UNSET and 'force' not in self._body.attributes:
+            # The answer has no force: keep what the caller asked for,
+            # as openstacksdk does when it sends it.
+            self._body.attributes['force'] = unsent
+            dict.__setitem__(self, 'is_forced', self.is_forced)
+        return created
+
+    @classmethod
+    def _create_from_fields(
+        cls, session: adapter.Adapter, attrs: dict[str, Any]
+    ) -> Self | None:
+        """Create a snapshot, building it once from the answer.
+
+        Sends what ``cls.new(connection=..., **attrs)`` would send from
+        :meth:`_create_checked` and returns an equal object, without
+        building it first and filling it after.
+
+        :param session: The proxy to send it through.
+        :param attrs: Checked fields (see
+            :func:`~snapshot_ext.v3._checks.create_attrs`); not changed.
+        :returns: The new snapshot; ``None``, before sending anything,
+            when the fast path's self-check has not run or has not passed,
+            when ``force`` is given (which may not be sent) or when
+            ``attrs`` name anything but fields (:meth:`_create_checked`
+            is used then).
+        :raises: As :meth:`create`.
+        """
+        if not cls._sends_fast() or not cls.allow_create:
+            return None
+        single = _speedups.single_layout(cls)
+        body = None if single is None else _speedups.new_body(single, attrs)
+        if single is None or body is None or 'force' in body:
+            return None
+        get_connection = getattr(session, '_get_connection', None)
+        connection = get_connection() if get_connection else None
+        session = cls._get_session(session)
+        microversion = cls._get_microversion(session)
+        key = cls.resource_key or 'snapshot'
+        try:
+            response = session.post(
+                cls.base_path,
+                # The changed fields in the order Resource.new's set of
+                # changes gives them.
+                json={key: {name: body[name] for name in set(body)}},
+                headers={},
+                microversion=microversion,
+                params={},
+            )
+            answer = cls._answer_fields(response, None, key, None)
+        except _HINTED as exc:
+            raise _hinted(exc, attrs)  # noqa: B904 - its cause is set
+        return _speedups.build_created(  # type: ignore[no-any-return]
+            cls, single, connection, microversion, body, answer
+        )
 
     @classmethod
     def list(  # type: ignore[override]

@@ -82,7 +82,8 @@ class TestSendCheck(base.TestCase):
         )
         self.assertEqual(
             [
-                'create: the request differs',
+                'create answered 202: the request differs',
+                'create answered 400: the request differs',
                 'delete answered 202: the request differs',
                 'delete answered 404: the request differs',
             ],
@@ -100,7 +101,13 @@ class TestSendCheck(base.TestCase):
             fixtures.MockPatchObject(Snapshot, '_send_create', without_name)
         )
         # The body is clean afterwards either way: only the request shows.
-        self.assertEqual(['create: the request differs'], self.differences())
+        self.assertEqual(
+            [
+                'create answered 202: the request differs',
+                'create answered 400: the request differs',
+            ],
+            self.differences(),
+        )
 
     def test_a_microversion_not_kept_is_found(self) -> None:
         send = Snapshot._send_create
@@ -113,7 +120,9 @@ class TestSendCheck(base.TestCase):
         self.useFixture(
             fixtures.MockPatchObject(Snapshot, '_send_create', forgets)
         )
-        self.assertEqual(['create: microversion differs'], self.differences())
+        self.assertEqual(
+            ['create answered 202: microversion differs'], self.differences()
+        )
 
     def test_an_error_not_raised_is_found(self) -> None:
         delete = Snapshot.delete
@@ -143,7 +152,7 @@ class TestSendCheck(base.TestCase):
         self.assertTrue(_speedups.layout(Snapshot).native)
         self.assertFalse(Snapshot._sends_fast())
         (line,) = self.warnings.output.splitlines()
-        self.assertIn('create: the request differs', line)
+        self.assertIn('create answered 202: the request differs', line)
 
     def test_a_failing_check_of_the_requests_is_a_difference(self) -> None:
         self.useFixture(

@@ -498,13 +498,20 @@ class Recorder(adapter.Adapter):
 
     :param status: The status of every answer.
     :param body: The JSON body of every answer, ``None`` for none.
+    :param connection: What :meth:`_get_connection` gives, as an
+        openstacksdk proxy gives its connection.
     """
 
-    def __init__(self, status: int, body: Any) -> None:
+    def __init__(self, status: int, body: Any, connection: Any = None) -> None:
         super().__init__(session=None)  # type: ignore[arg-type]
         self.sent: list[tuple[str, str, dict[str, Any]]] = []
         self._status = status
         self._answer = body
+        self._connection = connection
+
+    def _get_connection(self) -> Any:
+        """The connection given, as ``Proxy._get_connection``."""
+        return self._connection
 
     def request(  # type: ignore[override]
         self, url: str, method: str, **kwargs: Any
@@ -532,8 +539,8 @@ class Recorder(adapter.Adapter):
 def sent_differences(
     where: str,
     make: Callable[[], Any],
-    reference: Callable[[Any, Any], Any],
-    fast: Callable[[Any, Any], Any],
+    reference: Callable[[Any, Recorder], Any],
+    fast: Callable[[Any, Recorder], Any],
     answer: tuple[int, Any],
     prepare: Callable[[Recorder], None],
 ) -> list[str]:
@@ -543,13 +550,14 @@ def sent_differences(
     one, ``fast(obj, session)`` with the other, each through its own
     :class:`Recorder`.  The requests (method, URL and every keyword
     argument: body, headers, microversion, query) must be the same, and
-    so must the objects afterwards (as :func:`compare` compares them,
-    thoroughly) or the exception raised.
+    so must the objects they return (as :func:`compare` compares them,
+    thoroughly), or the exception they raise.
 
     :param where: What is compared, for the messages.
     :param make: Makes one object to send with.
-    :param reference: Sends the request with openstacksdk's own code.
-    :param fast: Sends it the fast way.
+    :param reference: Sends the request with openstacksdk's own code;
+        returns the object to compare.
+    :param fast: Sends it the fast way; returns the object to compare.
     :param answer: The status and JSON body (``None``: none) of the
         answer.
     :param prepare: Readies each recorder before use (e.g. gives it the
@@ -558,23 +566,19 @@ def sent_differences(
     """
     outcomes = []
     for send in (reference, fast):
-        obj = make()
         recorder = Recorder(*answer)
         prepare(recorder)
-        error = None
-        try:
-            send(obj, recorder)
-        except Exception as exc:  # noqa: BLE001 - compared, not hidden
-            error = type(exc).__name__
-        outcomes.append((obj, recorder.sent, error))
+        result, error = _built(functools.partial(send, make(), recorder))
+        outcomes.append((result, recorder.sent, error))
     (expected, expected_sent, expected_error) = outcomes[0]
     (actual, actual_sent, actual_error) = outcomes[1]
-    if expected_error != actual_error:
-        return [
-            f'{where}: raised {actual_error}, openstacksdk {expected_error}'
-        ]
     found = []
+    if expected_error != actual_error:
+        found.append(
+            f'{where}: raised {actual_error}, openstacksdk {expected_error}'
+        )
     if actual_sent != expected_sent:
         found.append(f'{where}: the request differs')
-    found.extend(compare(expected, actual, where, thorough=True))
+    if not (expected_error or actual_error):
+        found.extend(compare(expected, actual, where, thorough=True))
     return found

@@ -242,6 +242,10 @@ class SnapshotVerbs(ProxyBase):
         """
         base_path = attrs.pop('base_path', None)
         _checks.create_attrs(attrs)
+        if base_path is None:
+            created = _snapshot.Snapshot._create_from_fields(self, attrs)
+            if created is not None:
+                return created
         # What openstacksdk's Proxy._create does; Snapshot.create would
         # check the same attributes again.
         snapshot = _snapshot.Snapshot.new(
