@@ -34,7 +34,9 @@ On any difference one warning is logged on the
 openstacksdk's own code from then on (:attr:`.layouts.Layout.native`).
 The check runs at the class's first listing, or once a few objects were
 built one at a time (:data:`.mixin.UNCHECKED_OBJECTS`); openstacksdk's
-own code builds those few.
+own code builds those few.  A class that sends some requests itself once
+the check has passed (``Snapshot``'s create and delete) has them compared
+with openstacksdk's by the same check (``_send_differences``).
 
 **Modules.**
 

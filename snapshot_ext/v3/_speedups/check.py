@@ -35,8 +35,14 @@ project and another one), built with and without a connection and with
 and without a microversion.  The connection is a stand-in that answers
 the two location calls openstacksdk makes.
 
+A class that sends some requests its own way compares them too:
+:func:`sent_differences` sends one both ways through a :class:`Recorder`,
+a stand-in session that records each request and answers it, and
+compares the requests and the objects they return.
+
 This module depends on openstacksdk and :mod:`snapshot_ext.v3._compat`
-only; what it checks is handed to it (:func:`differences`).
+only; what it checks is handed to it (:func:`differences`,
+:func:`sent_differences`).
 """
 
 from __future__ import annotations
