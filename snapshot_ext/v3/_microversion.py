@@ -116,6 +116,15 @@ def for_session(session: Any) -> str | None:
     return version
 
 
+def remember(session: Any, version: str | None) -> None:
+    """Make ``version`` the microversion :func:`for_session` gives.
+
+    :param session: The proxy or adapter.
+    :param version: The microversion, ``None`` for plain 3.0.
+    """
+    setattr(session, _ATTR, version)
+
+
 def require(session: Any, feature: str, required: str) -> str | None:
     """Check that a feature is available before any request is sent.
 

@@ -249,19 +249,38 @@ class TestCreateAndDelete(SingleObjectTestCase):
                 expected = Reference.new(
                     connection=self.conn, **copy.deepcopy(self.attrs)
                 ).create(self.proxy)
-                with mock.patch.object(
-                    _speedups, 'take_answer', wraps=_speedups.take_answer
-                ) as taken:
+                # create_snapshot builds the snapshot once, from the answer.
+                with (
+                    mock.patch.object(
+                        _speedups, 'take_answer', wraps=_speedups.take_answer
+                    ) as taken,
+                    mock.patch.object(
+                        _speedups,
+                        'build_created',
+                        wraps=_speedups.build_created,
+                    ) as built,
+                ):
                     actual = self.proxy.create_snapshot(
                         **copy.deepcopy(self.attrs)
                     )
-                taken.assert_called_once()
+                built.assert_called_once()
+                taken.assert_not_called()
                 self.assert_same_resource(expected, actual)
                 theirs, mine = self.last_two()
                 self.assertEqual(_sent(theirs), _sent(mine))
                 self.assert_request(
                     mine, 'POST', '/snapshots', json={'snapshot': self.attrs}
                 )
+                # Snapshot.create takes the answer into the snapshot made.
+                with mock.patch.object(
+                    _speedups, 'take_answer', wraps=_speedups.take_answer
+                ) as taken:
+                    made = Snapshot.new(
+                        connection=self.conn, **copy.deepcopy(self.attrs)
+                    ).create(self.proxy)
+                taken.assert_called_once()
+                self.assert_same_resource(expected, made)
+                self.assertEqual(_sent(theirs), _sent(self.last_two()[1]))
 
     @contextlib.contextmanager
     def built_new(self) -> Iterator[list[Any]]:

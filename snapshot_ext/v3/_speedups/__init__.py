@@ -34,7 +34,9 @@ On any difference one warning is logged on the
 openstacksdk's own code from then on (:attr:`.layouts.Layout.native`).
 The check runs at the class's first listing, or once a few objects were
 built one at a time (:data:`.mixin.UNCHECKED_OBJECTS`); openstacksdk's
-own code builds those few.
+own code builds those few.  A class that sends some requests itself once
+the check has passed (``Snapshot``'s create and delete) has them compared
+with openstacksdk's by the same check (``_send_differences``).
 
 **Modules.**
 
@@ -62,9 +64,10 @@ keeps :data:`STATE_SLOTS` in slots), a
 listing builds its objects with :class:`Builder` from :func:`json_body`,
 and :func:`layout` runs the self-check ahead of time where its cost should
 not fall on the first listing.  The answer of a get, create or delete
-(one object) is taken with :func:`take_answer`, and a get by ID builds its
-object once with :func:`build_fetched`, when :func:`single_layout` gives
-the class's checked layout.  The builder and the check are imported when
+(one object) is taken with :func:`take_answer`, a get by ID builds its
+object once with :func:`build_fetched`, and a create from fields builds
+its object once with :func:`build_created` (from :func:`new_body` and the
+answer), when :func:`single_layout` gives the class's checked layout.  The builder and the check are imported when
 first used (a listing, the self-check): a script that only gets or
 creates snapshots does not load them.
 """
@@ -75,8 +78,10 @@ from typing import Any
 from snapshot_ext.v3._speedups.mixin import STATE_SLOTS
 from snapshot_ext.v3._speedups.mixin import PrecomputedFields
 from snapshot_ext.v3._speedups.mixin import SingleLayout
+from snapshot_ext.v3._speedups.mixin import build_created
 from snapshot_ext.v3._speedups.mixin import build_fetched
 from snapshot_ext.v3._speedups.mixin import layout
+from snapshot_ext.v3._speedups.mixin import new_body
 from snapshot_ext.v3._speedups.mixin import single_layout
 from snapshot_ext.v3._speedups.mixin import take_answer
 
@@ -89,9 +94,11 @@ __all__ = [
     'PrecomputedFields',
     'STATE_SLOTS',
     'SingleLayout',
+    'build_created',
     'build_fetched',
     'json_body',
     'layout',
+    'new_body',
     'single_layout',
     'take_answer',
 ]

@@ -35,8 +35,14 @@ project and another one), built with and without a connection and with
 and without a microversion.  The connection is a stand-in that answers
 the two location calls openstacksdk makes.
 
+A class that sends some requests its own way compares them too:
+:func:`sent_differences` sends one both ways through a :class:`Recorder`,
+a stand-in session that records each request and answers it, and
+compares the requests and the objects they return.
+
 This module depends on openstacksdk and :mod:`snapshot_ext.v3._compat`
-only; what it checks is handed to it (:func:`differences`).
+only; what it checks is handed to it (:func:`differences`,
+:func:`sent_differences`).
 """
 
 from __future__ import annotations
@@ -45,11 +51,14 @@ from collections.abc import Callable
 from collections.abc import Iterator
 import copy
 import functools
+import json
 from typing import Any
 from typing import Protocol
 
+from keystoneauth1 import adapter
 from openstack import format as _format
 from openstack import resource
+import requests
 
 from snapshot_ext.v3 import _compat
 from snapshot_ext.v3._compat import fields
@@ -483,4 +492,99 @@ def differences(
                 found.extend(compare(expected, actual, f'{where}, changed'))
     except Exception as exc:  # noqa: BLE001 - reported as a difference
         found.append(f'the check failed: {type(exc).__name__}: {exc}')
+    return found
+
+
+class Recorder(adapter.Adapter):
+    """A stand-in session that records what is sent and answers it.
+
+    Each request is recorded as ``(method, url, keyword arguments)`` and
+    answered with the status and JSON body it was made with; nothing
+    reaches a network.
+
+    :param status: The status of every answer.
+    :param body: The JSON body of every answer, ``None`` for none.
+    :param connection: What :meth:`_get_connection` gives, as an
+        openstacksdk proxy gives its connection.
+    """
+
+    def __init__(self, status: int, body: Any, connection: Any = None) -> None:
+        super().__init__(session=None)  # type: ignore[arg-type]
+        self.sent: list[tuple[str, str, dict[str, Any]]] = []
+        self._status = status
+        self._answer = body
+        self._connection = connection
+
+    def _get_connection(self) -> Any:
+        """The connection given, as ``Proxy._get_connection``."""
+        return self._connection
+
+    def request(  # type: ignore[override]
+        self, url: str, method: str, **kwargs: Any
+    ) -> requests.Response:
+        """Record one request and answer it.
+
+        :param url: The URL or path.
+        :param method: The HTTP method.
+        :param kwargs: The request's keyword arguments (recorded).
+        :returns: The canned answer.
+        """
+        self.sent.append((method, url, copy.deepcopy(kwargs)))
+        response = requests.Response()
+        response.status_code = self._status
+        response.url = url
+        response.headers['x-openstack-request-id'] = 'req-check'
+        if self._answer is None:
+            response._content = b''
+        else:
+            response.headers['Content-Type'] = 'application/json'
+            response._content = json.dumps(self._answer).encode()
+        return response
+
+
+def sent_differences(
+    where: str,
+    make: Callable[[], Any],
+    reference: Callable[[Any, Recorder], Any],
+    fast: Callable[[Any, Recorder], Any],
+    answer: tuple[int, Any],
+    prepare: Callable[[Recorder], None],
+) -> list[str]:
+    """Compare a request sent openstacksdk's way and the fast way.
+
+    Two equal objects are made; ``reference(obj, session)`` sends with
+    one, ``fast(obj, session)`` with the other, each through its own
+    :class:`Recorder`.  The requests (method, URL and every keyword
+    argument: body, headers, microversion, query) must be the same, and
+    so must the objects they return (as :func:`compare` compares them,
+    thoroughly), or the exception they raise.
+
+    :param where: What is compared, for the messages.
+    :param make: Makes one object to send with.
+    :param reference: Sends the request with openstacksdk's own code;
+        returns the object to compare.
+    :param fast: Sends it the fast way; returns the object to compare.
+    :param answer: The status and JSON body (``None``: none) of the
+        answer.
+    :param prepare: Readies each recorder before use (e.g. gives it the
+        microversion a proxy would have negotiated).
+    :returns: The differences found, one line each; empty when none.
+    """
+    outcomes = []
+    for send in (reference, fast):
+        recorder = Recorder(*answer)
+        prepare(recorder)
+        result, error = _built(functools.partial(send, make(), recorder))
+        outcomes.append((result, recorder.sent, error))
+    (expected, expected_sent, expected_error) = outcomes[0]
+    (actual, actual_sent, actual_error) = outcomes[1]
+    found = []
+    if expected_error != actual_error:
+        found.append(
+            f'{where}: raised {actual_error}, openstacksdk {expected_error}'
+        )
+    if actual_sent != expected_sent:
+        found.append(f'{where}: the request differs')
+    if not (expected_error or actual_error):
+        found.extend(compare(expected, actual, where, thorough=True))
     return found

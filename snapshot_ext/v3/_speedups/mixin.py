@@ -183,8 +183,12 @@ def self_check(cls: type[resource.Resource]) -> bool:
 
     Run once per class, before the fast path builds its first object
     (by :func:`layout`): sample objects are built both ways and compared
-    (:mod:`.check`).  On any difference one warning is logged, and the
-    class's objects are built by openstacksdk's own code from then on
+    (:mod:`.check`).  A class that also sends some requests its own way
+    (when :func:`single_layout` gives its layout) names them in a
+    ``_send_differences()`` class method, which compares each with
+    openstacksdk's (:func:`.check.sent_differences`) and is run here too.
+    On any difference one warning is logged, and the class's objects are
+    built, and its requests sent, by openstacksdk's own code from then on
     (:attr:`.layouts.Layout.native`).
 
     :param cls: A resource class using :class:`PrecomputedFields`.
@@ -195,6 +199,17 @@ def self_check(cls: type[resource.Resource]) -> bool:
     from snapshot_ext.v3._speedups import check
 
     found = check.differences(cls, PrecomputedFields, builder.Builder)
+    # The class's own fast requests, compared with openstacksdk's once
+    # its objects are the same.
+    sends = getattr(cls, '_send_differences', None)
+    if sends is not None and not found:
+        try:
+            found.extend(sends())
+        except Exception as exc:  # noqa: BLE001 - reported as a difference
+            found.append(
+                f'the check of the requests failed: '
+                f'{type(exc).__name__}: {exc}'
+            )
     if not found:
         return True
     LOG.warning(
@@ -425,12 +440,66 @@ def build_new(
     rest = dict(attrs)
     connection = rest.pop('connection', None)
     microversion = rest.pop('microversion', None)
-    body = single.table.consume(rest)
-    if rest or not body or single.aliases:
+    body = new_body(single, rest)
+    if body is None:
         return None
     component = layouts.Component.synchronized(body)
     component._dirty = set(body)
     return _made_new(cls, single, connection, microversion, component)
+
+
+def new_body(single: SingleLayout, attrs: dict[str, Any]) -> Any:
+    """The body ``cls.new(**attrs)`` makes, when ``attrs`` name fields.
+
+    :param single: What :func:`single_layout` gave for the class.
+    :param attrs: Keyword arguments (not changed).
+    :returns: The body's values, in openstacksdk's order; ``None`` when
+        ``attrs`` are empty or hold anything but body fields.
+    """
+    rest = dict(attrs)
+    body = single.table.consume(rest)
+    if rest or not body or single.aliases:
+        return None
+    return body
+
+
+def build_created(
+    cls: type[resource.Resource],
+    single: SingleLayout,
+    connection: Any,
+    microversion: str | None,
+    body: dict[str, Any],
+    attrs: dict[str, Any],
+) -> Any:
+    """Build the object a create leaves, from the values sent and its
+    answer.
+
+    The object equals what ``cls.new(connection=connection, **given)``
+    gives (``body`` its body, see :func:`new_body`) once its ``create``
+    took this answer at this microversion: the body the values sent, then
+    the answer's, all clean; the computed location changed (as ``new``
+    leaves it) and updated from the values.
+
+    :param cls: The resource class.
+    :param single: What :func:`single_layout` gave for it.
+    :param connection: The connection, or ``None``.
+    :param microversion: The microversion of the request.
+    :param body: The values sent (not changed).
+    :param attrs: The decoded object of the answer (taken over).
+    :returns: The object.
+    """
+    attrs.pop('self', None)
+    if not single.as_is.issuperset(attrs):
+        attrs = single.table.consume(attrs)
+    values = dict(body)
+    values.update(attrs)
+    return _made_new(
+        cls,
+        single,
+        connection,
+        microversion,
+        layouts.Component.synchronized(values),
+    )
 
 
 def _made_new(
@@ -625,6 +694,36 @@ class PrecomputedFields:
             )
         this._update_location()
         dict.update(this, this.to_dict())
+
+    def _update_before_answer(self) -> bool:
+        """Begin what ``_update()`` given nothing does, before a request.
+
+        A proxy verb handed an object updates it with nothing
+        (``Proxy._get_resource``), then sends a request whose answer
+        (:func:`take_answer`) makes the location and the ``dict`` content
+        again.  This does the rest of that update only: the microversion
+        reset and the token's location offered to the computed part.
+        Should the request fail, the caller calls ``_update()`` before the
+        error goes on, which leaves the object as openstacksdk would.
+
+        :returns: ``True`` when only that part was done; ``False`` when
+            the whole update was (openstacksdk's own code builds the
+            class).
+        """
+        this: Any = self
+        if (
+            current(type(this)).native
+            or type(this)._compute_attributes is not _BASE._compute_attributes
+        ):
+            this._update()
+            return False
+        this.microversion = None
+        conn = this._connection
+        if conn:
+            this._computed['location'] = locations.locations(conn).current(
+                conn
+            )
+        return True
 
     def _update_location(self) -> None:
         this: Any = self

@@ -242,6 +242,10 @@ class SnapshotVerbs(ProxyBase):
         """
         base_path = attrs.pop('base_path', None)
         _checks.create_attrs(attrs)
+        if base_path is None:
+            created = _snapshot.Snapshot._create_from_fields(self, attrs)
+            if created is not None:
+                return created
         # What openstacksdk's Proxy._create does; Snapshot.create would
         # check the same attributes again.
         snapshot = _snapshot.Snapshot.new(
@@ -288,14 +292,41 @@ class SnapshotVerbs(ProxyBase):
         """
         if force:
             self.force_delete_snapshot(snapshot, ignore_missing=ignore_missing)
+        elif isinstance(snapshot, _snapshot.Snapshot):
+            self._delete_object(snapshot, ignore_missing)
         else:
-            if not isinstance(snapshot, _snapshot.Snapshot):
-                # A snapshot_ext Snapshot is taken as it is: Proxy._delete
-                # brings it up to date (Proxy._get_resource) once.
-                snapshot = self._snapshot_resource(snapshot)
-            self._delete(
-                _snapshot.Snapshot, snapshot, ignore_missing=ignore_missing
+            self._delete_object(
+                self._snapshot_resource(snapshot), ignore_missing
             )
+
+    def _delete_object(
+        self, snapshot: _snapshot.Snapshot, ignore_missing: bool
+    ) -> None:
+        """What ``Proxy._delete`` does with a snapshot it is handed.
+
+        ``Proxy._delete`` first updates the object with nothing
+        (``Proxy._get_resource``), which makes its location and ``dict``
+        content again, then deletes it, whose answer makes them again.
+        Here they are made once: from the answer, or, when the delete
+        raises, by the update before the error goes on, so that the object
+        ends as openstacksdk leaves it.
+
+        :param snapshot: The snapshot.
+        :param ignore_missing: ``True`` ignores a snapshot that no longer
+            exists.
+        """
+        deferred = snapshot._update_before_answer()
+        try:
+            snapshot.delete(self)
+        except sdk_exceptions.NotFoundException:
+            if deferred:
+                snapshot._update()
+            if not ignore_missing:
+                raise
+        except BaseException:
+            if deferred:
+                snapshot._update()
+            raise
 
     def force_delete_snapshot(
         self, snapshot: SnapshotRef, ignore_missing: bool = False
