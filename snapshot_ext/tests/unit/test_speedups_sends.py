@@ -68,6 +68,14 @@ class TestSendCheck(base.TestCase):
             found: list[str] = Snapshot._send_differences()
         return found
 
+    def send_a_wrong_header(self) -> None:
+        # The fast create and delete send a header openstacksdk does not.
+        self.useFixture(
+            fixtures.MockPatchObject(
+                Snapshot, '_dirty_headers', return_value={'X-Check': 'no'}
+            )
+        )
+
     def test_passes_on_the_installed_openstacksdk(self) -> None:
         self.assertEqual([], self.differences())
         self.assertTrue(mixin.self_check(Snapshot))
@@ -75,11 +83,7 @@ class TestSendCheck(base.TestCase):
         self.assertEqual('', self.warnings.output)
 
     def test_a_wrong_header_is_found(self) -> None:
-        self.useFixture(
-            fixtures.MockPatchObject(
-                Snapshot, '_dirty_headers', return_value={'X-Check': 'no'}
-            )
-        )
+        self.send_a_wrong_header()
         self.assertEqual(
             [
                 'create answered 202: the request differs',
@@ -144,11 +148,7 @@ class TestSendCheck(base.TestCase):
         )
 
     def test_a_difference_makes_the_class_openstacksdks(self) -> None:
-        self.useFixture(
-            fixtures.MockPatchObject(
-                Snapshot, '_dirty_headers', return_value={'X-Check': 'no'}
-            )
-        )
+        self.send_a_wrong_header()
         self.assertTrue(_speedups.layout(Snapshot).native)
         self.assertFalse(Snapshot._sends_fast())
         (line,) = self.warnings.output.splitlines()
