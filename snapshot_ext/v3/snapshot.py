@@ -49,6 +49,16 @@ _UNSET: Any = object()
 _HINTED = (ext_exceptions.RequestOutcomeUnknown, exceptions.InvalidResponse)
 
 
+def _connection_of(session: Any) -> Any:
+    """The connection of the proxy a request goes through, if any.
+
+    :param session: A proxy (``_get_connection()``) or another adapter.
+    :returns: The connection, or ``None``.
+    """
+    get_connection = getattr(session, '_get_connection', None)
+    return get_connection() if get_connection else None
+
+
 def _hinted(exc: Exception, attrs: Mapping[str, Any]) -> Exception:
     """The error of a create that may have made a snapshot, with a hint.
 
@@ -262,10 +272,9 @@ class Snapshot(_speedups.PrecomputedFields, _stock.Snapshot):
             equals ``cls.existing(connection=..., microversion=...,
             **attrs)``.
         """
-        get_connection = getattr(session, '_get_connection', None)
         return _speedups.Builder(
             cls,
-            get_connection() if get_connection else None,
+            _connection_of(session),
             microversion,
             cls._repeated_keys,
             # What _checks.check_fields() lets through.
@@ -401,11 +410,10 @@ class Snapshot(_speedups.PrecomputedFields, _stock.Snapshot):
             cls.resource_key or 'snapshot',
             snapshot_id,
         )
-        get_connection = getattr(session, '_get_connection', None)
         return _speedups.build_fetched(  # type: ignore[no-any-return]
             cls,
             single,
-            get_connection() if get_connection else None,
+            _connection_of(session),
             microversion,
             snapshot_id,
             attrs,
@@ -435,18 +443,19 @@ class Snapshot(_speedups.PrecomputedFields, _stock.Snapshot):
         return response
 
     @classmethod
-    def _sends_fast(cls) -> bool:
-        """Tell whether create and delete may be sent the fast way.
+    def _fast_layout(cls) -> _speedups.SingleLayout | None:
+        """The class's checked layout when create and delete may be sent
+        the fast way.
 
-        :returns: ``True`` once the fast path's self-check has passed for
-            the class (which compares these requests too, see
-            :meth:`_send_differences`) and its base path has no URI
-            parameters.
+        :returns: What :func:`~snapshot_ext.v3._speedups.single_layout`
+            gives once the fast path's self-check has passed for the class
+            (which compares these requests too, see
+            :meth:`_send_differences`), when its base path has no URI
+            parameters; else ``None``.
         """
-        return (
-            _speedups.single_layout(cls) is not None
-            and '%' not in cls.base_path
-        )
+        if '%' in cls.base_path:
+            return None
+        return _speedups.single_layout(cls)
 
     def _dirty_headers(self) -> dict[str, str]:
         # What Resource._prepare_request sends as headers; an object
@@ -469,18 +478,37 @@ class Snapshot(_speedups.PrecomputedFields, _stock.Snapshot):
         :param session: The proxy to send it through.
         :returns: This snapshot, filled from the answer.
         """
-        session = self._get_session(session)
-        microversion = self._get_microversion(session)
-        response = session.post(
-            self.base_path,
-            json={self.resource_key: self._body.dirty},
-            headers=self._dirty_headers(),
-            microversion=microversion,
-            params={},
+        response, microversion = self._post_create(
+            session, self._body.dirty, self._dirty_headers()
         )
         self.microversion = microversion
         self._translate_response(response)
         return self
+
+    @classmethod
+    def _post_create(
+        cls,
+        session: adapter.Adapter,
+        fields: dict[str, Any],
+        headers: dict[str, str],
+    ) -> tuple[requests.Response, str | None]:
+        """Post a create as ``Resource.create`` posts it for the class.
+
+        :param session: The proxy to send it through.
+        :param fields: The changed fields to send.
+        :param headers: The request headers.
+        :returns: The answer and the microversion it was asked at.
+        """
+        session = cls._get_session(session)
+        microversion = cls._get_microversion(session)
+        response = session.post(
+            cls.base_path,
+            json={cls.resource_key: fields},
+            headers=headers,
+            microversion=microversion,
+            params={},
+        )
+        return response, microversion
 
     def delete(
         self,
@@ -504,8 +532,10 @@ class Snapshot(_speedups.PrecomputedFields, _stock.Snapshot):
         :raises: :class:`~openstack.exceptions.HttpException` subclasses
             for an error status.
         """
-        if any(value is not None for value in kwargs.values()) or not (
-            self.allow_delete and self._sends_fast()
+        if (
+            any(value is not None for value in kwargs.values())
+            or not self.allow_delete
+            or self._fast_layout() is None
         ):
             return super().delete(
                 session, error_message, microversion=microversion, **kwargs
@@ -660,7 +690,7 @@ class Snapshot(_speedups.PrecomputedFields, _stock.Snapshot):
                 kwargs
                 or not prepend_key
                 or base_path is not None
-                or not self._sends_fast()
+                or self._fast_layout() is None
                 or not self.allow_create
             ):
                 created = super().create(
@@ -700,28 +730,22 @@ class Snapshot(_speedups.PrecomputedFields, _stock.Snapshot):
             is used then).
         :raises: As :meth:`create`.
         """
-        if not cls._sends_fast() or not cls.allow_create:
+        single = cls._fast_layout()
+        if single is None or not cls.allow_create:
             return None
-        single = _speedups.single_layout(cls)
-        body = None if single is None else _speedups.new_body(single, attrs)
-        if single is None or body is None or 'force' in body:
+        body = _speedups.new_body(single, attrs)
+        if body is None or 'force' in body:
             return None
-        get_connection = getattr(session, '_get_connection', None)
-        connection = get_connection() if get_connection else None
-        session = cls._get_session(session)
-        microversion = cls._get_microversion(session)
-        key = cls.resource_key or 'snapshot'
+        connection = _connection_of(session)
         try:
-            response = session.post(
-                cls.base_path,
-                # The changed fields in the order Resource.new's set of
-                # changes gives them.
-                json={key: {name: body[name] for name in set(body)}},
-                headers={},
-                microversion=microversion,
-                params={},
+            # The changed fields in the order Resource.new's set of
+            # changes gives them.
+            response, microversion = cls._post_create(
+                session, {name: body[name] for name in set(body)}, {}
             )
-            answer = cls._answer_fields(response, None, key, None)
+            answer = cls._answer_fields(
+                response, None, cls.resource_key or 'snapshot', None
+            )
         except _HINTED as exc:
             raise _hinted(exc, attrs)  # noqa: B904 - its cause is set
         return _speedups.build_created(  # type: ignore[no-any-return]

@@ -79,7 +79,7 @@ class TestSendCheck(base.TestCase):
     def test_passes_on_the_installed_openstacksdk(self) -> None:
         self.assertEqual([], self.differences())
         self.assertTrue(mixin.self_check(Snapshot))
-        self.assertTrue(Snapshot._sends_fast())
+        self.assertIsNotNone(Snapshot._fast_layout())
         self.assertEqual('', self.warnings.output)
 
     def test_a_wrong_header_is_found(self) -> None:
@@ -150,7 +150,7 @@ class TestSendCheck(base.TestCase):
     def test_a_difference_makes_the_class_openstacksdks(self) -> None:
         self.send_a_wrong_header()
         self.assertTrue(_speedups.layout(Snapshot).native)
-        self.assertFalse(Snapshot._sends_fast())
+        self.assertIsNone(Snapshot._fast_layout())
         (line,) = self.warnings.output.splitlines()
         self.assertIn('create answered 202: the request differs', line)
 
@@ -192,7 +192,7 @@ class TestFallbackSendsOpenStackSDKs(
             'POST', '/snapshots', status_code=202, json={'snapshot': payload}
         )
         self.serve(payload)
-        with mock.patch.object(Snapshot, '_sends_fast', return_value=False):
+        with mock.patch.object(Snapshot, '_fast_layout', return_value=None):
             with (
                 mock.patch.object(
                     resource.Resource,

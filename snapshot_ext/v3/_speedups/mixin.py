@@ -356,12 +356,7 @@ def take_answer(
     this: Any = obj
     body = this._body
     if attrs is not None:
-        # Resource._translate_response drops a key named "self".
-        attrs.pop('self', None)
-        if single.as_is.issuperset(attrs):
-            body.attributes.update(attrs)
-        else:
-            body.attributes.update(single.table.consume(attrs))
+        body.attributes.update(_answer_values(single, attrs))
         body.clean()
     header = vars(this).get('_header')
     if header is not None:
@@ -376,6 +371,24 @@ def take_answer(
             this, body.attributes, computed.attributes.get('location')
         ),
     )
+
+
+def _answer_values(
+    single: SingleLayout, attrs: dict[str, Any]
+) -> dict[str, Any]:
+    """The body values an answer's object gives, as
+    ``Resource._translate_response`` takes them: without a key named
+    ``self``, each known key under its attribute's server name.
+
+    :param single: What :func:`single_layout` gave for the class.
+    :param attrs: The decoded object (taken over).
+    :returns: The values (``attrs`` itself when its keys are kept as
+        they are).
+    """
+    attrs.pop('self', None)
+    if single.as_is.issuperset(attrs):
+        return attrs
+    return single.table.consume(attrs)
 
 
 def build_fetched(
@@ -401,9 +414,7 @@ def build_fetched(
     :param attrs: The decoded object of the answer (taken over).
     :returns: The object.
     """
-    attrs.pop('self', None)
-    if not single.as_is.issuperset(attrs):
-        attrs = single.table.consume(attrs)
+    attrs = _answer_values(single, attrs)
     if next(iter(attrs), None) == 'id':
         # The ID first, as Resource.new(id=...) put it.
         body = attrs
@@ -440,7 +451,7 @@ def build_new(
     rest = dict(attrs)
     connection = rest.pop('connection', None)
     microversion = rest.pop('microversion', None)
-    body = new_body(single, rest)
+    body = _consumed_body(single, rest)
     if body is None:
         return None
     component = layouts.Component.synchronized(body)
@@ -456,7 +467,11 @@ def new_body(single: SingleLayout, attrs: dict[str, Any]) -> Any:
     :returns: The body's values, in openstacksdk's order; ``None`` when
         ``attrs`` are empty or hold anything but body fields.
     """
-    rest = dict(attrs)
+    return _consumed_body(single, dict(attrs))
+
+
+def _consumed_body(single: SingleLayout, rest: dict[str, Any]) -> Any:
+    # new_body() of keyword arguments the caller copied (consumed here).
     body = single.table.consume(rest)
     if rest or not body or single.aliases:
         return None
@@ -488,9 +503,7 @@ def build_created(
     :param attrs: The decoded object of the answer (taken over).
     :returns: The object.
     """
-    attrs.pop('self', None)
-    if not single.as_is.issuperset(attrs):
-        attrs = single.table.consume(attrs)
+    attrs = _answer_values(single, attrs)
     values = dict(body)
     values.update(attrs)
     return _made_new(
@@ -673,27 +686,18 @@ class PrecomputedFields:
 
     def _update(self, **attrs: Any) -> None:
         this: Any = self
-        if (
-            attrs
-            or current(type(this)).native
-            or type(this)._compute_attributes is not _BASE._compute_attributes
-        ):
+        if attrs:
             _BASE._update(this, **attrs)
             return
         # What openstacksdk's _update() does given nothing (a proxy
         # verb handed an object, e.g. delete_snapshot(snapshot)): the
-        # microversion reset, the token's location offered to the
-        # computed part, the location updated, the dict content made again.
-        # The header and URI parts take nothing, and are left unmade when
-        # they are.
-        this.microversion = None
-        conn = this._connection
-        if conn:
-            this._computed['location'] = locations.locations(conn).current(
-                conn
-            )
-        this._update_location()
-        dict.update(this, this.to_dict())
+        # microversion reset and the token's location offered to the
+        # computed part, then the location updated and the dict content
+        # made again.  The header and URI parts take nothing, and are left
+        # unmade when they are.
+        if this._update_before_answer():
+            this._update_location()
+            dict.update(this, this.to_dict())
 
     def _update_before_answer(self) -> bool:
         """Begin what ``_update()`` given nothing does, before a request.
@@ -715,7 +719,7 @@ class PrecomputedFields:
             current(type(this)).native
             or type(this)._compute_attributes is not _BASE._compute_attributes
         ):
-            this._update()
+            _BASE._update(this)
             return False
         this.microversion = None
         conn = this._connection

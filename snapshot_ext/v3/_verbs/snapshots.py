@@ -318,14 +318,13 @@ class SnapshotVerbs(ProxyBase):
         deferred = snapshot._update_before_answer()
         try:
             snapshot.delete(self)
-        except sdk_exceptions.NotFoundException:
+        except BaseException as exc:
             if deferred:
                 snapshot._update()
-            if not ignore_missing:
-                raise
-        except BaseException:
-            if deferred:
-                snapshot._update()
+            if ignore_missing and isinstance(
+                exc, sdk_exceptions.NotFoundException
+            ):
+                return
             raise
 
     def force_delete_snapshot(
