@@ -560,6 +560,10 @@ _chain = itertools.chain.from_iterable
 _getter = operator.itemgetter
 _dict_set = operator.setitem
 _values = dict.values
+#: Objects of a page transposed at a time: the keys' and values'
+#: iterators of a chunk are alive at once, and many at once would have
+#: the garbage collector run early.
+_CHUNK = 128
 # ``item |= values``: dict.update without an argument tuple per call.
 _merge = operator.ior
 _join = ''.join
@@ -609,14 +613,21 @@ def _same_keys_pass(
     if 'id' not in keys:
         return None
     count = len(items)
-    # The keys at each position, one tuple per position (an item holding
-    # more or fewer keys than the first raises ValueError).
-    for names in zip(*items, strict=True):
-        if names.count(names[0]) != count:
-            return None
+    columns: list[list[Any]] = [[] for _ in keys]
+    for start in range(0, count, _CHUNK):
+        chunk = items[start : start + _CHUNK]
+        size = len(chunk)
+        # The keys at each position, one tuple per position: each the
+        # first's (an item holding more or fewer keys raises ValueError).
+        for key, names in zip(keys, zip(*chunk, strict=True), strict=True):
+            if names.count(key) != size:
+                return None
+        # The values of each key.
+        for column, part in zip(
+            columns, zip(*map(_values, chunk), strict=True), strict=True
+        ):
+            column.extend(part)
     constant: dict[str, str] = {}
-    # The values of each key, one tuple per key.
-    columns = zip(*map(_values, items), strict=True)
     for key, column in zip(keys, columns, strict=True):
         if key == 'id':
             if not (_all_str(column) and all(column)):
@@ -676,7 +687,8 @@ def _listed_pass(items: list[Any]) -> bool:
     value of a subclass of an allowed type passes :func:`check_fields`
     but not this.
 
-    :raises: TypeError when an item is not a dict.
+    :raises: TypeError, ValueError when an item is not a dict or does not
+        hold as many keys as the first.
     """
     ids = list(map(_get, items, _repeat('id')))
     if not (all(map(_is_str, ids)) and all(ids)):

@@ -257,3 +257,34 @@ class TestSharing(base.TestCase):
         )
         self.assertIs(Text, type(page[1]['status']))
         self.assertNotIn('available', shared)
+
+
+class TestLargePages(base.TestCase):
+    """Pages of more objects than check_listed() transposes at a time."""
+
+    def page(self) -> list[dict[str, Any]]:
+        return [good(n) for n in range(2 * _checks._CHUNK + 5)]
+
+    def test_keys_of_a_large_page(self) -> None:
+        page = self.page()
+        self.assertEqual(tuple(page[0]), _checks.check_listed(page, WHERE))
+
+    def test_a_difference_in_a_later_chunk(self) -> None:
+        last = 2 * _checks._CHUNK + 3
+        item = good(last)
+        for description, changed in (
+            ('reordered', dict(reversed(list(item.items())))),
+            ('a key less', {k: v for k, v in item.items() if k != 'name'}),
+            ('a key more', {**item, 'future': 'x'}),
+        ):
+            with self.subTest(description):
+                page = self.page()
+                page[last] = changed
+                self.assertIsNone(_checks.check_listed(page, WHERE))
+
+    def test_a_value_refused_in_a_later_chunk(self) -> None:
+        page = self.page()
+        page[-1]['size'] = 'big'
+        expected = outcome_per_object(copy.deepcopy(page))
+        self.assertIsNotNone(expected)
+        self.assertEqual(expected, outcome_of_page(page))
