@@ -545,16 +545,26 @@ class Builder(Generic[R]):
         count = len(items)
         conn = self.connection
         groups = _Groups(self, shape.grouped, shape, items[0])
-        if shape.grouped:
+        columns = [
+            list(map(_item_getter(name), items)) for name in shape.grouped
+        ]
+        if all(column.count(column[0]) == count for column in columns):
+            # One group (one project, one progress): looked up once.
+            first = tuple(column[0] for column in columns)
+            template, location = groups[first[0] if len(first) == 1 else first]
+            templates = [template] * count
+            locations: Iterable[Any] = _repeat(location, count)
+        else:
             found = list(
                 map(
                     groups.__getitem__,
-                    map(_item_getter(*shape.grouped), items),
+                    zip(*columns, strict=True)
+                    if len(columns) > 1
+                    else columns[0],
                 )
             )
-        else:
-            found = [groups[()]] * count
-        templates = list(map(_item_getter(0), found))
+            templates = list(map(_item_getter(0), found))
+            locations = map(_item_getter(1), found)
         # The dict content, for all the objects at once: the group's
         # template (renamed values and location in place), then the values,
         # then without the server names that are no key.
@@ -570,7 +580,7 @@ class Builder(Generic[R]):
         component_cls = layouts.Component
         new_component = _new_component
         # The state, in the objects' slots (see mixin.STATE_SLOTS).
-        for obj, attrs, (_, location) in zip(objs, items, found, strict=True):
+        for obj, attrs, location in zip(objs, items, locations, strict=True):
             body = new_component(component_cls)
             body.attributes = attrs
             obj._connection = conn
