@@ -18,6 +18,7 @@ Every check raises the error :func:`bad` makes, and every flag is read by
 """
 
 import collections
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -557,6 +558,32 @@ _get = dict.get
 _repeat = itertools.repeat
 _chain = itertools.chain.from_iterable
 _getter = operator.itemgetter
+_dict_set = operator.setitem
+_values = dict.values
+#: Objects of a page transposed at a time: the keys' and values'
+#: iterators of a chunk are alive at once, and many at once would have
+#: the garbage collector run early.
+_CHUNK = 128
+# ``item |= values``: dict.update without an argument tuple per call.
+_merge = operator.ior
+_join = ''.join
+#: The exact types of values shared by check_listed().
+_SHAREABLE = frozenset({str, type(None)})
+
+#: How check_listed() stores a repeated value once:
+#: ``share(value, value)`` returns the value to keep (see
+#: :meth:`snapshot_ext.v3._speedups.Builder.sharing`).
+Share = Callable[[Any, Any], Any]
+
+
+def _all_str(values: Iterable[Any]) -> bool:
+    """Tell whether every one of ``values`` is a string (of any
+    subclass of ``str``, as ``isinstance`` tells)."""
+    try:
+        _join(values)
+    except TypeError:
+        return False
+    return True
 
 
 def _metadata_passes(values: Iterable[Any]) -> bool:
@@ -564,42 +591,93 @@ def _metadata_passes(values: Iterable[Any]) -> bool:
     ``None``) maps strings to strings."""
     metadata = list(filter(None, values))
     return not metadata or (
-        all(map(_is_str, _chain(metadata)))
-        and all(map(_is_str, _chain(map(dict.values, metadata))))
+        _all_str(_chain(metadata))
+        and _all_str(_chain(map(dict.values, metadata)))
     )
 
 
-def _same_keys_pass(items: list[Any]) -> tuple[str, ...] | None:
+def _same_keys_pass(
+    items: list[Any], repeated: Sequence[str], share: Share | None
+) -> tuple[str, ...] | None:
     """The keys of the first of ``items`` when every item holds exactly
-    them and certainly passes :func:`check_fields`, else ``None``.
+    them, in the same order, and certainly passes :func:`check_fields`,
+    else ``None``.
 
-    :raises: TypeError, KeyError when an item is not a dict or lacks one
-        of the keys.
+    Values of the ``repeated`` keys whose exact types all are ``str`` or
+    ``None`` are mapped through ``share`` as they are checked.
+
+    :raises: TypeError, ValueError when an item is not a dict or does not
+        hold as many keys as the first.
     """
     keys = tuple(items[0])
-    if 'id' not in keys or set(map(len, items)) != {len(keys)}:
+    if 'id' not in keys:
         return None
-    for key in keys:
-        values = map(_getter(key), items)
+    count = len(items)
+    columns: list[list[Any]] = [[] for _ in keys]
+    for start in range(0, count, _CHUNK):
+        chunk = items[start : start + _CHUNK]
+        size = len(chunk)
+        # The keys at each position, one tuple per position: each the
+        # first's (an item holding more or fewer keys raises ValueError).
+        for key, names in zip(keys, zip(*chunk, strict=True), strict=True):
+            if names.count(key) != size:
+                return None
+        # The values of each key.
+        for column, part in zip(
+            columns, zip(*map(_values, chunk), strict=True), strict=True
+        ):
+            column.extend(part)
+    constant: dict[str, str] = {}
+    for key, column in zip(keys, columns, strict=True):
         if key == 'id':
-            ids = list(values)
-            if not (all(map(_is_str, ids)) and all(ids)):
+            if not (_all_str(column) and all(column)):
                 return None
         elif key == 'metadata':
-            metadata = list(values)
             if not (
-                _EXACT_TYPES[key].issuperset(map(type, metadata))
-                and _metadata_passes(metadata)
+                _EXACT_TYPES[key].issuperset(map(type, column))
+                and _metadata_passes(column)
             ):
                 return None
         elif key in _EXACT_TYPES:
-            if not _EXACT_TYPES[key].issuperset(map(type, values)):
+            types = set(map(type, column))
+            if not _EXACT_TYPES[key].issuperset(types):
                 return None
-        else:
-            # Only that every item holds it (a missing one raises).
-            collections.deque(values, 0)
-    # Each item holds as many keys as the first, all of the first's.
+            if share is not None and key in repeated and types <= _SHAREABLE:
+                _share_column(items, key, column, share, constant)
+    if constant:
+        collections.deque(map(_merge, items, _repeat(constant)), 0)
     return keys
+
+
+def _share_column(
+    items: list[dict[str, Any]],
+    key: str,
+    column: Sequence[Any],
+    share: Share,
+    constant: dict[str, str],
+) -> None:
+    """Put the kept value in place of each value of one key.
+
+    A value held by every item is looked up once and added to
+    ``constant`` for the caller to put in place in one pass over the
+    items; other values are looked up and put in place one by one.
+
+    :param items: The objects, all holding ``key``.
+    :param key: The key.
+    :param column: Its values, in the order of ``items``; exact strings
+        or ``None``.
+    :param share: See :meth:`snapshot_ext.v3._speedups.Builder.sharing`.
+    :param constant: The kept values of the keys holding one value
+        throughout, by key (``None`` is left as it is).
+    """
+    first = column[0]
+    if column.count(first) == len(column):
+        if first is not None:
+            constant[key] = share(first, first)
+        return
+    collections.deque(
+        map(_dict_set, items, _repeat(key), map(share, column, column)), 0
+    )
 
 
 def _listed_pass(items: list[Any]) -> bool:
@@ -609,7 +687,8 @@ def _listed_pass(items: list[Any]) -> bool:
     value of a subclass of an allowed type passes :func:`check_fields`
     but not this.
 
-    :raises: TypeError when an item is not a dict.
+    :raises: TypeError, ValueError when an item is not a dict or does not
+        hold as many keys as the first.
     """
     ids = list(map(_get, items, _repeat('id')))
     if not (all(map(_is_str, ids)) and all(ids)):
@@ -621,7 +700,12 @@ def _listed_pass(items: list[Any]) -> bool:
     return _metadata_passes(map(_get, items, _repeat('metadata')))
 
 
-def check_listed(items: list[Any], where: str) -> tuple[str, ...] | None:
+def check_listed(
+    items: list[Any],
+    where: str,
+    repeated: Sequence[str] = (),
+    share: Share | None = None,
+) -> tuple[str, ...] | None:
     """Check the snapshot objects of one page of a listing.
 
     Accepts and refuses exactly what :func:`check_fields` does for each
@@ -630,16 +714,24 @@ def check_listed(items: list[Any], where: str) -> tuple[str, ...] | None:
 
     :param items: The page's decoded JSON objects.
     :param where: Where they came from, for the error message.
-    :returns: The keys every object holds, in the first's order, when
-        they all hold the same keys; else ``None``.
+    :param repeated: Keys whose values to map through ``share`` while
+        they are checked (see
+        :meth:`snapshot_ext.v3._speedups.Builder.sharing`).
+    :param share: Returns the value to keep in place of an equal one,
+        called as ``share(value, value)``; ``None`` to change nothing.
+        Only exact strings and ``None`` are passed to it (an equal
+        value of these types in place of another is the same value).
+    :returns: The keys of the objects when they all hold the same keys
+        in the same order and the exact type of each value of a key of
+        :data:`FIELD_TYPES` is one of its types; else ``None``.
     :raises: :class:`~openstack.exceptions.InvalidResponse` for the first
         object :func:`check_fields` refuses, with its message.
     """
     if not items:
         return None
     try:
-        keys = _same_keys_pass(items)
-    except (TypeError, KeyError):
+        keys = _same_keys_pass(items, repeated, share)
+    except (TypeError, ValueError):
         keys = None
     if keys is not None:
         return keys

@@ -853,8 +853,12 @@ class Snapshot(_speedups.PrecomputedFields, _stock.Snapshot):
         builder = cls._builder(session, microversion)
 
         def build(raw: list[dict[str, Any]]) -> list[Snapshot]:
-            keys = _checks.check_listed(raw, 'a listed snapshot')
-            return builder.page(raw, keys)
+            # The check stores the repeated values once as it reads them.
+            repeated, share = builder.sharing()
+            keys = _checks.check_listed(
+                raw, 'a listed snapshot', repeated, share
+            )
+            return builder.page(raw, keys, shared=keys is not None)
 
         pages = _pages.iterate(
             fetch, build, query, cls.resources_key or 'snapshots', max_items

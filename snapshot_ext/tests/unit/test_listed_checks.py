@@ -157,3 +157,134 @@ class TestCheckListed(base.TestCase):
 
     def test_empty_page(self) -> None:
         self.assertIsNone(_checks.check_listed([], WHERE))
+
+    def test_no_keys_when_their_order_differs(self) -> None:
+        first = good(0)
+        reordered = dict(reversed(list(good(1).items())))
+        page = [first, reordered]
+        self.assertIsNone(_checks.check_listed(page, WHERE))
+        # Both still pass, as they do one by one.
+        self.assertIsNone(outcome_per_object(page))
+
+
+def own_copies(page: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The page with every string value its own object (as the JSON
+    decoder makes them)."""
+    return [
+        {
+            key: ''.join(list(value)) if type(value) is str else value
+            for key, value in item.items()
+        }
+        for item in page
+    ]
+
+
+class TestSharing(base.TestCase):
+    """check_listed() putting kept values in place of repeated ones."""
+
+    repeated = (item_key('project_id'), 'volume_id', 'status', 'name')
+
+    def page(self) -> list[dict[str, Any]]:
+        page = [good(n) for n in range(4)]
+        for n, item in enumerate(page):
+            # One project and status throughout; two volumes; names
+            # and descriptions of their own, some None.
+            item['volume_id'] = f'volume-{n % 2}'
+            item['name'] = f'snap-{n}' if n % 2 else None
+            item['description'] = 'same text'
+        return own_copies(page)
+
+    def test_repeated_values_are_put_in_place(self) -> None:
+        shared: dict[Any, Any] = {}
+        page = self.page()
+        expected = copy.deepcopy(page)
+        keys = _checks.check_listed(
+            page, WHERE, self.repeated, shared.setdefault
+        )
+        self.assertEqual(tuple(expected[0]), keys)
+        # The values are the same as before, and each repeated one is the
+        # object kept for it.
+        self.assertEqual(expected, page)
+        for item in page:
+            for key in ('volume_id', 'status', item_key('project_id')):
+                self.assertIs(shared[item[key]], item[key])
+        self.assertIs(page[0]['volume_id'], page[2]['volume_id'])
+        self.assertIsNot(page[0]['volume_id'], page[1]['volume_id'])
+        self.assertIs(page[1]['name'], shared['snap-1'])
+        # Keys not named are left alone.
+        self.assertIsNot(page[0]['description'], page[1]['description'])
+        self.assertNotIn('same text', shared)
+
+    def test_kept_values_from_earlier_pages_are_used(self) -> None:
+        kept = ''.join(['avail', 'able'])
+        shared: dict[Any, Any] = {'available': kept}
+        page = self.page()
+        _checks.check_listed(page, WHERE, self.repeated, shared.setdefault)
+        for item in page:
+            self.assertIs(kept, item['status'])
+
+    def test_only_exact_strings_and_none_are_passed(self) -> None:
+        passed: list[Any] = []
+
+        def share(value: Any, default: Any) -> Any:
+            passed.append(value)
+            return default
+
+        page = self.page()
+        page[0][item_key('progress')] = 50
+        for item in page[1:]:
+            item[item_key('progress')] = '100%'
+        _checks.check_listed(
+            page, WHERE, (item_key('progress'), 'name'), share
+        )
+        # Progress holds a number: not shared; names are strings or None.
+        self.assertEqual({str, type(None)}, {type(value) for value in passed})
+        self.assertNotIn('100%', passed)
+
+    def test_nothing_is_shared_without_share(self) -> None:
+        page = self.page()
+        values = [item['status'] for item in page]
+        _checks.check_listed(page, WHERE, self.repeated)
+        for item, value in zip(page, values, strict=True):
+            self.assertIs(value, item['status'])
+
+    def test_a_str_subclass_is_not_shared(self) -> None:
+        shared: dict[Any, Any] = {}
+        page = self.page()
+        page[1]['status'] = Text('available')
+        self.assertIsNone(
+            _checks.check_listed(page, WHERE, self.repeated, shared.setdefault)
+        )
+        self.assertIs(Text, type(page[1]['status']))
+        self.assertNotIn('available', shared)
+
+
+class TestLargePages(base.TestCase):
+    """Pages of more objects than check_listed() transposes at a time."""
+
+    def page(self) -> list[dict[str, Any]]:
+        return [good(n) for n in range(2 * _checks._CHUNK + 5)]
+
+    def test_keys_of_a_large_page(self) -> None:
+        page = self.page()
+        self.assertEqual(tuple(page[0]), _checks.check_listed(page, WHERE))
+
+    def test_a_difference_in_a_later_chunk(self) -> None:
+        last = 2 * _checks._CHUNK + 3
+        item = good(last)
+        for description, changed in (
+            ('reordered', dict(reversed(list(item.items())))),
+            ('a key less', {k: v for k, v in item.items() if k != 'name'}),
+            ('a key more', {**item, 'future': 'x'}),
+        ):
+            with self.subTest(description):
+                page = self.page()
+                page[last] = changed
+                self.assertIsNone(_checks.check_listed(page, WHERE))
+
+    def test_a_value_refused_in_a_later_chunk(self) -> None:
+        page = self.page()
+        page[-1]['size'] = 'big'
+        expected = outcome_per_object(copy.deepcopy(page))
+        self.assertIsNotNone(expected)
+        self.assertEqual(expected, outcome_of_page(page))

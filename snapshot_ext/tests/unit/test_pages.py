@@ -122,6 +122,21 @@ class TestPages(fakes.ProxyTestCase):
         self.assertEqual(PAGE1_IDS + PAGE2_IDS, ids)
         self.assertEqual(3, len(self.api_requests()))
 
+    def test_repeated_values_are_kept_once_per_listing(self) -> None:
+        self.mock_pages(PAGE1, PAGE2, {'snapshots': []})
+        snaps = list(self.proxy.snapshots(limit=2, volume_id=VID))
+        self.assertEqual(4, len(snaps))
+        for attr in ('status', 'user_id', 'volume_id', 'project_id'):
+            with self.subTest(attr=attr):
+                values = [getattr(snap, attr) for snap in snaps]
+                self.assertIsInstance(values[0], str)
+                # Equal values, from both pages, are one object.
+                self.assertEqual(
+                    len(set(values)), len({id(value) for value in values})
+                )
+        # Other values are each snapshot's own.
+        self.assertEqual(4, len({id(snap.created_at) for snap in snaps}))
+
     def test_pages_are_fetched_lazily(self) -> None:
         self.mock_pages(PAGE1, PAGE2)
         pages = self.proxy.snapshot_pages(page_size=2, volume_id=VID)

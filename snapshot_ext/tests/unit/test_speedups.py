@@ -74,6 +74,10 @@ OTHER_PROJECT = '73b39c2cf5134e87ae494809774af275'
 MICROVERSIONS = ('3.71', '3.0', None)
 
 
+class Text(str):
+    """A ``str`` subclass: equal to a ``str``, not of its type."""
+
+
 def snapshot_payloads() -> list[tuple[str, dict[str, Any]]]:
     """Every snapshot object in the captures, with where it came from."""
     found = []
@@ -409,6 +413,126 @@ class TestBuilderMatchesOpenStackSDK(ComparisonMixin, CatalogProxyTestCase):
         built = builder.page(page)
         self.assertEqual(_builder.MAX_SHARED_VALUES, len(builder._shared))
         self.assertEqual('name-4100', built[4100].name)
+
+    def test_page_checked_and_shared_by_the_listing(self) -> None:
+        # As a listing builds a page: the response check shares the
+        # repeated values and gives the keys, the types are known.
+        own = own_payload()
+        other = copy.deepcopy(own)
+        other['id'] = 'a-snapshot-of-another-project'
+        other['os-extended-snapshot-attributes:project_id'] = OTHER_PROJECT
+        other['os-extended-snapshot-attributes:progress'] = '50%'
+        payloads = [own, other, own, other]
+        raw = [json.loads(json.dumps(p)) for p in payloads]
+        builder = Snapshot._builder(self.proxy, '3.71')
+        repeated, share = builder.sharing()
+        self.assertEqual(Snapshot._repeated_keys, repeated)
+        keys = _checks.check_listed(raw, 'a listed snapshot', repeated, share)
+        assert keys is not None
+        self.assertEqual(tuple(own), keys)
+        with mock.patch.object(_builder, '_share', side_effect=AssertionError):
+            built = self.built_as_one_page_with(builder, raw, keys)
+        for payload, actual in zip(payloads, built, strict=True):
+            expected = Twin.existing(
+                connection=self.conn, microversion='3.71', **payload
+            )
+            self.assert_same_resource(expected, actual)
+        self.assertEqual('50%', built[1].progress)
+        if self.expect_fast_path:
+            self.assertIs(built[0].volume_id, built[2].volume_id)
+            self.assertIs(built[1].progress, built[3].progress)
+            self.assertIs(built[0].location, built[2].location)
+
+    def built_as_one_page_with(
+        self, builder: Any, page: list[Any], keys: tuple[str, ...]
+    ) -> list[Any]:
+        """Build a page the listing checked and shared."""
+        if not self.expect_fast_path:
+            return builder.page(page, keys, shared=True)  # type: ignore[no-any-return]
+        with mock.patch.object(builder, 'build', side_effect=AssertionError):
+            return builder.page(page, keys, shared=True)  # type: ignore[no-any-return]
+
+    def test_page_of_equal_values_of_other_types_one_by_one(self) -> None:
+        # Equal values of a renamed key that are not the same value
+        # (1 == True, 0.0 == -0.0) each keep their own.
+        progress = 'os-extended-snapshot-attributes:progress'
+        for values in ((1, True), (True, 1), (0.0, -0.0)):
+            with self.subTest(values=values):
+                payloads = []
+                for value in values:
+                    payload = own_payload()
+                    payload[progress] = value
+                    payloads.append(payload)
+                builder = _speedups.Builder(Snapshot, self.conn, '3.71')
+                with mock.patch.object(
+                    builder, 'build', wraps=builder.build
+                ) as build:
+                    built = builder.page(copy.deepcopy(payloads))
+                if self.expect_fast_path:
+                    self.assertEqual(2, build.call_count)
+                for payload, actual in zip(payloads, built, strict=True):
+                    expected = Twin.existing(
+                        connection=self.conn, microversion='3.71', **payload
+                    )
+                    self.assert_same_resource(expected, actual)
+                    self.assertIs(
+                        type(payload[progress]), type(actual.progress)
+                    )
+                    self.assertEqual(
+                        str(payload[progress]), str(actual.progress)
+                    )
+
+    def test_page_keys_are_the_pages_own(self) -> None:
+        # The objects' keys found in the page are the page's own objects
+        # (the JSON decoder's), so copying the values finds them at once.
+        text = json.dumps([self.payloads[1][1]] * 2)
+        page = json.loads(text)
+        page_keys = {key: key for key in page[0]}
+        builder = _speedups.Builder(Snapshot, self.conn, '3.71')
+        built = builder.page(page)
+        found = 0
+        for obj in built:
+            for key in dict.keys(obj):
+                if key in page_keys:
+                    self.assertIs(page_keys[key], key)
+                    found += 1
+        self.assertGreater(found, 20)
+
+    def test_equal_is_same(self) -> None:
+        same = _builder._equal_is_same
+        self.assertTrue(same({str, type(None)}))
+        self.assertTrue(same({int}))
+        self.assertTrue(same({bool, type(None)}))
+        self.assertTrue(same(set()))
+        self.assertFalse(same({int, bool}))
+        self.assertFalse(same({float}))
+        self.assertFalse(same({str, tuple}))
+        self.assertFalse(same({Text}))
+
+    def test_sharing_stops_once_full(self) -> None:
+        builder = _speedups.Builder(
+            Snapshot, None, '3.71', repeated=('status',)
+        )
+        repeated, share = builder.sharing()
+        self.assertEqual(('status',), repeated)
+        kept = share('available', 'available')
+        self.assertIs(kept, share(''.join(['avail', 'able']), 'x'))
+        for n in range(_builder.MAX_SHARED_VALUES):
+            builder._shared[f'value-{n}'] = f'value-{n}'
+        _, share = builder.sharing()
+        self.assertIs(kept, share('available', 'available'))
+        self.assertEqual('new', share('new', 'new'))
+        self.assertNotIn('new', builder._shared)
+
+    def test_share_leaves_str_subclasses(self) -> None:
+        shared = {'available': 'available'}
+        items: list[dict[str, Any]] = [
+            {'status': Text('available')},
+            {'status': 'available'},
+        ]
+        _builder._share(shared, items, ('status',))
+        self.assertIs(Text, type(items[0]['status']))
+        self.assertIs(shared['available'], items[1]['status'])
 
     def test_empty_page(self) -> None:
         builder = _speedups.Builder(Snapshot, self.conn, '3.71')

@@ -39,6 +39,7 @@ from snapshot_ext.tests.unit import test_speedups
 from snapshot_ext.v3 import _speedups
 from snapshot_ext.v3 import snapshot as _snapshot
 from snapshot_ext.v3._compat import fields
+from snapshot_ext.v3._speedups import builder as _builder
 from snapshot_ext.v3._speedups import check
 from snapshot_ext.v3._speedups import mixin
 
@@ -271,10 +272,34 @@ class TestSelfCheck(base.TestCase):
         )
         found = self.differences()
         self.assertTrue(found)
-        self.assertTrue(
-            all(f.startswith('listed in a page, ') for f in found), found
-        )
+        pages = ('listed in a page, ', 'listed in a page of known types, ')
+        self.assertTrue(all(f.startswith(pages) for f in found), found)
+        for page in pages:
+            self.assertTrue(any(f.startswith(page) for f in found), found)
         self.assertIn('raised RuntimeError, openstacksdk None', found[0])
+
+    def test_a_wrong_group_template_is_found(self) -> None:
+        missing = _builder._Groups.__missing__
+
+        def wrong(self: Any, value: Any) -> Any:
+            template, location = missing(self, value)
+            template['location'] = {'cloud': 'wrong'}
+            return template, location
+
+        self.useFixture(
+            fixtures.MockPatchObject(_builder._Groups, '__missing__', wrong)
+        )
+        found = self.differences()
+        self.assertTrue(found)
+        self.assertTrue(
+            all(f.startswith('listed in a page') for f in found), found
+        )
+        self.assertTrue(
+            any(
+                f.startswith('listed in a page of known types') for f in found
+            ),
+            found,
+        )
 
     def test_a_failing_check_is_a_difference(self) -> None:
         self.useFixture(
@@ -349,6 +374,18 @@ class TestBuilderMatchesOpenStackSDKFallback(
             first._body.attributes['status'],
             second._body.attributes['status'],
         )
+
+    def test_page_keys_are_the_pages_own(self) -> None:
+        # openstacksdk makes each object's keys: its attribute names.
+        page = json.loads(json.dumps([self.payloads[1][1]] * 2))
+        builder = _speedups.Builder(Snapshot, self.conn, '3.71')
+        expected = test_speedups.Twin.existing(
+            connection=self.conn,
+            microversion='3.71',
+            **copy.deepcopy(self.payloads[1][1]),
+        )
+        for obj in builder.page(page):
+            self.assertEqual(list(dict.items(expected)), list(dict.items(obj)))
 
     def test_page_shares_at_most_the_bound(self) -> None:
         builder = _speedups.Builder(Snapshot, None, '3.71', repeated=('name',))

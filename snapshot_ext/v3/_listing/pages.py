@@ -28,7 +28,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from collections.abc import Iterator
-import itertools
 import operator
 from typing import TYPE_CHECKING
 from typing import Any
@@ -43,10 +42,8 @@ if TYPE_CHECKING:
 
 T = TypeVar('T')
 
-_is_str = str.__instancecheck__
-_get = dict.get
-_repeat = itertools.repeat
 _item_id = operator.itemgetter('id')
+_join = ''.join
 
 
 def _next_marker(links: Any, key: str) -> str | None:
@@ -95,9 +92,11 @@ def parse_page(
             f"the listing body has no list under {resources_key!r}"
         )
     try:
-        # dict.get refuses anything but a dict.
-        well_formed = all(map(_is_str, map(_get, items, _repeat('id'))))
-    except TypeError:
+        # Joining the IDs refuses any that is not a string; getting them,
+        # an item that is not a dict or holds none.
+        _join(map(_item_id, items))
+        well_formed = True
+    except (TypeError, KeyError):
         well_formed = False
     if not well_formed:
         for item in items:

@@ -21,10 +21,14 @@ order is worked out once per order (:class:`_Shape`).  What a listed
 object does not need yet is not stored: its header, URI and computed
 parts are made when first used, and within one listing equal values of
 the keys the class names in ``_repeated_keys`` are stored once (they are
-strings, which cannot change).  :meth:`Builder.page` builds a whole
-page: when all its objects hold the same keys, the ``dict`` contents are
-filled in for all of them at once and each location is found once per
-distinct project.  :func:`json_body` reads a page in one piece.
+strings, which cannot change; :meth:`Builder.sharing` lets the caller do
+it while it reads those values anyway).  :meth:`Builder.page` builds a
+whole page: when all its objects hold the same keys, the objects are
+grouped by their values of the renamed keys and of what the location
+depends on (a page usually holds one or a few such groups), one
+``dict`` template is made per group, and the ``dict`` contents are
+filled in for all the objects at once.  :func:`json_body` reads a page
+in one piece.
 
 A class whose construction the builder does not know, or whose
 self-check found a difference (:attr:`.layouts.Layout.native`), is built
@@ -72,6 +76,7 @@ _new_component = layouts.Component.__new__
 _repeat = itertools.repeat
 _chain = itertools.chain.from_iterable
 _item_getter = operator.itemgetter
+_merge = operator.ior
 
 
 def _run(calls: Iterable[Any]) -> None:
@@ -179,14 +184,102 @@ def _share(
     for attrs in items:
         for key in repeated:
             value = attrs[key]
+            if value.__class__ is not str:
+                # An equal string of another type is not the same value.
+                continue
             try:
                 attrs[key] = shared[value]
             except KeyError:
-                if value.__class__ is str and len(shared) < MAX_SHARED_VALUES:
+                if len(shared) < MAX_SHARED_VALUES:
                     shared[value] = value
-            except TypeError:
-                # Not hashable: not a string.
-                pass
+
+
+#: Types whose equal values are the same value: grouping objects by such
+#: values gives each object of a group its own value.
+_SAME_WHEN_EQUAL = frozenset({str, int, bool, type(None)})
+
+
+def _equal_is_same(types: Iterable[type]) -> bool:
+    """Tell whether two equal values of these exact types are the same
+    value of the same type.
+
+    True for strings, ``None`` and integers or booleans, not both
+    (``1 == True``); not for floats (``0.0 == -0.0``) or anything else.
+
+    :param types: Exact types, as ``type(value)`` gives them.
+    """
+    found = set(types)
+    return found <= _SAME_WHEN_EQUAL and not {int, bool} <= found
+
+
+class _Groups(dict[Any, tuple[dict[str, Any], Any]]):
+    """The group template of each distinct grouped value of a page.
+
+    Maps what ``operator.itemgetter(*names)`` gives for an object (the
+    values of its grouped keys) to the ``dict`` template of its group and
+    its location; a value not seen yet makes its group
+    (``__missing__``), so that mapping a page's values costs a lookup per
+    object.
+
+    The templates' keys are the page's own key objects where the names
+    are the same (the JSON decoder makes one object per distinct key of
+    a page), so that copying an object's values in over its template
+    finds each key by identity.
+
+    :param builder: The builder the groups are made for.
+    :param names: The server names grouped on, in order.
+    :param shape: The shape of the page's objects.
+    :param keys: The keys of the page's objects.
+    """
+
+    def __init__(
+        self,
+        builder: Builder[Any],
+        names: tuple[str, ...],
+        shape: _Shape,
+        keys: Iterable[str] = (),
+    ) -> None:
+        super().__init__()
+        self._builder = builder
+        self._names = names
+        self._shape = shape
+        self._keys = {key: key for key in keys}
+        #: The groups whose location openstacksdk marks changed.
+        self.changed: list[int] = []
+
+    def __missing__(self, value: Any) -> tuple[dict[str, Any], Any]:
+        builder = self._builder
+        values = dict(
+            zip(
+                self._names,
+                (value,) if len(self._names) == 1 else value,
+                strict=True,
+            )
+        )
+        keys = self._keys
+        template = {
+            keys.get(key, key): default
+            for key, default in builder._plan.template.items()
+        }
+        for key, name in self._shape.renamed:
+            template[key] = values[name]
+        location = None
+        if builder.connection:
+            depends = tuple(
+                values.get(builder._server_names.get(attr, ''), template[attr])
+                for attr in builder._location_attrs
+            )
+            found_by = depends[0] if len(depends) == 1 else depends
+            try:
+                location, changed = builder._locations[found_by]
+            except KeyError:
+                location, changed = builder._location(found_by)
+            template['location'] = location
+            if changed:
+                self.changed.append(id(template))
+        found = (template, location)
+        self[value] = found
+        return found
 
 
 class _Shape:
@@ -196,9 +289,19 @@ class _Shape:
     :param keys: The server keys of the objects, in order.
     :param repeated: The builder's repeated keys.
     :param checked: The builder's checked types, by server key.
+    :param location_attrs: The attributes the location depends on.
+    :param server_names: The server name of each body attribute.
     """
 
-    __slots__ = ('renamed', 'stray', 'converted', 'repeated', 'lists')
+    __slots__ = (
+        'renamed',
+        'stray',
+        'converted',
+        'repeated',
+        'lists',
+        'grouped',
+        'groupable',
+    )
 
     def __init__(
         self,
@@ -206,7 +309,10 @@ class _Shape:
         keys: tuple[str, ...],
         repeated: tuple[str, ...],
         checked: Mapping[str, tuple[type, ...]],
+        location_attrs: tuple[str, ...] = (),
+        server_names: Mapping[str, str] | None = None,
     ) -> None:
+        server_names = server_names or {}
         present = set(keys)
         body = [e for e in plan.entries if e[1] == '_body']
         #: (key, server name) of the values stored under another name
@@ -231,6 +337,20 @@ class _Shape:
         self.lists = any(_may_be_list(checked.get(key)) for key in keys)
         #: The repeated keys present.
         self.repeated = tuple(key for key in repeated if key in present)
+        #: The server names a page's objects are grouped on: the renamed
+        #: keys, then those the location depends on.
+        grouped = [name for _, name in self.renamed]
+        for attr in location_attrs:
+            name = server_names.get(attr)
+            if name is not None and name in present and name not in grouped:
+                grouped.append(name)
+        self.grouped = tuple(grouped)
+        #: Whether the checked types of the grouped keys make equal
+        #: values the same (else a page's values are looked at).
+        self.groupable = all(
+            name in checked and _equal_is_same(checked[name])
+            for name in self.grouped
+        )
 
 
 class Builder(Generic[R]):
@@ -308,29 +428,57 @@ class Builder(Generic[R]):
         """
         return self.build(attrs)
 
+    def sharing(
+        self,
+    ) -> tuple[tuple[str, ...], Callable[[str, str], str]]:
+        """What the caller needs to share the repeated values itself.
+
+        A caller that reads every value of the repeated keys anyway (the
+        listing's response check does) stores them once at the same time
+        and then passes ``shared=True`` to :meth:`page`.
+
+        :returns: The repeated keys, and the function to map each of their
+            values through as ``share(value, value)``: it returns the
+            value kept for an equal string (the value itself when none
+            is kept) and keeps new ones while the builder holds fewer
+            than :data:`MAX_SHARED_VALUES` at the start of a page.  Only
+            values of exact type ``str`` or ``None`` may be passed.
+        """
+        shared = self._shared
+        if len(shared) < MAX_SHARED_VALUES:
+            return self.repeated, shared.setdefault
+        return self.repeated, shared.get
+
     def page(
         self,
         items: list[dict[str, Any]],
         keys: tuple[str, ...] | None = None,
+        shared: bool = False,
     ) -> list[R]:
         """Build the objects of one page.
 
         Gives what ``[builder(attrs) for attrs in items]`` gives.  When
         every object has the same keys and none needs a conversion or a
         copied list, what depends on the keys is worked out once for the
-        page and the ``dict`` contents are filled in for all the objects
-        at once.
+        page, once per group of objects with equal values of the renamed
+        keys and the location, and the ``dict`` contents are filled in
+        for all the objects at once.
 
         :param items: The page's objects, each a dict of the server's
             answer (taken over, as by ``builder(attrs)``).
         :param keys: The keys every one of ``items`` holds, in the order
-            of the first, when the caller has made sure of it (see
+            of the first, when the caller has made sure of it and that
+            the exact type of every value of a key in ``checked`` is one
+            of its types (see
             :func:`snapshot_ext.v3._checks.check_listed`); ``None`` to
             have them compared here.
+        :param shared: Whether the caller has already mapped the values of
+            the repeated keys through :meth:`sharing`'s function.
         :returns: The clean resources, in order.
         """
         if not self.fast or not items:
             return list(map(self.build, items))
+        checked = keys is not None
         if keys is None:
             keys = self._same_keys(items)
             if keys is None:
@@ -341,7 +489,18 @@ class Builder(Generic[R]):
             shape = self._shape(keys)
         if shape is None or not self._as_they_are(items, shape):
             return list(map(self.build, items))
-        return self._build_page(items, keys, shape)
+        if shape.grouped and not (checked and shape.groupable):
+            # Equal values of other types than the checked ones may differ.
+            getter = _item_getter(*shape.grouped)
+            if len(shape.grouped) > 1:
+                values: Iterable[Any] = _chain(map(getter, items))
+            else:
+                values = map(getter, items)
+            if not _equal_is_same(set(map(type, values))):
+                return list(map(self.build, items))
+        if shape.repeated and not shared:
+            _share(self._shared, items, shape.repeated)
+        return self._build_page(items, shape)
 
     @staticmethod
     def _same_keys(items: list[dict[str, Any]]) -> tuple[str, ...] | None:
@@ -379,106 +538,62 @@ class Builder(Generic[R]):
         return True
 
     def _build_page(
-        self,
-        items: list[dict[str, Any]],
-        keys: tuple[str, ...],
-        shape: _Shape,
+        self, items: list[dict[str, Any]], shape: _Shape
     ) -> list[R]:
-        """Build a page whose objects all hold ``keys``, of ``shape``."""
+        """Build a page whose objects all are of ``shape``, and whose
+        equal values of the grouped keys are the same."""
         count = len(items)
-        if shape.repeated:
-            _share(self._shared, items, shape.repeated)
         conn = self.connection
-        located = self._page_locations(items, keys) if conn else None
-        if conn and located is None:
-            return list(map(self.build, items))
-        # The dict content, for all the objects at once: the template (with
-        # the object's location), then the values.
-        objs: list[Any] = list(map(_dict_new, _repeat(self.cls, count)))
-        if located is None:
-            templates: Iterable[Any] = _repeat(self._plan.template, count)
+        groups = _Groups(self, shape.grouped, shape, items[0])
+        columns = [
+            list(map(_item_getter(name), items)) for name in shape.grouped
+        ]
+        if all(column.count(column[0]) == count for column in columns):
+            # One group (one project, one progress): looked up once.
+            first = tuple(column[0] for column in columns)
+            template, location = groups[first[0] if len(first) == 1 else first]
+            templates = [template] * count
+            locations: Iterable[Any] = _repeat(location, count)
         else:
-            templates = located[1]
-        _run(map(_dict_update, objs, templates))
-        _run(map(_dict_update, objs, items))
-        # Server names renamed that are no key: moved to their key.
-        moved = tuple(
-            (key, name) for key, name in shape.renamed if name in shape.stray
+            found = list(
+                map(
+                    groups.__getitem__,
+                    zip(*columns, strict=True)
+                    if len(columns) > 1
+                    else columns[0],
+                )
+            )
+            templates = list(map(_item_getter(0), found))
+            locations = map(_item_getter(1), found)
+        # The dict content, for all the objects at once: the group's
+        # template (renamed values and location in place), then the values,
+        # then without the server names that are no key.
+        # (``dict |= other`` is dict.update without building an argument
+        # tuple per call.)
+        objs: list[Any] = list(
+            map(_merge, map(_dict_new, _repeat(self.cls, count)), templates)
         )
-        moved_names = {name for _, name in moved}
-        renamed = tuple(pair for pair in shape.renamed if pair not in moved)
-        stray = tuple(name for name in shape.stray if name not in moved_names)
+        _run(map(_merge, objs, items))
+        for name in shape.stray:
+            _run(map(_dict_pop, objs, _repeat(name, count)))
         microversion = self.microversion
         component_cls = layouts.Component
         new_component = _new_component
-        pop = _dict_pop
-        locs = located[0] if located is not None else _repeat(None, count)
         # The state, in the objects' slots (see mixin.STATE_SLOTS).
-        for obj, attrs, location in zip(objs, items, locs, strict=True):
-            for key, name in moved:
-                _dict_set(obj, key, pop(obj, name))
-            for key, name in renamed:
-                _dict_set(obj, key, attrs[name])
-            for name in stray:
-                _dict_del(obj, name)
+        for obj, attrs, location in zip(objs, items, locations, strict=True):
             body = new_component(component_cls)
             body.attributes = attrs
             obj._connection = conn
             obj.microversion = microversion
             obj._body = body
             obj._snapshot_ext_location = location
-        if located is not None:
-            for n in located[2]:
-                # openstacksdk replaced the token's location: a change.
-                objs[n]._computed = _changed_location(located[0][n])
+        if groups.changed:
+            changed = set(groups.changed)
+            for obj, template in zip(objs, templates, strict=True):
+                if id(template) in changed:
+                    # openstacksdk replaced the token's location: a change.
+                    obj._computed = _changed_location(template['location'])
         return objs
-
-    def _page_locations(
-        self, items: list[dict[str, Any]], keys: tuple[str, ...]
-    ) -> tuple[list[Any], list[dict[str, Any]], list[int]] | None:
-        """The locations of a page's objects, which all hold ``keys``.
-
-        :returns: Per object its location and its ``dict`` template (the
-            class's, with the location), and the indexes of the objects
-            whose location openstacksdk marks changed; ``None`` when a
-            value the location depends on cannot be a dictionary key.
-        """
-        count = len(items)
-        template = self._plan.template
-        columns = []
-        for attr in self._location_attrs:
-            name = self._server_names.get(attr)
-            if name is not None and name in keys:
-                columns.append(list(map(_item_getter(name), items)))
-            else:
-                columns.append([template[attr]] * count)
-        if len(columns) == 1:
-            depends: list[Any] = columns[0]
-        elif columns:
-            depends = list(zip(*columns, strict=True))
-        else:
-            depends = [()] * count
-        try:
-            distinct = set(depends)
-        except TypeError:
-            return None
-        found: dict[Any, tuple[dict[str, Any], Any]] = {}
-        moved_values: set[Any] = set()
-        for value in distinct:
-            try:
-                location, changed = self._locations[value]
-            except KeyError:
-                location, changed = self._location(value)
-            found[value] = ({**template, 'location': location}, location)
-            if changed:
-                moved_values.add(value)
-        pairs = list(map(found.__getitem__, depends))
-        moved = (
-            [n for n, value in enumerate(depends) if value in moved_values]
-            if moved_values
-            else []
-        )
-        return [p[1] for p in pairs], [p[0] for p in pairs], moved
 
     def _slow(self, attrs: dict[str, Any]) -> R:
         return self.cls.existing(
@@ -498,7 +613,14 @@ class Builder(Generic[R]):
             pass
         shape = None
         if set(keys) <= self._as_is and self._renamable(keys):
-            shape = _Shape(self._plan, keys, self.repeated, self.checked)
+            shape = _Shape(
+                self._plan,
+                keys,
+                self.repeated,
+                self.checked,
+                self._location_attrs,
+                self._server_names,
+            )
         if len(self._shapes) < MAX_SHAPES:
             self._shapes[keys] = shape
         return shape

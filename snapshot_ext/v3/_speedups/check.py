@@ -20,7 +20,8 @@ before a class's objects are built the fast way, :func:`differences`
 builds sample objects of the class both ways, with the fast builder and
 the class's mixin overrides, and with openstacksdk's own code, and
 compares everything the unit tests compare (listed objects built one by
-one and a page at a time): ``==`` both ways, each
+one and a page at a time, the page's keys and value types given or
+not): ``==`` both ways, each
 component's values and changed keys, ``to_dict()`` with every combination
 of its flags, ``repr()``, the dict content in order, the location, the
 microversion and the connection, also after a change of an attribute.
@@ -49,6 +50,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from collections.abc import Iterator
+from collections.abc import Mapping
 import copy
 import functools
 import json
@@ -78,9 +80,27 @@ class FastBuilder(Protocol):
         """Build the objects of one page of a listing."""
 
 
-#: Builds objects the fast way: ``make(cls, connection, microversion)``
-#: returns a :class:`FastBuilder`.
-MakeBuilder = Callable[[type, Any, 'str | None'], FastBuilder]
+class MakeBuilder(Protocol):
+    """Makes the fast builder of a class (e.g. :class:`.builder.Builder`)."""
+
+    def __call__(
+        self,
+        cls: type,
+        connection: Any,
+        microversion: str | None,
+        *,
+        checked: Mapping[str, tuple[type, ...]] | None = None,
+    ) -> FastBuilder:
+        """Make the builder.
+
+        :param cls: The resource class.
+        :param connection: The connection its objects belong to, or
+            ``None``.
+        :param microversion: The microversion of the answers.
+        :param checked: The exact types the values of some keys are
+            known to have.
+        """
+
 
 #: Copies of a sample in the page the self-check builds of it.
 PAGE_COPIES = 3
@@ -366,6 +386,23 @@ def _pairs(
                         page=True,
                     ),
                 )
+                # The same page when its keys and value types are known
+                # (as after the listing's response check).
+                yield (
+                    n,
+                    f'listed in a page of known types, {where}',
+                    functools.partial(existing, native),
+                    functools.partial(
+                        _listed,
+                        make_builder,
+                        cls,
+                        attrs,
+                        conn,
+                        microversion,
+                        page=True,
+                        known=True,
+                    ),
+                )
             if n:
                 continue
             yield (
@@ -426,12 +463,20 @@ def _listed(
     conn: Any,
     microversion: str | None,
     page: bool = False,
+    known: bool = False,
 ) -> Any:
-    builder = make_builder(cls, conn, microversion)
+    if not known:
+        builder = make_builder(cls, conn, microversion)
+        keys = None
+    else:
+        types = {key: (type(value),) for key, value in attrs.items()}
+        builder = make_builder(cls, conn, microversion, checked=types)
+        keys = tuple(attrs)
     if not page:
         return builder(copy.deepcopy(attrs))
     # A page of copies: built as one page when the builder can.
-    built = builder.page([copy.deepcopy(attrs) for _ in range(PAGE_COPIES)])
+    copies = [copy.deepcopy(attrs) for _ in range(PAGE_COPIES)]
+    built = builder.page(copies, keys)
     if len(built) != PAGE_COPIES:
         raise ValueError(f'{len(built)} objects for {PAGE_COPIES}')
     return built[-1]
