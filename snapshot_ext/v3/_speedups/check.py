@@ -371,38 +371,26 @@ def _pairs(
             if conn is not None:
                 # A page is built as one listed object is, but for all
                 # objects at once: what openstacksdk decides (components,
-                # renamed keys, location) is compared with a connection.
-                yield (
-                    n,
-                    f'listed in a page, {where}',
-                    functools.partial(existing, native),
-                    functools.partial(
-                        _listed,
-                        make_builder,
-                        cls,
-                        attrs,
-                        conn,
-                        microversion,
-                        page=True,
-                    ),
-                )
-                # The same page when its keys and value types are known
-                # (as after the listing's response check).
-                yield (
-                    n,
-                    f'listed in a page of known types, {where}',
-                    functools.partial(existing, native),
-                    functools.partial(
-                        _listed,
-                        make_builder,
-                        cls,
-                        attrs,
-                        conn,
-                        microversion,
-                        page=True,
-                        known=True,
-                    ),
-                )
+                # renamed keys, location) is compared with a connection;
+                # also when its keys and value types are known (as after
+                # the listing's response check).
+                pages = (('a page', False), ('a page of known types', True))
+                for page, known in pages:
+                    yield (
+                        n,
+                        f'listed in {page}, {where}',
+                        functools.partial(existing, native),
+                        functools.partial(
+                            _listed,
+                            make_builder,
+                            cls,
+                            attrs,
+                            conn,
+                            microversion,
+                            page=True,
+                            known=known,
+                        ),
+                    )
             if n:
                 continue
             yield (
