@@ -32,6 +32,12 @@ TRANSPORT_LOG = 'snapshot_ext.v3._transport'
 
 
 class TestCinderApiRestarted(base.ChaosTestCase):
+    #: Connection retries of the tests that outlast the restart: backing
+    #: off 0.5 s, doubling, they wait 31.5 s in all, which a restart of
+    #: cinder-api on a slow machine takes well within (the default three
+    #: wait 3.5 s, less than some restarts take).
+    OUTLAST_RETRIES = 6
+
     def setUp(self):
         super().setUp()
         self.volume = self.create_volume()
@@ -51,7 +57,9 @@ class TestCinderApiRestarted(base.ChaosTestCase):
         ids = self.make_snapshots(4)
         for sid in ids:
             self.admin_proxy.reset_snapshot_status(sid, 'creating')
-        proxy, recorder = self.watched()
+        proxy, recorder = self.watched(
+            block_storage_connect_retries=self.OUTLAST_RETRIES
+        )
         polls = []
 
         def make_available():
@@ -87,7 +95,9 @@ class TestCinderApiRestarted(base.ChaosTestCase):
 
     def test_bulk_delete_completes(self):
         ids = self.make_snapshots(6)
-        proxy, recorder = self.watched()
+        proxy, recorder = self.watched(
+            block_storage_connect_retries=self.OUTLAST_RETRIES
+        )
         recorder.on(
             lambda s: s.method == 'DELETE' and s.status_code == 202,
             self.restart_here,
@@ -125,7 +135,9 @@ class TestCinderApiRestarted(base.ChaosTestCase):
 
     def test_paged_listing_completes(self):
         ids = self.make_snapshots(6)
-        proxy, recorder = self.watched()
+        proxy, recorder = self.watched(
+            block_storage_connect_retries=self.OUTLAST_RETRIES
+        )
         pages = proxy.snapshot_pages(volume_id=self.volume.id, page_size=2)
         first = next(pages)
         self.restart_here()
