@@ -237,7 +237,7 @@ class _Groups(dict[Any, tuple[dict[str, Any], Any]]):
         builder: Builder[Any],
         names: tuple[str, ...],
         shape: _Shape,
-        keys: Iterable[str] = (),
+        keys: Iterable[str],
     ) -> None:
         super().__init__()
         self._builder = builder
@@ -489,18 +489,18 @@ class Builder(Generic[R]):
             shape = self._shape(keys)
         if shape is None or not self._as_they_are(items, shape):
             return list(map(self.build, items))
-        if shape.grouped and not (checked and shape.groupable):
-            # Equal values of other types than the checked ones may differ.
-            getter = _item_getter(*shape.grouped)
-            if len(shape.grouped) > 1:
-                values: Iterable[Any] = _chain(map(getter, items))
-            else:
-                values = map(getter, items)
-            if not _equal_is_same(set(map(type, values))):
-                return list(map(self.build, items))
         if shape.repeated and not shared:
             _share(self._shared, items, shape.repeated)
-        return self._build_page(items, shape)
+        # The grouped values, one column per key.
+        columns = [
+            list(map(_item_getter(name), items)) for name in shape.grouped
+        ]
+        if not (checked and shape.groupable) and not _equal_is_same(
+            set(map(type, _chain(columns)))
+        ):
+            # Equal values of other types than the checked ones may differ.
+            return list(map(self.build, items))
+        return self._build_page(items, shape, columns)
 
     @staticmethod
     def _same_keys(items: list[dict[str, Any]]) -> tuple[str, ...] | None:
@@ -538,16 +538,19 @@ class Builder(Generic[R]):
         return True
 
     def _build_page(
-        self, items: list[dict[str, Any]], shape: _Shape
+        self,
+        items: list[dict[str, Any]],
+        shape: _Shape,
+        columns: list[list[Any]],
     ) -> list[R]:
         """Build a page whose objects all are of ``shape``, and whose
-        equal values of the grouped keys are the same."""
+        equal values of the grouped keys are the same.
+
+        :param columns: The values of each of ``shape.grouped``, in order.
+        """
         count = len(items)
         conn = self.connection
         groups = _Groups(self, shape.grouped, shape, items[0])
-        columns = [
-            list(map(_item_getter(name), items)) for name in shape.grouped
-        ]
         if all(column.count(column[0]) == count for column in columns):
             # One group (one project, one progress): looked up once.
             first = tuple(column[0] for column in columns)
