@@ -27,7 +27,10 @@ Adapter, openstacksdk):
 * the cold start: import, connect and the first GET (fresh processes).
 
 The timed workloads run in one process, the clients alternating in a
-rotating order, several repetitions; the table shows medians, ratios to
+rotating order, several repetitions; within a repetition the GETs and
+the creates are split into blocks (``--blocks``, 10) and the clients take
+turns block by block, so that changes in the machine's speed fall on all
+of them alike.  The table shows medians, ratios to
 the floor (and of snapshot_ext to cinderclient) and the requests the
 server counted per workload.  The server's own ceiling (a raw
 ``http.client`` doing the same requests) is measured first.  The whole
@@ -222,12 +225,16 @@ def timed_runs(
     creates: int,
     snapshot_ids: list[str],
     deadline: Deadline,
+    blocks: int = 1,
 ) -> tuple[
     dict[tuple[str, str], list[float]],
     dict[tuple[str, str], list[float]],
     dict[Any, Any],
 ]:
     """Run the workloads, alternating clients, ``reps`` times.
+
+    The GETs and creates of a repetition are split into ``blocks``
+    blocks; the clients take turns block by block, in a rotating order.
 
     :returns: Wall-clock seconds per (client, workload), the CPU seconds
         of this process (the client; the server runs in its own) per
@@ -244,44 +251,76 @@ def timed_runs(
         requests[(kind, 'setup')] = _api_requests(srv.counts())
     # Expected cost per workload of the slowest client, to stay in bounds.
     expected = {'list': 20.0, 'get': gets * 0.01, 'create': creates * 0.02}
+    # The GETs and creates run in blocks, every client doing one block in
+    # turn, so that the machine's changes of speed (seconds long on a
+    # shared host) fall on every client alike.
+    sizes = {
+        'get': blocks_of(gets, blocks),
+        'create': blocks_of(creates, blocks),
+    }
     times: dict[tuple[str, str], list[float]] = {}
     cpu: dict[tuple[str, str], list[float]] = {}
-    workloads: dict[str, Callable[[clients.Client], Any]] = {
-        'list': lambda c: c.list_all(),
-        'get': lambda c: [
-            c.get(snapshot_ids[n % len(snapshot_ids)]) for n in range(gets)
+    workloads: dict[str, Callable[[clients.Client, range], Any]] = {
+        'list': lambda c, _: c.list_all(),
+        'get': lambda c, part: [
+            c.get(snapshot_ids[n % len(snapshot_ids)]) for n in part
         ],
-        'create': lambda c: [
-            c.create_delete(VOLUME_ID, f'bench-{n}') for n in range(creates)
+        'create': lambda c, part: [
+            c.create_delete(VOLUME_ID, f'bench-{n}') for n in part
         ],
     }
     for rep in range(reps):
         order = kinds[rep % len(kinds) :] + kinds[: rep % len(kinds)]
         for name, work in workloads.items():
-            for kind in order:
+            parts = sizes.get(name, [range(1)])
+            active = [
+                kind
+                for kind in order
+                if deadline.allows(
+                    f'{name} rep {rep + 1} {kind}', expected[name]
+                )
+            ]
+            wall = dict.fromkeys(active, 0.0)
+            used = dict.fromkeys(active, 0.0)
+            seen: dict[str, dict[str, int]] = {kind: {} for kind in active}
+            for number, part in enumerate(parts):
+                turn = number % len(active) if active else 0
+                for kind in active[turn:] + active[:turn]:
+                    client = made[kind]
+                    gc.collect()
+                    srv.reset()
+                    start = time.perf_counter()
+                    start_cpu = time.process_time()
+                    result = work(client, part)
+                    used[kind] += time.process_time() - start_cpu
+                    wall[kind] += time.perf_counter() - start
+                    for route, count in srv.counts().items():
+                        seen[kind][route] = seen[kind].get(route, 0) + count
+                    del result
+            for kind in active:
                 label = f'{name} rep {rep + 1} {kind}'
-                if not deadline.allows(label, expected[name]):
-                    continue
-                client = made[kind]
-                gc.collect()
-                srv.reset()
-                start = time.perf_counter()
-                start_cpu = time.process_time()
-                result = work(client)
-                used_cpu = time.process_time() - start_cpu
-                elapsed = time.perf_counter() - start
-                counts = srv.counts()
-                del result
-                times.setdefault((kind, name), []).append(elapsed)
-                cpu.setdefault((kind, name), []).append(used_cpu)
-                requests[(kind, name)] = counts
+                times.setdefault((kind, name), []).append(wall[kind])
+                cpu.setdefault((kind, name), []).append(used[kind])
+                requests[(kind, name)] = seen[kind]
                 print(
-                    f'  {label:32s} {elapsed:8.3f} s  '
-                    f'(CPU {used_cpu:.3f} s)  '
-                    f'{_api_requests(counts)} requests',
+                    f'  {label:32s} {wall[kind]:8.3f} s  '
+                    f'(CPU {used[kind]:.3f} s)  '
+                    f'{_api_requests(seen[kind])} requests',
                     flush=True,
                 )
     return times, cpu, requests
+
+
+def blocks_of(count: int, blocks: int) -> list[range]:
+    """Split ``range(count)`` into at most ``blocks`` consecutive parts.
+
+    :param count: How many operations.
+    :param blocks: How many parts at most.
+    :returns: The parts, of sizes differing by one at most.
+    """
+    blocks = max(1, min(blocks, count))
+    edges = [count * n // blocks for n in range(blocks + 1)]
+    return [range(a, b) for a, b in zip(edges, edges[1:], strict=False)]
 
 
 # Memory (one process per client) ----------------------------------------
@@ -702,6 +741,13 @@ def main() -> None:
     parser.add_argument('--creates', type=int)
     parser.add_argument('--snapshots', type=int, default=10000)
     parser.add_argument(
+        '--blocks',
+        type=int,
+        default=10,
+        help='blocks the GETs and creates of a repetition are split into, '
+        'the clients taking turns block by block (default 10)',
+    )
+    parser.add_argument(
         '--clients',
         default=','.join(clients.KINDS),
         help='comma-separated subset of ' + ', '.join(clients.KINDS),
@@ -762,6 +808,7 @@ def main() -> None:
             args.creates,
             snapshot_ids,
             deadline,
+            args.blocks,
         )
         mem = {} if args.no_memory else memory(srv, kinds, deadline)
         imports = (
