@@ -281,6 +281,8 @@ def timed_runs(
         order = kinds[rep % len(kinds) :] + kinds[: rep % len(kinds)]
         for name, work in workloads.items():
             parts = sizes[name]
+            # Every part of the listing is a whole listing, repeated.
+            repeated = name == 'list'
             active = [
                 kind
                 for kind in order
@@ -295,7 +297,11 @@ def timed_runs(
             for number, part in enumerate(parts):
                 turn = number % len(active) if active else 0
                 for kind in active[turn:] + active[:turn]:
-                    if name == 'list' and wall[kind] > LONG_LISTING:
+                    if (
+                        repeated
+                        and done[kind]
+                        and wall[kind] / done[kind] > LONG_LISTING
+                    ):
                         continue
                     done[kind] += 1
                     client = made[kind]
@@ -307,8 +313,7 @@ def timed_runs(
                     used[kind] += time.process_time() - start_cpu
                     wall[kind] += time.perf_counter() - start
                     counts = srv.counts()
-                    if name == 'list':
-                        # Every round is a whole listing.
+                    if repeated:
                         seen[kind] = counts
                     else:
                         for route, count in counts.items():
@@ -317,10 +322,11 @@ def timed_runs(
                             )
                     del result
             for kind in active:
-                if name == 'list':
+                label = f'{name} rep {rep + 1} {kind}'
+                if repeated:
                     wall[kind] /= done[kind]
                     used[kind] /= done[kind]
-                label = f'{name} rep {rep + 1} {kind}'
+                    label += f' x{done[kind]}'
                 times.setdefault((kind, name), []).append(wall[kind])
                 cpu.setdefault((kind, name), []).append(used[kind])
                 requests[(kind, name)] = seen[kind]
