@@ -19,6 +19,10 @@ from devcloudlib.output import Failure
 from devcloudlib.output import say
 
 
+#: Seconds apt-get waits for dpkg's lock held by another apt-get.
+APT_LOCK_WAIT = 300
+
+
 def ensure_apt_packages(paths: Paths) -> None:
     """Install MariaDB, RabbitMQ and python3-venv when missing.
 
@@ -72,14 +76,23 @@ def ensure_apt_packages(paths: Paths) -> None:
         write_file(policy, '#!/bin/sh\nexit 101\n', 0o755)
         made_policy = True
     try:
-        run(paths, 'apt', ['apt-get', 'update', '-q'], env=env, timeout=300)
+        # Another apt-get (e.g. tools/venv's, started alongside by
+        # .ci/run) may hold dpkg's lock: wait for it instead of failing.
+        wait = ['-o', f'DPkg::Lock::Timeout={APT_LOCK_WAIT}']
         run(
             paths,
             'apt',
-            ['apt-get', 'install', '-y', '-q', '--no-install-recommends']
-            + packages,
+            ['apt-get', *wait, 'update', '-q'],
             env=env,
-            timeout=600,
+            timeout=300 + APT_LOCK_WAIT,
+        )
+        run(
+            paths,
+            'apt',
+            ['apt-get', *wait, 'install', '-y', '-q']
+            + ['--no-install-recommends', *packages],
+            env=env,
+            timeout=600 + APT_LOCK_WAIT,
         )
     finally:
         if made_policy:
