@@ -18,7 +18,6 @@ from devcloudlib.launch import run
 from devcloudlib.output import Failure
 from devcloudlib.output import say
 
-
 #: Seconds apt-get waits for dpkg's lock held by another apt-get.
 APT_LOCK_WAIT = 300
 
