@@ -26,7 +26,8 @@ Adapter, openstacksdk):
 * ``import snapshot_ext`` beyond ``import openstack`` (fresh processes);
 * the cold start: import, connect and the first GET (fresh processes).
 
-The timed workloads run in one process, the clients alternating in a
+Every client runs the timed workloads in a process of its own (all in
+one process with ``--one-process``), the clients alternating in a
 rotating order, several repetitions; within a repetition the GETs and
 the creates are split into blocks (``--blocks``, 10) and the clients take
 turns block by block, so that changes in the machine's speed fall on all
@@ -219,6 +220,151 @@ def server_ceiling(
 # Timed workloads ------------------------------------------------------------
 
 
+#: The timed workloads: (client, part, snapshot IDs) -> what it returns.
+WORKLOADS: dict[str, Callable[[clients.Client, range, list[str]], Any]] = {
+    'list': lambda c, _, ids: c.list_all(),
+    'get': lambda c, part, ids: [c.get(ids[n % len(ids)]) for n in part],
+    'create': lambda c, part, ids: [
+        c.create_delete(VOLUME_ID, f'bench-{n}') for n in part
+    ],
+}
+
+
+def run_block(
+    client: clients.Client, name: str, part: range, snapshot_ids: list[str]
+) -> tuple[float, float]:
+    """Run one block of a workload, after a full garbage collection.
+
+    :param client: The client, set up.
+    :param name: The workload (a key of :data:`WORKLOADS`).
+    :param part: The numbers of the operations of this block.
+    :param snapshot_ids: The snapshots the GETs fetch.
+    :returns: Wall-clock and CPU seconds of the block (freeing what it
+        returned is not timed).
+    """
+    gc.collect()
+    start = time.perf_counter()
+    start_cpu = time.process_time()
+    result = WORKLOADS[name](client, part, snapshot_ids)
+    used = time.process_time() - start_cpu
+    wall = time.perf_counter() - start
+    del result
+    return wall, used
+
+
+class LocalRunner:
+    """A client in this process (``--one-process``).
+
+    :param kind: The client.
+    :param auth_url: The server's Keystone URL.
+    :param snapshot_ids: The snapshots the GETs fetch.
+    """
+
+    def __init__(
+        self, kind: str, auth_url: str, snapshot_ids: list[str]
+    ) -> None:
+        self.client = clients.make(kind, auth_url=auth_url)
+        self.client.setup()
+        self.snapshot_ids = snapshot_ids
+
+    def block(self, name: str, part: range) -> tuple[float, float]:
+        """Run one block; see :func:`run_block`."""
+        return run_block(self.client, name, part, self.snapshot_ids)
+
+    def close(self) -> None:
+        """Nothing to stop."""
+
+
+class WorkerRunner:
+    """A client in a process of its own (``run.py --worker KIND``).
+
+    The process sets the client up, then runs the blocks this runner asks
+    for, one JSON line each way, and times them itself; it waits on its
+    standard input between blocks.  So no client runs in the heap, the
+    garbage collector or the imported modules of another, as no user's
+    program runs five Cinder clients at once.
+
+    :param kind: The client.
+    :param auth_url: The server's Keystone URL.
+    :param snapshot_ids: The snapshots the GETs fetch.
+    :raises RuntimeError: When the process does not start.
+    """
+
+    def __init__(
+        self, kind: str, auth_url: str, snapshot_ids: list[str]
+    ) -> None:
+        self.kind = kind
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                os.path.abspath(__file__),
+                '--worker',
+                kind,
+                '--auth-url',
+                auth_url,
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self._ask({'snapshot_ids': snapshot_ids})
+
+    def _ask(self, message: dict[str, Any]) -> Any:
+        assert self.process.stdin is not None
+        assert self.process.stdout is not None
+        self.process.stdin.write(json.dumps(message) + '\n')
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError(
+                f'the {self.kind} worker stopped (exit status '
+                f'{self.process.poll()})'
+            )
+        return json.loads(line)
+
+    def block(self, name: str, part: range) -> tuple[float, float]:
+        """Run one block in the worker; see :func:`run_block`."""
+        wall, used = self._ask(
+            {'workload': name, 'start': part.start, 'stop': part.stop}
+        )
+        return float(wall), float(used)
+
+    def close(self) -> None:
+        """Stop the worker (bounded)."""
+        if self.process.stdin:
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+def worker(kind: str, auth_url: str) -> None:
+    """The process of one :class:`WorkerRunner`.
+
+    Reads the snapshot IDs, then one block per line, and answers each
+    with its wall-clock and CPU seconds.  Anything the client prints goes
+    to standard error, away from the answers.
+
+    :param kind: The client.
+    :param auth_url: The server's Keystone URL.
+    """
+    answers = sys.stdout
+    sys.stdout = sys.stderr
+    client = clients.make(kind, auth_url=auth_url)
+    client.setup()
+    snapshot_ids = json.loads(sys.stdin.readline())['snapshot_ids']
+    answers.write('"ready"\n')
+    answers.flush()
+    for line in sys.stdin:
+        ask = json.loads(line)
+        part = range(ask['start'], ask['stop'])
+        timed = run_block(client, ask['workload'], part, snapshot_ids)
+        answers.write(json.dumps(timed) + '\n')
+        answers.flush()
+
+
 def timed_runs(
     srv: Server,
     kinds: list[str],
@@ -228,6 +374,7 @@ def timed_runs(
     snapshot_ids: list[str],
     deadline: Deadline,
     blocks: int = 1,
+    one_process: bool = False,
 ) -> tuple[
     dict[tuple[str, str], list[float]],
     dict[tuple[str, str], list[float]],
@@ -238,21 +385,47 @@ def timed_runs(
     The GETs and creates of a repetition are split into ``blocks``
     blocks, and the listing is repeated ``blocks`` times (once for a
     client whose listing takes more than :data:`LONG_LISTING`); the
-    clients take turns block by block, in a rotating order.
+    clients take turns block by block, in a rotating order.  Every client
+    runs in a process of its own (:class:`WorkerRunner`), or all in this
+    one with ``one_process``.
 
     :returns: Wall-clock seconds per (client, workload), the CPU seconds
-        of this process (the client; the server runs in its own) per
-        (client, workload), and the request counts per (client, workload)
-        plus each client's setup requests.
+        of the client's process (the server runs in its own) per (client,
+        workload), and the request counts per (client, workload) plus
+        each client's setup requests.
     """
-    made: dict[str, clients.Client] = {}
+    runner = LocalRunner if one_process else WorkerRunner
+    made: dict[str, LocalRunner | WorkerRunner] = {}
     requests: dict[Any, Any] = {}
-    for kind in kinds:
-        srv.reset()
-        client = clients.make(kind, auth_url=srv.auth_url)
-        client.setup()
-        made[kind] = client
-        requests[(kind, 'setup')] = _api_requests(srv.counts())
+    try:
+        for kind in kinds:
+            srv.reset()
+            made[kind] = runner(kind, srv.auth_url, snapshot_ids)
+            requests[(kind, 'setup')] = _api_requests(srv.counts())
+        return _alternate(
+            srv, made, kinds, reps, gets, creates, deadline, blocks, requests
+        )
+    finally:
+        for made_runner in made.values():
+            made_runner.close()
+
+
+def _alternate(
+    srv: Server,
+    made: dict[str, LocalRunner | WorkerRunner],
+    kinds: list[str],
+    reps: int,
+    gets: int,
+    creates: int,
+    deadline: Deadline,
+    blocks: int,
+    requests: dict[Any, Any],
+) -> tuple[
+    dict[tuple[str, str], list[float]],
+    dict[tuple[str, str], list[float]],
+    dict[Any, Any],
+]:
+    """The repetitions of :func:`timed_runs`, its runners set up."""
     # Expected cost per workload of the slowest client, to stay in bounds.
     expected = {'list': 20.0, 'get': gets * 0.01, 'create': creates * 0.02}
     # The GETs and creates run in blocks, every client doing one block in
@@ -268,18 +441,9 @@ def timed_runs(
     }
     times: dict[tuple[str, str], list[float]] = {}
     cpu: dict[tuple[str, str], list[float]] = {}
-    workloads: dict[str, Callable[[clients.Client, range], Any]] = {
-        'list': lambda c, _: c.list_all(),
-        'get': lambda c, part: [
-            c.get(snapshot_ids[n % len(snapshot_ids)]) for n in part
-        ],
-        'create': lambda c, part: [
-            c.create_delete(VOLUME_ID, f'bench-{n}') for n in part
-        ],
-    }
     for rep in range(reps):
         order = kinds[rep % len(kinds) :] + kinds[: rep % len(kinds)]
-        for name, work in workloads.items():
+        for name in WORKLOADS:
             parts = sizes[name]
             # Every part of the listing is a whole listing, repeated.
             repeated = name == 'list'
@@ -304,14 +468,10 @@ def timed_runs(
                     ):
                         continue
                     done[kind] += 1
-                    client = made[kind]
-                    gc.collect()
                     srv.reset()
-                    start = time.perf_counter()
-                    start_cpu = time.process_time()
-                    result = work(client, part)
-                    used[kind] += time.process_time() - start_cpu
-                    wall[kind] += time.perf_counter() - start
+                    block_wall, block_cpu = made[kind].block(name, part)
+                    wall[kind] += block_wall
+                    used[kind] += block_cpu
                     counts = srv.counts()
                     if repeated:
                         seen[kind] = counts
@@ -320,7 +480,6 @@ def timed_runs(
                             seen[kind][route] = (
                                 seen[kind].get(route, 0) + count
                             )
-                    del result
             for kind in active:
                 label = f'{name} rep {rep + 1} {kind}'
                 if repeated:
@@ -794,12 +953,22 @@ def main() -> None:
         '--no-cold', action='store_true', help='skip the cold-start step'
     )
     parser.add_argument('--json', help='also write the results here')
+    parser.add_argument(
+        '--one-process',
+        action='store_true',
+        help='run the timed workloads of every client in this process '
+        'instead of one process per client',
+    )
     parser.add_argument('--memory-child', help=argparse.SUPPRESS)
+    parser.add_argument('--worker', help=argparse.SUPPRESS)
     parser.add_argument('--auth-url', help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.memory_child:
         print(json.dumps(memory_child(args.memory_child, args.auth_url)))
+        return
+    if args.worker:
+        worker(args.worker, args.auth_url)
         return
 
     args.reps = args.reps or (2 if args.quick else 5)
@@ -842,6 +1011,7 @@ def main() -> None:
             snapshot_ids,
             deadline,
             args.blocks,
+            args.one_process,
         )
         mem = {} if args.no_memory else memory(srv, kinds, deadline)
         imports = (
