@@ -148,13 +148,22 @@ class Server:
 
     def stop(self) -> None:
         """Stop the server and wait for it (bounded)."""
-        if self.process.stdin:
-            self.process.stdin.close()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        close_and_wait(self.process, 10)
+
+
+def close_and_wait(process: subprocess.Popen[Any], seconds: float) -> None:
+    """Close a child's standard input, which asks it to stop, and wait.
+
+    :param process: The child.
+    :param seconds: How long it may take to stop before it is killed.
+    """
+    if process.stdin:
+        process.stdin.close()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
 
 
 def _api_requests(counts: dict[str, int]) -> int:
@@ -331,13 +340,7 @@ class WorkerRunner:
 
     def close(self) -> None:
         """Stop the worker (bounded)."""
-        if self.process.stdin:
-            self.process.stdin.close()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        close_and_wait(self.process, 30)
 
 
 def worker(kind: str, auth_url: str) -> None:
