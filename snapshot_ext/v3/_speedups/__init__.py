@@ -50,8 +50,10 @@ with openstacksdk's by the same check (``_send_differences``).
   responses, ``to_dict()``) use those tables, and :func:`layout`, which
   makes each class's layout once, behind the self-check;
 * :mod:`.builder`: :class:`Builder`, which makes the objects of a listing
-  directly from the decoded JSON, one at a time or a page at once, and
-  :func:`json_body`, which reads a page in one piece;
+  directly from the decoded JSON, one at a time or a page at once;
+* :mod:`.decoding`: :func:`json_body`, which reads a page in one piece
+  and decodes it with ``msgspec`` when it is installed, exactly as
+  ``json`` does;
 * :mod:`.check`: the self-check itself (depends on openstacksdk only; what
   it checks is handed to it).
 
@@ -67,9 +69,10 @@ not fall on the first listing.  The answer of a get, create or delete
 (one object) is taken with :func:`take_answer`, a get by ID builds its
 object once with :func:`build_fetched`, and a create from fields builds
 its object once with :func:`build_created` (from :func:`new_body` and the
-answer), when :func:`single_layout` gives the class's checked layout.  The builder and the check are imported when
-first used (a listing, the self-check): a script that only gets or
-creates snapshots does not load them.
+answer), when :func:`single_layout` gives the class's checked layout.
+The builder, the decoding and the check are imported when first used (a
+listing, the self-check): a script that only gets or creates snapshots
+does not load them.
 """
 
 from typing import TYPE_CHECKING
@@ -87,7 +90,7 @@ from snapshot_ext.v3._speedups.mixin import take_answer
 
 if TYPE_CHECKING:
     from snapshot_ext.v3._speedups.builder import Builder
-    from snapshot_ext.v3._speedups.builder import json_body
+    from snapshot_ext.v3._speedups.decoding import json_body
 
 __all__ = [
     'Builder',
@@ -105,9 +108,14 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    # The builder's names, imported on first use (PEP 562).
-    if name in ('Builder', 'json_body'):
+    # The builder's and the decoding's names, imported on first use
+    # (PEP 562).
+    if name == 'Builder':
         from snapshot_ext.v3._speedups import builder
 
-        return getattr(builder, name)
+        return builder.Builder
+    if name == 'json_body':
+        from snapshot_ext.v3._speedups import decoding
+
+        return decoding.json_body
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -27,8 +27,7 @@ whole page: when all its objects hold the same keys, the objects are
 grouped by their values of the renamed keys and of what the location
 depends on (a page usually holds one or a few such groups), one
 ``dict`` template is made per group, and the ``dict`` contents are
-filled in for all the objects at once.  :func:`json_body` reads a page
-in one piece.
+filled in for all the objects at once.
 
 A class whose construction the builder does not know, or whose
 self-check found a difference (:attr:`.layouts.Layout.native`), is built
@@ -42,14 +41,12 @@ from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Mapping
 import itertools
-import json
 import operator
 from typing import Any
 from typing import Generic
 from typing import TypeVar
 
 from openstack import resource
-import requests
 
 from snapshot_ext.v3._compat import fields
 from snapshot_ext.v3._speedups import layouts
@@ -750,23 +747,3 @@ class Builder(Generic[R]):
         except TypeError:
             pass
         return found
-
-
-# Response bodies ---------------------------------------------------------
-
-
-def json_body(response: requests.Response) -> Any:
-    """Decode a JSON response body, read in one piece.
-
-    ``response.json()`` has ``requests`` read the body in chunks of 10 KiB
-    and decode it to text first; a page of a thousand snapshots is about
-    half a megabyte.  For a response requested with ``stream=True`` this
-    reads it with one call and decodes the JSON from the bytes (UTF-8, 16
-    or 32, as JSON allows).  A body already read (``stream=False``, or by
-    keystoneauth's debug logging) is used as it is.
-
-    :param response: The response.
-    :returns: The decoded JSON.
-    :raises: ValueError when the body is not JSON.
-    """
-    return json.loads(b''.join(response.iter_content(chunk_size=None)))
