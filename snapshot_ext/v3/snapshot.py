@@ -858,7 +858,11 @@ class Snapshot(_speedups.PrecomputedFields, _stock.Snapshot):
             keys = _checks.check_listed(
                 raw, 'a listed snapshot', repeated, share
             )
-            return builder.page(raw, keys, shared=keys is not None)
+            if keys is None:
+                return builder.page(raw)
+            # One key object per key for the page, as json decodes it.
+            raw = _speedups.share_keys(raw, keys)
+            return builder.page(raw, keys, shared=True)
 
         pages = _pages.iterate(
             fetch, build, query, cls.resources_key or 'snapshots', max_items

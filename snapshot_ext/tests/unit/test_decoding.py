@@ -251,3 +251,61 @@ class TestListingDecodes(fakes.ProxyTestCase):
         self.assertEqual(
             [s['id'] for s in body['snapshots']], [s['id'] for s in listed]
         )
+
+
+def long_keyed_page(count: int) -> bytes:
+    """A listing page whose objects hold keys longer than msgspec
+    shares."""
+    return json.dumps(
+        {
+            'snapshots': [
+                {
+                    'id': f'snap-{n}',
+                    'os-extended-snapshot-attributes:project_id': 'p',
+                    'os-extended-snapshot-attributes:progress': '100%',
+                    'status': 'available',
+                }
+                for n in range(count)
+            ]
+        }
+    ).encode()
+
+
+class TestShareKeys(base.TestCase):
+    def test_keys_of_json_already_shared(self) -> None:
+        items = json.loads(long_keyed_page(3))['snapshots']
+        self.assertIs(items, decoding.share_keys(items, tuple(items[0])))
+
+    def test_keys_of_msgspec_shared(self) -> None:
+        items = msgspec_json.decode(long_keyed_page(3))['snapshots']
+        keys = tuple(items[0])
+        # msgspec makes a key object per object for the long keys.
+        self.assertIsNot(keys[1], list(items[2])[1])
+        shared = decoding.share_keys(items, keys)
+        self.assertEqual(items, shared)
+        for item in shared:
+            self.assertEqual(list(keys), list(item))
+            for key, own in zip(keys, item, strict=True):
+                self.assertIs(key, own)
+            self.assertIsNot(item, items[0])
+
+    def test_empty_page(self) -> None:
+        self.assertEqual([], decoding.share_keys([], ()))
+
+
+class TestListedKeysShared(fakes.ProxyTestCase):
+    def test_listed_bodies_share_key_objects(self) -> None:
+        self.requests_mock.get(
+            fakes.ENDPOINT + '/snapshots/detail',
+            content=long_keyed_page(3),
+            headers={'Content-Type': 'application/json'},
+        )
+        listed = list(self.proxy.snapshots())
+        self.assertEqual(
+            ['snap-0', 'snap-1', 'snap-2'], [s.id for s in listed]
+        )
+        self.assertEqual(['p'] * 3, [s.project_id for s in listed])
+        first = list(listed[0]._body.attributes)
+        for snap in listed[1:]:
+            for key, own in zip(first, snap._body.attributes, strict=True):
+                self.assertIs(key, own)

@@ -53,7 +53,8 @@ with openstacksdk's by the same check (``_send_differences``).
   directly from the decoded JSON, one at a time or a page at once;
 * :mod:`.decoding`: :func:`json_body`, which reads a page in one piece
   and decodes it with ``msgspec`` when it is installed, exactly as
-  ``json`` does;
+  ``json`` does, and :func:`share_keys`, which gives the objects of a
+  page the same key objects;
 * :mod:`.check`: the self-check itself (depends on openstacksdk only; what
   it checks is handed to it).
 
@@ -91,6 +92,7 @@ from snapshot_ext.v3._speedups.mixin import take_answer
 if TYPE_CHECKING:
     from snapshot_ext.v3._speedups.builder import Builder
     from snapshot_ext.v3._speedups.decoding import json_body
+    from snapshot_ext.v3._speedups.decoding import share_keys
 
 __all__ = [
     'Builder',
@@ -102,6 +104,7 @@ __all__ = [
     'json_body',
     'layout',
     'new_body',
+    'share_keys',
     'single_layout',
     'take_answer',
 ]
@@ -114,8 +117,8 @@ def __getattr__(name: str) -> Any:
         from snapshot_ext.v3._speedups import builder
 
         return builder.Builder
-    if name == 'json_body':
+    if name in ('json_body', 'share_keys'):
         from snapshot_ext.v3._speedups import decoding
 
-        return decoding.json_body
+        return getattr(decoding, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

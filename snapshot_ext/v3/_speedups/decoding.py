@@ -24,13 +24,21 @@ of repeated keys kept); every document it refuses (``NaN`` or
 order mark, lone surrogates, or no JSON at all) is decoded by ``json``
 instead, so the result, or the error and its message, is always
 ``json.loads``'s.
+
+``json`` makes one string object per distinct key of a document; msgspec
+shares only its short keys (not ``os-extended-snapshot-attributes:
+project_id``), so each object of a page would hold copies of the long
+ones.  :func:`share_keys` makes the objects of a checked page hold the
+same key objects again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 import contextlib
+import itertools
 import json
+import operator
 from typing import Any
 
 import requests
@@ -82,3 +90,33 @@ def json_body(response: requests.Response) -> Any:
     :raises: ValueError when the body is not JSON.
     """
     return loads(b''.join(response.iter_content(chunk_size=None)))
+
+
+_copy = dict.copy
+# ``copy |= item``: dict.update without an argument tuple per call.
+_merge = operator.ior
+_same = operator.is_
+
+
+def share_keys(
+    items: list[dict[str, Any]], keys: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """Make the objects of a page hold the same key objects.
+
+    :param items: The page's objects, each holding exactly ``keys`` in
+        that order (as :func:`snapshot_ext.v3._checks.check_listed` made
+        sure).
+    :param keys: Their keys, as the first object holds them.
+    :returns: ``items`` when the last object holds the key objects of the
+        first already (as ``json`` decodes); else new objects, equal to
+        them, whose keys are those of ``keys`` (the old objects are left
+        to the caller, who drops them).
+    """
+    if not items or all(map(_same, keys, items[-1])):
+        return items
+    template = dict.fromkeys(keys)
+    # Merging into a copy of the template keeps the template's key objects
+    # and takes the item's values.
+    return list(
+        map(_merge, map(_copy, itertools.repeat(template, len(items))), items)
+    )
