@@ -13,7 +13,12 @@
 """The clients the benchmark compares, doing the same work.
 
 * ``snapshot_ext``: an openstacksdk Connection with snapshot_ext
-  registered (``conn.block_storage`` is snapshot_ext's proxy);
+  registered (``conn.block_storage`` is snapshot_ext's proxy), with the
+  ``speedups`` extra when it is installed (``msgspec`` decodes the
+  listing's pages);
+* ``snapshot_ext_json``: the same without ``msgspec`` (its import is
+  blocked in the client's process): the listing's pages are decoded by
+  the standard library's ``json``, as without the extra;
 * ``openstacksdk``: the same Connection without the plugin
   (openstacksdk's built-in block-storage proxy);
 * ``keystoneauth``: a plain keystoneauth1 Session and Adapter sending the
@@ -34,12 +39,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 import importlib
+import sys
 from typing import Any
 import urllib.parse
 
 KINDS = (
     'floor',
     'snapshot_ext',
+    'snapshot_ext_json',
     'cinderclient',
     'keystoneauth',
     'openstacksdk',
@@ -221,6 +228,30 @@ class SnapshotExtClient(_SDKClient):
 
     kind = 'snapshot_ext'
     register = True
+
+
+class SnapshotExtJSONClient(SnapshotExtClient):
+    """snapshot_ext decoding with the standard library's ``json`` only.
+
+    Needs a process of its own: ``msgspec`` must not have been imported
+    before :meth:`setup`, which blocks its import.
+    """
+
+    kind = 'snapshot_ext_json'
+
+    def setup(self) -> None:
+        if sys.modules.get('msgspec') is not None:
+            raise RuntimeError(
+                'snapshot_ext_json needs a process where msgspec was not '
+                'imported'
+            )
+        # "import msgspec" now raises ImportError in this process.
+        sys.modules['msgspec'] = None  # type: ignore[assignment]
+        super().setup()
+        from snapshot_ext.v3._speedups import decoding
+
+        if decoding.accelerated():
+            raise RuntimeError('snapshot_ext_json: msgspec is still used')
 
 
 class OpenStackSDKClient(_SDKClient):
@@ -409,6 +440,7 @@ class CinderclientClient(KeystoneauthClient):
 CLIENTS: dict[str, type[Client]] = {
     'floor': FloorClient,
     'snapshot_ext': SnapshotExtClient,
+    'snapshot_ext_json': SnapshotExtJSONClient,
     'cinderclient': CinderclientClient,
     'keystoneauth': KeystoneauthClient,
     'openstacksdk': OpenStackSDKClient,
