@@ -244,8 +244,11 @@ class TestPublicNames(base.TestCase):
         self.assertIn('snapshot_ext.v3._proxy', loaded)
         self.assertNotIn('snapshot_ext.results', loaded)
         self.assertNotIn('typing_extensions', loaded)
-        # The listing's builder and the fast path's self-check too.
+        # The listing's builder and decoding (and so msgspec), and the
+        # fast path's self-check too.
         self.assertNotIn('snapshot_ext.v3._speedups.builder', loaded)
+        self.assertNotIn('snapshot_ext.v3._speedups.decoding', loaded)
+        self.assertNotIn('msgspec', loaded)
         self.assertNotIn('snapshot_ext.v3._speedups.check', loaded)
         self.assertEqual([], unlisted)
         self.assertEqual('snapshot_ext.results', module)
