@@ -109,6 +109,16 @@ def outcome(decode: Any, data: bytes) -> tuple[str, ...]:
         return ('error', type(exc).__name__, str(exc))
 
 
+def msgspec_decodes(data: bytes) -> bool:
+    """Tell whether msgspec itself decodes ``data`` (its errors are
+    ``ValueError`` from 0.20.0 on, not before)."""
+    try:
+        msgspec_json.decode(data)
+    except Exception:  # noqa: BLE001
+        return False
+    return True
+
+
 def generated(count: int, seed: int) -> list[bytes]:
     """JSON documents of random values, some with bytes changed."""
     rnd = random.Random(seed)
@@ -174,7 +184,7 @@ class TestLoads(base.TestCase):
                 self.assertEqual(
                     outcome(json.loads, data), outcome(decoding.loads, data)
                 )
-                fast += outcome(msgspec_json.decode, data)[0] == 'value'
+                fast += msgspec_decodes(data)
         # Both paths were taken: documents msgspec decoded and others.
         self.assertGreater(fast, 15)
         self.assertLess(fast, len(EDGE_CASES) - 15)
@@ -186,7 +196,7 @@ class TestLoads(base.TestCase):
             expected = outcome(json.loads, data)
             if expected != outcome(decoding.loads, data):
                 self.fail(f'{data[:200]!r}: {expected}')
-            fast += outcome(msgspec_json.decode, data)[0] == 'value'
+            fast += msgspec_decodes(data)
         self.assertGreater(fast, len(documents) // 2)
 
     def test_decodes_with_msgspec(self) -> None:
