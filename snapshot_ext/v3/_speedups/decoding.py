@@ -26,10 +26,10 @@ instead, so the result, or the error and its message, is always
 ``json.loads``'s.
 
 ``json`` makes one string object per distinct key of a document; msgspec
-shares only its short keys (not ``os-extended-snapshot-attributes:
-project_id``), so each object of a page would hold copies of the long
-ones.  :func:`share_keys` makes the objects of a checked page hold the
-same key objects again.
+does so only for short keys, not for the 40 characters of
+``os-extended-snapshot-attributes:progress``, so each object of a page
+would hold copies of the long ones.  :func:`share_keys` makes the
+objects of a checked page hold the same key objects again.
 """
 
 from __future__ import annotations
