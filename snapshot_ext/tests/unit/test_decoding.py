@@ -21,7 +21,7 @@ ones; without it, ``json`` alone decodes.
 
 import json
 import math
-import os
+import pathlib
 import random
 import struct
 import subprocess
@@ -32,6 +32,7 @@ from unittest import mock
 import fixtures
 from msgspec import json as msgspec_json
 
+import snapshot_ext
 from snapshot_ext.tests import base
 from snapshot_ext.tests.unit import fakes
 from snapshot_ext.v3._speedups import decoding
@@ -236,7 +237,7 @@ class TestLoads(base.TestCase):
             text=True,
             timeout=60,
             check=False,
-            env={**os.environ, 'PYTHONPATH': os.getcwd()},
+            cwd=pathlib.Path(snapshot_ext.__file__).parents[1],
         )
         self.assertEqual(0, done.returncode, done.stderr)
         self.assertEqual('False [1, 2]', done.stdout.strip())
